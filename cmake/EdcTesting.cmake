@@ -1,0 +1,38 @@
+# edc_add_gtest(<name> SOURCES ... LIBS ... [LABELS ...]): one GoogleTest executable, its tests
+# registered one by one with CTest (discovered when ctest runs, not at build time).
+# edc_add_fuzzer(<name> SOURCES ... LIBS ...): a libFuzzer target when EDC_FUZZ is on (clang);
+# otherwise a replay executable that runs the seed corpus tests/fuzz/corpus/<name> as a test.
+include(GoogleTest)
+
+function(edc_add_gtest name)
+  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+  if(EDC_FUZZ)
+    return()
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  edc_target_defaults(${name})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 120)
+  endif()
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60
+                       PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "${ARG_LABELS}")
+endfunction()
+
+function(edc_add_fuzzer name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  set(corpus ${PROJECT_SOURCE_DIR}/tests/fuzz/corpus/${name})
+  if(EDC_FUZZ)
+    add_executable(${name} ${ARG_SOURCES})
+    target_compile_options(${name} PRIVATE -fsanitize=fuzzer,address,undefined)
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer,address,undefined)
+    target_link_libraries(${name} PRIVATE ${ARG_LIBS})
+    target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
+  elseif(EDC_BUILD_TESTS)
+    add_executable(${name}_replay ${ARG_SOURCES} ${PROJECT_SOURCE_DIR}/tests/fuzz/replay_main.cpp)
+    edc_target_defaults(${name}_replay)
+    target_link_libraries(${name}_replay PRIVATE ${ARG_LIBS})
+    add_test(NAME fuzz_replay.${name} COMMAND ${name}_replay ${corpus})
+    set_tests_properties(fuzz_replay.${name} PROPERTIES TIMEOUT 120 LABELS fuzz)
+  endif()
+endfunction()

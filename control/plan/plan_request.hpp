@@ -1,0 +1,53 @@
+#pragma once
+// What the planner is asked: cell model, deposition, target profile, hardware limits.
+// Recipes (recipes/) produce this; the planner (plan/planner.hpp) answers with a FeedPlan.
+#include <optional>
+#include <vector>
+
+#include "control/model/cell_model.hpp"
+
+namespace edc::plan {
+
+// Target Bi fraction at a depth fraction (0 = substrate, 1 = top); linear between points.
+struct ProfilePoint {
+    double depth_fraction;
+    double x_bi;
+};
+
+// How long the deposition lasts: exactly one of the three is given.
+enum class DepositBasis { duration, charge, thickness };
+
+struct DepositSpec {
+    double current_density_a_per_m2 = 57.0;  // 5.7 mA/cm2, magnitude of cathodic current
+    DepositBasis basis = DepositBasis::duration;
+    double duration_s = 200.0;
+    double charge_c_per_m2 = 0.0;
+    double thickness_m = 0.0;
+    std::vector<ProfilePoint> profile;
+};
+
+struct PumpLimits {
+    bool present = true;                 // false: no pump, the profile must need no feed
+    double max_rate_m3_per_s = 0.0;
+    double min_rate_m3_per_s = 0.0;      // smallest non-zero rate the pump runs
+    double rate_resolution_rel = 1e-4;   // 4 significant digits
+    double syringe_volume_m3 = 0.0;
+    double flow_lag_s = 1.0;             // first-order lag of delivered flow behind command
+};
+
+// Optional mass-transport data, for the mass_transport_limited warning.
+struct TransportData {
+    double diffusion_bi_m2_per_s = 0.0;
+    double diffusion_sb_m2_per_s = 0.0;
+    double boundary_layer_m = 0.0;
+};
+
+struct PlanRequest {
+    model::CellParams cell;
+    DepositSpec deposit;
+    PumpLimits pump;
+    std::optional<TransportData> transport;
+    int steps = 2000;  // resolution of the charge grid of the returned plan
+};
+
+}  // namespace edc::plan
