@@ -12,7 +12,7 @@ function(edc_add_gtest name)
   add_executable(${name} ${ARG_SOURCES})
   edc_target_defaults(${name})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
-  if(NOT ARG_TIMEOUT)
+  if(NOT ARG_TIMEOUT OR ARG_TIMEOUT STREQUAL "")
     set(ARG_TIMEOUT 120)
   endif()
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60
