@@ -1,0 +1,78 @@
+#pragma once
+// What the journal stores per run: samples (fixed-size, so the control loop can queue them
+// without allocating) and events. SI units, times in run seconds (simulated when simulating).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace edc::journal {
+
+enum class RunStatus { running, completed, aborted, faulted, interrupted };
+
+[[nodiscard]] std::string_view to_string(RunStatus s) noexcept;
+[[nodiscard]] std::optional<RunStatus> parse_run_status(std::string_view s) noexcept;
+
+struct JournalSample {
+    double t_s = 0.0;
+    double current_a = 0.0;       // measured, cathodic positive
+    double potential_v = 0.0;
+    double charge_c = 0.0;
+    double feed_rate_m3_s = 0.0;  // commanded
+    double dispensed_m3 = 0.0;    // pump counter
+    double volume_m3 = 0.0;       // estimated bath state
+    double n_bi = 0.0;            // mol
+    double n_sb = 0.0;            // mol
+    double depth_m = 0.0;
+    double x_bi_predicted = 0.0;
+    double x_bi_target = 0.0;
+};
+
+struct JournalEvent {
+    double t_s = 0.0;
+    std::string level;  // "info", "warning", "error"
+    std::string code;   // "state_change", "journal_overflow", "compliance", ...
+    std::string message;
+};
+
+// What begin_run records; started_at defaults to now (UTC).
+struct RunStart {
+    std::string recipe_name;
+    std::string recipe_text;      // verbatim
+    std::string recipe_sha256;    // hex
+    std::string software_version;
+    std::string git_revision;
+    std::string instruments_json;  // JSON text: identities (*IDN?, pump firmware), ports
+    std::string operator_name;
+    std::string started_at;        // UTC ISO 8601; empty: now
+};
+
+struct RunRecord {
+    std::int64_t id = 0;
+    std::string recipe_name;
+    std::string recipe_text;
+    std::string recipe_sha256;
+    std::string software_version;
+    std::string git_revision;
+    std::string instruments_json;
+    std::string operator_name;
+    std::string started_at;
+    std::optional<std::string> ended_at;
+    RunStatus status = RunStatus::running;
+    std::string prev_hash;
+    std::string row_hash;
+    std::int64_t sample_count = 0;
+    std::int64_t event_count = 0;
+};
+
+struct RunFilter {
+    std::optional<RunStatus> status;
+    std::optional<std::string> recipe_name;
+    std::optional<std::string> started_since;  // ISO 8601, inclusive
+    std::int64_t limit = 0;                    // newest first; 0 = all
+};
+
+// "2026-11-26T05:07:04.123Z"
+[[nodiscard]] std::string utc_now_iso8601();
+
+}  // namespace edc::journal

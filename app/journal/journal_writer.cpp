@@ -1,0 +1,135 @@
+#include "app/journal/journal_writer.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "control/text.hpp"
+
+namespace edc::journal {
+
+Result<std::unique_ptr<JournalWriter>> JournalWriter::start(const std::string& path, std::int64_t run_id,
+                                                            JournalWriterOptions options) {
+    if (options.max_batch == 0 || options.sample_capacity == 0 || options.flush_interval.count() <= 0) {
+        return fail("journal_error", "journal writer options need a positive capacity, batch and flush interval", path);
+    }
+    auto journal = RunJournal::open(path, OpenOptions{.mark_interrupted = false});
+    if (!journal) return std::unexpected(journal.error());
+    auto run = journal->get_run(run_id);
+    if (!run) return std::unexpected(run.error());
+    if (run->status != RunStatus::running) {
+        return fail("journal_error", strf("run %lld is %s, not running: nothing may be appended to it",
+                                          static_cast<long long>(run_id), std::string(to_string(run->status)).c_str()),
+                    path);
+    }
+    std::unique_ptr<JournalWriter> writer(new JournalWriter(std::move(*journal), run_id, options));
+    writer->thread_ = std::thread([w = writer.get()] { w->run(); });
+    return writer;
+}
+
+JournalWriter::JournalWriter(RunJournal journal, std::int64_t run_id, JournalWriterOptions options)
+    : journal_(std::move(journal)), run_id_(run_id), options_(options), samples_(options.sample_capacity) {
+    batch_.resize(options_.max_batch);
+}
+
+JournalWriter::~JournalWriter() { (void)stop(); }
+
+bool JournalWriter::push(const JournalSample& sample) noexcept {
+    if (samples_.push(sample)) return true;
+    overflowed_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+}
+
+void JournalWriter::push_event(JournalEvent event) {
+    const std::lock_guard lock(mutex_);
+    events_.push_back(std::move(event));
+}
+
+Result<void> JournalWriter::flush() {
+    std::unique_lock lock(mutex_);
+    if (stopping_ || !thread_.joinable()) {
+        if (first_error_) return std::unexpected(*first_error_);
+        return {};
+    }
+    const std::uint64_t request = ++flush_requested_;
+    wake_.notify_one();
+    flushed_.wait(lock, [&] { return flush_done_ >= request; });
+    if (first_error_) return std::unexpected(*first_error_);
+    return {};
+}
+
+Result<void> JournalWriter::stop() {
+    {
+        const std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_one();
+    if (thread_.joinable()) thread_.join();
+    const std::lock_guard lock(mutex_);
+    if (first_error_) return std::unexpected(*first_error_);
+    return {};
+}
+
+void JournalWriter::run() {
+    // The producer never signals (push() must not touch the mutex): the writer polls the queue
+    // every few ms so a burst is written as soon as a quarter of the queue fills, and commits at
+    // least every flush_interval regardless.
+    constexpr auto poll = std::chrono::milliseconds(5);
+    const std::size_t high_water = std::max<std::size_t>(1, samples_.capacity() / 4);
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        const auto deadline = std::chrono::steady_clock::now() + options_.flush_interval;
+        for (;;) {
+            if (stopping_ || flush_requested_ > flush_done_ || samples_.size() >= high_water) break;
+            const auto now = std::chrono::steady_clock::now();
+            if (now >= deadline) break;
+            wake_.wait_for(lock, std::min<std::chrono::steady_clock::duration>(poll, deadline - now));
+        }
+        const std::uint64_t request = flush_requested_;
+        const bool stop = stopping_;
+        lock.unlock();
+        write_pending();
+        lock.lock();
+        flush_done_ = request;
+        flushed_.notify_all();
+        if (stop) return;
+    }
+}
+
+void JournalWriter::write_pending() {
+    std::vector<JournalEvent> events;
+    {
+        const std::lock_guard lock(mutex_);
+        events.swap(events_);
+    }
+    for (;;) {
+        const std::size_t n = samples_.pop(batch_);
+        if (n > 0) last_t_s_ = batch_[n - 1].t_s;
+        const std::uint64_t overflowed = overflowed_.load(std::memory_order_relaxed);
+        if (overflowed > overflow_journaled_) {
+            const std::uint64_t lost = overflowed - overflow_journaled_;
+            events.push_back({last_t_s_, "error", "journal_overflow",
+                              strf("%llu samples could not be queued for the journal (queue of %zu full): the "
+                                   "journal fell behind the control loop", static_cast<unsigned long long>(lost),
+                                   samples_.capacity())});
+            overflow_journaled_ = overflowed;
+        }
+        if (n == 0 && events.empty()) return;
+        auto written = journal_.append(run_id_, std::span<const JournalSample>(batch_.data(), n), events);
+        if (written) {
+            samples_written_.fetch_add(n);
+            batches_written_.fetch_add(1);
+        } else {
+            const std::lock_guard lock(mutex_);
+            if (!first_error_) {
+                first_error_ = written.error();
+                first_error_->message = strf("journal write of %zu samples and %zu events for run %lld failed: %s", n,
+                                             events.size(), static_cast<long long>(run_id_),
+                                             written.error().message.c_str());
+            }
+        }
+        events.clear();
+        if (n < batch_.size()) return;
+    }
+}
+
+}  // namespace edc::journal

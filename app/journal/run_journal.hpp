@@ -1,0 +1,97 @@
+#pragma once
+// The SQLite run journal: one file (default $XDG_DATA_HOME/edc/edc.sqlite), WAL mode, schema
+// versioned with PRAGMA user_version and migrated forward on open. Every statement is prepared
+// with bound parameters.
+//
+// A run being recorded is marked by an exclusive flock on "<db>.locks/run-<id>.lock", held by
+// the process that began it until end_run. The kernel drops the lock when that process dies
+// (kill -9 included), so open() marks as interrupted exactly the runs left 'running' whose
+// owner is gone: another process reading the same database (the GUI's history) never
+// mislabels a live run.
+//
+// One RunJournal is one connection: use it from one thread at a time. The JournalWriter opens
+// its own.
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "app/journal/journal_records.hpp"
+#include "app/journal/sqlite_statement.hpp"
+#include "control/error.hpp"
+
+namespace edc::journal {
+
+inline constexpr int journal_schema_version = 1;
+
+struct OpenOptions {
+    bool mark_interrupted = true;  // run mark_interrupted() once opened
+    int busy_timeout_ms = 5000;    // wait this long for another connection's write lock
+};
+
+class RunJournal {
+public:
+    // Creates parent directories and the file, sets WAL, migrates the schema forward. A file
+    // whose schema is newer than this build knows is refused (code "journal_too_new").
+    [[nodiscard]] static Result<RunJournal> open(const std::string& path, OpenOptions options = {});
+    // $XDG_DATA_HOME/edc/edc.sqlite, else $HOME/.local/share/edc/edc.sqlite.
+    [[nodiscard]] static std::string default_path();
+
+    RunJournal(RunJournal&& other) noexcept;
+    RunJournal& operator=(RunJournal&& other) noexcept;
+    RunJournal(const RunJournal&) = delete;
+    RunJournal& operator=(const RunJournal&) = delete;
+    ~RunJournal();
+
+    [[nodiscard]] const std::string& path() const noexcept { return path_; }
+    [[nodiscard]] int schema_version() const;
+    // How many runs the open() call marked interrupted.
+    [[nodiscard]] int interrupted_on_open() const noexcept { return interrupted_on_open_; }
+
+    // Inserts a 'running' run, links it into the hash chain and takes its lock. Returns its id.
+    [[nodiscard]] Result<std::int64_t> begin_run(const RunStart& start);
+    // Final status (completed, aborted, faulted or interrupted); ended_at defaults to now.
+    [[nodiscard]] Result<void> end_run(std::int64_t id, RunStatus status, std::string ended_at = {});
+    // Runs left 'running' by a process that no longer holds their lock become 'interrupted'
+    // (ended_at = the last sample's wall time is unknown: now). Returns how many.
+    [[nodiscard]] Result<int> mark_interrupted();
+
+    // Each call is one transaction.
+    [[nodiscard]] Result<void> append(std::int64_t run_id, std::span<const JournalSample> samples,
+                                      std::span<const JournalEvent> events);
+    [[nodiscard]] Result<void> append_samples(std::int64_t run_id, std::span<const JournalSample> samples) {
+        return append(run_id, samples, {});
+    }
+    [[nodiscard]] Result<void> append_event(std::int64_t run_id, const JournalEvent& event) {
+        return append(run_id, {}, std::span<const JournalEvent>(&event, 1));
+    }
+
+    [[nodiscard]] Result<std::vector<RunRecord>> list_runs(const RunFilter& filter = {});
+    [[nodiscard]] Result<RunRecord> get_run(std::int64_t id);  // code "no_such_run" when absent
+    [[nodiscard]] Result<std::vector<JournalSample>> samples(std::int64_t run_id);
+    [[nodiscard]] Result<std::vector<JournalEvent>> events(std::int64_t run_id);
+
+    // PRAGMA integrity_check: "ok" or SQLite's list of problems.
+    [[nodiscard]] Result<std::string> integrity_check();
+    // Recomputes every run's row_hash and its link to the previous run; the first break fails
+    // with code "journal_chain_broken" and the run id in `where`.
+    [[nodiscard]] Result<void> verify_chain();
+
+private:
+    RunJournal() = default;
+    [[nodiscard]] Result<void> migrate();
+    [[nodiscard]] Result<detail::Statement*> statement(const char* sql);
+    [[nodiscard]] std::string lock_path(std::int64_t id) const;
+    void close() noexcept;
+
+    sqlite3* db_ = nullptr;
+    std::string path_;
+    int interrupted_on_open_ = 0;
+    std::map<const char*, detail::Statement> statements_;  // keyed by the SQL literal's address
+    std::map<std::int64_t, int> run_locks_;                // run id -> fd holding its flock
+};
+
+}  // namespace edc::journal

@@ -1,0 +1,107 @@
+#pragma once
+// One thread owns one instrument: every call to its driver (blocking, with the driver's own
+// deadlines) runs here, so a slow or dead instrument never blocks the control loop, the GUI or
+// the other instrument. Jobs are posted from the supervisor; urgent jobs (the safe state) jump
+// the queue. Between jobs, while streaming, the periodic function polls the instrument.
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace edc::app {
+
+template <class Device>
+class InstrumentWorker {
+public:
+    using Periodic = std::function<void(Device&)>;
+
+    InstrumentWorker(std::unique_ptr<Device> device, Periodic periodic, std::chrono::microseconds min_period)
+        : device_(std::move(device)), periodic_(std::move(periodic)), min_period_(min_period),
+          thread_([this] { loop(); }) {}
+
+    ~InstrumentWorker() {
+        {
+            std::lock_guard lock(mutex_);
+            quit_ = true;
+        }
+        wake_.notify_all();
+        thread_.join();
+    }
+
+    InstrumentWorker(const InstrumentWorker&) = delete;
+    InstrumentWorker& operator=(const InstrumentWorker&) = delete;
+
+    // Runs f(device) on the worker thread; the future carries its result.
+    template <class F>
+    auto call(F f, bool urgent = false) -> std::future<decltype(f(std::declval<Device&>()))> {
+        using R = decltype(f(std::declval<Device&>()));
+        auto task = std::make_shared<std::packaged_task<R(Device&)>>(std::move(f));
+        auto future = task->get_future();
+        {
+            std::lock_guard lock(mutex_);
+            auto job = [task](Device& d) { (*task)(d); };
+            if (urgent) {
+                jobs_.emplace_front(std::move(job));
+            } else {
+                jobs_.emplace_back(std::move(job));
+            }
+        }
+        wake_.notify_all();
+        return future;
+    }
+
+    void set_streaming(bool on) {
+        {
+            std::lock_guard lock(mutex_);
+            streaming_ = on;
+        }
+        wake_.notify_all();
+    }
+
+private:
+    void loop() {
+        auto next_poll = std::chrono::steady_clock::now();
+        std::unique_lock lock(mutex_);
+        for (;;) {
+            if (quit_ && jobs_.empty()) return;
+            if (!jobs_.empty()) {
+                auto job = std::move(jobs_.front());
+                jobs_.pop_front();
+                lock.unlock();
+                job(*device_);
+                lock.lock();
+                continue;
+            }
+            if (streaming_ && !quit_) {
+                const auto now = std::chrono::steady_clock::now();
+                if (now >= next_poll) {
+                    next_poll = now + min_period_;
+                    lock.unlock();
+                    periodic_(*device_);
+                    lock.lock();
+                    continue;
+                }
+                wake_.wait_until(lock, next_poll);
+                continue;
+            }
+            wake_.wait(lock);
+        }
+    }
+
+    std::unique_ptr<Device> device_;
+    Periodic periodic_;
+    std::chrono::microseconds min_period_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<std::function<void(Device&)>> jobs_;
+    bool streaming_ = false;
+    bool quit_ = false;
+    std::thread thread_;  // last: starts after everything it uses exists
+};
+
+}  // namespace edc::app

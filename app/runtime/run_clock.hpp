@@ -1,0 +1,25 @@
+#pragma once
+// Run time: seconds since the run's epoch, `speed` times faster than the wall clock when the
+// instruments are simulated (the simulator's chemistry runs on the same scale), 1 otherwise.
+#include <chrono>
+
+namespace edc::app {
+
+class RunClock {
+public:
+    explicit RunClock(double speed = 1.0) : epoch_(std::chrono::steady_clock::now()), speed_(speed) {}
+    [[nodiscard]] double now_s() const noexcept {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_).count() * speed_;
+    }
+    [[nodiscard]] double speed() const noexcept { return speed_; }
+    // Real time for a span of run time (for sleeps and loop periods).
+    [[nodiscard]] std::chrono::microseconds real(double run_s) const noexcept {
+        return std::chrono::microseconds(static_cast<long long>(run_s / speed_ * 1e6));
+    }
+
+private:
+    std::chrono::steady_clock::time_point epoch_;
+    double speed_;
+};
+
+}  // namespace edc::app

@@ -1,0 +1,102 @@
+#pragma once
+// One deposition run from start to final status: the only place that constructs concrete
+// drivers and ties them to the control loop (the role ros2_control's node plays).
+//
+// Threads: the drivers' Asio io thread; one worker per instrument (blocking driver calls with
+// deadlines live there, never in the tick); the scheduler loop on absolute deadlines; the
+// journal writer; and the supervisor, which owns the run state machine and carries out its
+// actions. The CLI and the GUI only call the non-blocking methods below and poll snapshots.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "control/error.hpp"
+#include "control/run/run_state.hpp"
+#include "recipes/format/recipe.hpp"
+
+namespace edc::app {
+
+struct RunOptions {
+    recipes::Recipe recipe;
+    bool simulate = false;              // run against edc_sim instruments on PTY / loopback TCP
+    double speed = 1.0;                 // simulated time runs this many times faster than real
+    std::vector<std::string> faults;    // "KIND@SECONDS" for the simulator (simulate only)
+    std::string db_path;                // SQLite journal file
+    std::string operator_name;          // defaults to the OS user
+    double loop_hz = 20.0;              // scheduler tick rate (simulated time)
+    double sample_hz = 10.0;            // journal sample rate (simulated time)
+    bool sim_link_delays = true;        // simulate baud-rate and instrument delays
+};
+
+// Published by the supervisor at a fixed rate; copying it never blocks the loop.
+struct RunSnapshot {
+    run::RunState state = run::RunState::idle;
+    std::int64_t run_id = 0;
+    double t_s = 0.0;                 // run time (simulated seconds when simulating)
+    double nominal_duration_s = 0.0;  // planned, at nominal current, without holds
+    double charge_c = 0.0;
+    double planned_charge_c = 0.0;
+    double current_a = 0.0;           // measured, cathodic positive
+    double potential_v = 0.0;         // measured
+    double depth_m = 0.0;
+    double x_bi_now = 0.0;            // predicted composition being deposited now
+    double x_bi_target = 0.0;
+    double feed_rate_m3_per_s = 0.0;  // commanded
+    double dispensed_m3 = 0.0;        // pump counter
+    double volume_m3 = 0.0;           // estimated cell volume
+    std::uint64_t samples_journaled = 0;
+    std::uint64_t loop_overruns = 0;
+};
+
+struct RunEventRecord {
+    double t_s = 0.0;
+    std::string level;  // info, warning, error
+    std::string code;
+    std::string message;
+};
+
+struct RunSummary {
+    std::int64_t run_id = 0;
+    run::Outcome outcome = run::Outcome::none;
+    std::string cause;
+    double duration_s = 0.0;
+    double charge_c = 0.0;
+    double thickness_m = 0.0;
+    double feed_volume_m3 = 0.0;
+    double final_volume_m3 = 0.0;
+    double mean_x_bi = 0.0;
+    std::uint64_t samples = 0;
+    std::uint64_t loop_overruns = 0;
+    std::optional<double> sim_rms_error_at_pct;  // simulate only: deposited vs target, from the simulator
+    std::optional<double> sim_max_error_at_pct;
+    bool safe_state_confirmed = false;           // from the simulator's own record when simulating
+};
+
+class RunSession {
+public:
+    // Plans the recipe, opens the journal and (when simulating) starts the simulators. Fails with
+    // the planner's or the journal's error; nothing is energised yet.
+    static Result<std::unique_ptr<RunSession>> create(RunOptions options);
+    ~RunSession();
+    RunSession(const RunSession&) = delete;
+    RunSession& operator=(const RunSession&) = delete;
+
+    void start();                      // begins checking -> priming -> depositing; returns at once
+    void hold();
+    void resume();
+    void abort(std::string cause);     // operator abort; safe state first
+    [[nodiscard]] RunSnapshot snapshot() const;
+    [[nodiscard]] std::vector<RunEventRecord> take_events();  // new since the last call
+    [[nodiscard]] bool finished() const;
+    RunSummary wait();                 // blocks until a final state; idempotent
+
+    class Impl;
+
+private:
+    explicit RunSession(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace edc::app

@@ -1,0 +1,98 @@
+#pragma once
+// Digital twin: a virtual-clock simulation of the cell (mixing lag, pump flow lag and rate
+// resolution, current noise, a current dip, an operator hold, pump maximum rate) driven by one
+// of three feed strategies, reporting the deposited profile x_Bi(depth) against the target.
+// `edc simulate` calls simulate(); docs/performance.md shows compare_strategies().
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "control/error.hpp"
+#include "control/loop/scheduler.hpp"
+#include "control/plan/feed_plan.hpp"
+#include "control/plan/plan_request.hpp"
+
+namespace edc::twin {
+
+enum class Disturbance { standard, none };
+enum class FeedStrategy {
+    scheduled,  // the closed-loop scheduler (charge-indexed, lag-compensated, feedback)
+    constant,   // the plan's total volume at one rate over the nominal duration (manual practice)
+    open_loop,  // the plan's q(t) replayed by run time: no feedback, no lag compensation
+};
+
+[[nodiscard]] const char* to_string(FeedStrategy f) noexcept;
+[[nodiscard]] const char* to_string(Disturbance d) noexcept;
+
+// design.md "Standard disturbance set"; none() is the ideal cell (no lags, exact pump).
+struct DisturbanceSet {
+    double mixing_time_s = 3.0;
+    double pump_lag_s = 1.0;
+    int rate_digits = 4;               // pump rate resolution, significant digits
+    double current_noise_rel = 0.01;   // RMS, Gaussian
+    double dip_start_fraction = 0.40;  // of the nominal duration
+    double dip_duration_s = 20.0;
+    double dip_level = 0.80;
+    double hold_start_fraction = 0.25;  // operator hold: current off, pump stopped
+    double hold_duration_s = 30.0;
+
+    [[nodiscard]] static DisturbanceSet standard() noexcept { return {}; }
+    [[nodiscard]] static DisturbanceSet none() noexcept;
+    [[nodiscard]] static DisturbanceSet of(Disturbance d) noexcept {
+        return d == Disturbance::none ? none() : standard();
+    }
+};
+
+struct TwinOptions {
+    Disturbance disturbance = Disturbance::standard;
+    FeedStrategy feed = FeedStrategy::scheduled;
+    std::uint64_t seed = 1;
+    double scheduler_hz = 20.0;
+    double command_hz = 5.0;  // pump commands and counter readings
+    double physics_dt_s = 1e-3;
+    int profile_points = 200;  // depth bins of the reported profile
+    loop::SchedulerConfig scheduler;
+};
+
+struct TwinProfilePoint {
+    double depth_m = 0.0;  // bin centre
+    double x_target = 0.0;
+    double x_achieved = 0.0;  // mole-weighted mean of what deposited in the bin
+};
+
+struct TwinTotals {
+    double duration_s = 0.0;  // virtual time to reach the planned charge
+    double charge_c = 0.0;
+    double thickness_m = 0.0;
+    double fed_m3 = 0.0;  // delivered into the bath, bolus included
+    double final_volume_m3 = 0.0;
+    double max_rate_m3_per_s = 0.0;
+    double hold_s = 0.0;
+};
+
+struct TwinResult {
+    FeedStrategy feed = FeedStrategy::scheduled;
+    Disturbance disturbance = Disturbance::standard;
+    std::vector<TwinProfilePoint> profile;
+    double rms_x_bi = 0.0;  // fraction: 0.0025 = 0.25 at.%
+    double max_abs_x_bi = 0.0;
+    TwinTotals totals;
+};
+
+// Runs one strategy against a plan made for req (same cell and pump).
+[[nodiscard]] TwinResult simulate(const plan::PlanRequest& req, const plan::FeedPlan& plan,
+                                  const TwinOptions& options, const DisturbanceSet& disturbances);
+[[nodiscard]] TwinResult simulate(const plan::PlanRequest& req, const plan::FeedPlan& plan,
+                                  const TwinOptions& options);
+// Plans first; fails with the planner's first issue.
+[[nodiscard]] Result<TwinResult> simulate(const plan::PlanRequest& req, const TwinOptions& options);
+
+// scheduled, constant, open_loop in the same conditions (same seed).
+[[nodiscard]] std::array<TwinResult, 3> compare_strategies(const plan::PlanRequest& req,
+                                                           const plan::FeedPlan& plan,
+                                                           Disturbance disturbance, std::uint64_t seed = 1);
+// A plain-text table of RMS and worst-point error (at.% Bi), fed volume and duration.
+[[nodiscard]] std::string comparison_table(const std::array<TwinResult, 3>& results);
+
+}  // namespace edc::twin

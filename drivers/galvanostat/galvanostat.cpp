@@ -1,0 +1,5 @@
+#include "drivers/galvanostat/galvanostat.hpp"
+
+namespace edc {
+Galvanostat::~Galvanostat() = default;
+}  // namespace edc

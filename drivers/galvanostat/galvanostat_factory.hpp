@@ -1,0 +1,24 @@
+#pragma once
+// Builds the galvanostat a recipe names: model "keithley-2400" (RS-232 device path) or
+// "keithley-2450" (tcp://host:port). Errors: "unknown_model", and the transport's open errors.
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "drivers/galvanostat/galvanostat.hpp"
+#include "drivers/io/io_thread.hpp"
+#include "drivers/io/transport.hpp"
+
+namespace edc {
+
+struct GalvanostatOptions {
+    unsigned baud = 9600;                       // 2400 RS-232 (factory default 9600)
+    std::string reply_terminator = "any";       // 2400: "\r", "\n", "\r\n" or "any"
+    std::chrono::milliseconds timeout{2000};    // per command
+    std::chrono::milliseconds connect_timeout{3000};
+};
+
+Result<std::unique_ptr<Galvanostat>> make_galvanostat(const std::string& model, const std::string& port,
+                                                      const GalvanostatOptions& options, io::IoThread& io);
+
+}  // namespace edc

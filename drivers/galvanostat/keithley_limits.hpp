@@ -1,0 +1,29 @@
+#pragma once
+// Model limits checked before a byte is written (2400 User's Manual section 18 / 2450 reference
+// manual specifications). Ranges are the instrument's; the 5 % over-range is allowed.
+#include <string>
+
+#include "control/error.hpp"
+#include "drivers/galvanostat/galvanostat.hpp"
+
+namespace edc::keithley {
+
+struct ModelLimits {
+    const char* model;
+    double max_current_a;      // largest source range (with over-range)
+    double min_current_range_a;
+    double max_compliance_v;
+    double min_compliance_v;
+    double min_nplc, max_nplc;
+};
+
+inline constexpr ModelLimits k2400_limits{"Keithley 2400", 1.05, 1e-6, 210.0, 0.2e-3, 0.01, 10.0};
+inline constexpr ModelLimits k2450_limits{"Keithley 2450", 1.05, 10e-9, 210.0, 0.02, 0.01, 10.0};
+
+Result<void> validate(const GalvanostatSettings& s, const ModelLimits& limits, const std::string& where);
+Result<void> validate_level(double amps, const GalvanostatSettings& s, const std::string& where);
+
+// Current/voltage in SCPI number syntax: "1E-05", "0.0125", "-0.0057".
+std::string scpi_number(double v);
+
+}  // namespace edc::keithley

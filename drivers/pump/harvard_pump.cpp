@@ -1,0 +1,172 @@
+#include "drivers/pump/harvard_pump.hpp"
+
+#include <cmath>
+
+#include "control/model/units.hpp"
+#include "control/text.hpp"
+
+namespace edc {
+
+HarvardPump::HarvardPump(std::unique_ptr<io::ByteTransport> transport, HarvardOptions options)
+    : transport_(std::move(transport)), options_(options) {}
+
+HarvardPump::~HarvardPump() = default;
+
+Result<harvard::Reply> HarvardPump::command(std::string_view cmd) {
+    const int n = static_cast<int>(cmd.size());
+    auto annotate = [&](Error e) {
+        e.message = strf("%s (command %.*s)", e.message.c_str(), n, cmd.data());
+        if (e.where.empty()) e.where = transport_->name();
+        return std::unexpected(std::move(e));
+    };
+    std::string line;
+    if (options_.address > 0) line = strf("%02d", options_.address);  // address, then the '@' of a fast command
+    line.append(cmd);
+    line.push_back('\r');
+    if (stale_) {  // a late reply to a command that timed out must not answer this one
+        transport_->drain();
+        stale_ = false;
+    }
+    if (auto w = transport_->write(line, options_.timeout); !w) return annotate(w.error());
+    auto frame = transport_->read_until(framer_, options_.timeout);
+    if (!frame) {
+        stale_ = frame.error().code == "timeout";
+        return annotate(frame.error());
+    }
+    auto reply = harvard::parse_reply(*frame);
+    if (!reply) return annotate(reply.error());
+    running_ = reply->prompt == harvard::Prompt::infusing || reply->prompt == harvard::Prompt::withdrawing;
+    if (!reply->error_kind.empty()) {
+        const auto& text = reply->error_text;
+        const char* code = text.find("Out of range") != std::string::npos ? "out_of_range"
+                           : reply->error_kind == "Command error" ? "unknown_command"
+                                                                  : "pump_error";
+        return annotate(Error{code, strf("%s: %s", reply->error_kind.c_str(), text.c_str()), transport_->name()});
+    }
+    return reply;
+}
+
+Result<void> HarvardPump::disable_nvram() {
+    if (auto r = command("NVRAM off"); !r) return std::unexpected(r.error());
+    return {};
+}
+
+Result<std::string> HarvardPump::identify() {
+    auto r = command("ver");
+    if (!r) return std::unexpected(r.error());
+    if (r->lines.empty()) return fail("bad_reply", "ver answered no version line", transport_->name());
+    return r->lines.front();
+}
+
+Result<void> HarvardPump::set_diameter(double d_m) {
+    const auto text = harvard::format_number(d_m / units::m_per_mm);
+    if (!text) return fail("out_of_range", strf("syringe diameter %g mm cannot be sent", d_m * 1e3), transport_->name());
+    if (auto r = command("diameter " + *text); !r) return std::unexpected(r.error());
+    auto lim = command("irate lim");
+    if (!lim) return std::unexpected(lim.error());
+    if (lim->lines.empty()) return fail("bad_reply", "irate lim answered nothing", transport_->name());
+    auto limits = harvard::parse_rate_limits(lim->lines.front());
+    if (!limits) {
+        auto e = limits.error();
+        e.where = transport_->name();
+        return std::unexpected(std::move(e));
+    }
+    limits_ = *limits;
+    return {};
+}
+
+Result<double> HarvardPump::select_rate_unit(double max_rate) {
+    if (!std::isfinite(max_rate) || max_rate <= 0.0) {
+        return fail("out_of_range", strf("planned maximum rate %g m3/s must be positive", max_rate), transport_->name());
+    }
+    if (limits_ && max_rate > limits_->max_m3_per_s) {
+        return fail("out_of_range",
+                    strf("planned maximum rate %g mL/min exceeds the syringe's limit %g mL/min",
+                         units::m3_per_s_to_ml_per_min(max_rate), units::m3_per_s_to_ml_per_min(limits_->max_m3_per_s)),
+                    transport_->name());
+    }
+    std::optional<harvard::RateUnit> best;
+    double best_res = 0.0;
+    for (const auto& u : harvard::rate_units()) {
+        const auto s = harvard::format_number(max_rate / u.m3_per_s);
+        if (!s) continue;
+        const auto dot = s->find('.');
+        const int decimals = dot == std::string::npos ? 0 : static_cast<int>(s->size() - dot - 1);
+        const double res = std::pow(10.0, -decimals) * u.m3_per_s;
+        if (!best || res < best_res * (1.0 - 1e-9)) {
+            best = u;
+            best_res = res;
+        }
+    }
+    if (!best) return fail("out_of_range", "no rate unit can express the planned maximum rate", transport_->name());
+    unit_ = best;
+    return best_res;
+}
+
+Result<double> HarvardPump::set_rate(double rate) {
+    if (!unit_) return fail("not_configured", "set_rate before select_rate_unit", transport_->name());
+    if (limits_ && (rate < limits_->min_m3_per_s || rate > limits_->max_m3_per_s)) {
+        return fail("out_of_range",
+                    strf("rate %g mL/min outside the syringe's %g..%g mL/min", units::m3_per_s_to_ml_per_min(rate),
+                         units::m3_per_s_to_ml_per_min(limits_->min_m3_per_s),
+                         units::m3_per_s_to_ml_per_min(limits_->max_m3_per_s)),
+                    transport_->name());
+    }
+    const auto text = harvard::format_number(rate / unit_->m3_per_s);
+    if (!text) {
+        return fail("out_of_range", strf("rate %g mL/min cannot be sent in %s", units::m3_per_s_to_ml_per_min(rate),
+                                         unit_->code),
+                    transport_->name());
+    }
+    const std::string cmd = std::string(running_ ? "@" : "") + "irate " + *text + " " + unit_->code;
+    if (auto r = command(cmd); !r) return std::unexpected(r.error());
+    return std::stod(*text) * unit_->m3_per_s;
+}
+
+Result<void> HarvardPump::start() {
+    auto r = command("irun");
+    if (!r) return std::unexpected(r.error());
+    if (r->prompt == harvard::Prompt::stalled) return fail("pump_alarm", "pump stalled at irun", transport_->name());
+    return {};
+}
+
+Result<void> HarvardPump::stop() {
+    if (auto r = command("stop"); !r) return std::unexpected(r.error());
+    running_ = false;
+    return {};
+}
+
+Result<PumpStatus> HarvardPump::status() {
+    auto r = command("status");
+    if (!r) return std::unexpected(r.error());
+    if (r->lines.empty()) return fail("bad_reply", "status answered no status line", transport_->name());
+    auto w = harvard::parse_status(r->lines.front());
+    if (!w) {
+        auto e = w.error();
+        e.where = transport_->name();
+        return std::unexpected(std::move(e));
+    }
+    PumpStatus s;
+    s.dispensed_m3 = w->volume_m3;
+    if (w->stalled || r->prompt == harvard::Prompt::stalled) {
+        s.state = PumpState::alarm;
+        s.alarm = "stall";
+    } else if (w->moving) {
+        s.state = w->direction == 'w' ? PumpState::withdrawing : PumpState::infusing;
+    } else {
+        s.state = PumpState::stopped;
+    }
+    return s;
+}
+
+Result<void> HarvardPump::clear_dispensed() {
+    if (auto r = command("civolume"); !r) return std::unexpected(r.error());
+    return {};
+}
+
+Result<void> HarvardPump::safe_stop() {
+    transport_->drain();
+    return stop();
+}
+
+}  // namespace edc

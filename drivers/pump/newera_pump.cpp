@@ -1,0 +1,200 @@
+#include "drivers/pump/newera_pump.hpp"
+
+#include <cmath>
+
+#include "control/model/units.hpp"
+#include "control/text.hpp"
+
+namespace edc {
+namespace {
+
+bool is_running(char status) { return status == 'I' || status == 'W' || status == 'X'; }
+
+}  // namespace
+
+NewEraPump::NewEraPump(std::unique_ptr<io::ByteTransport> transport, NewEraOptions options)
+    : transport_(std::move(transport)), options_(options) {}
+
+NewEraPump::~NewEraPump() = default;
+
+Error NewEraPump::annotate(Error e, std::string_view command) const {
+    e.message = strf("%s (command %.*s)", e.message.c_str(), static_cast<int>(command.size()), command.data());
+    if (e.where.empty()) e.where = transport_->name();
+    return e;
+}
+
+Result<newera::Reply> NewEraPump::exchange(std::string_view command) {
+    if (stale_) {  // a late reply to a command that timed out must not answer this one
+        transport_->drain();
+        stale_ = false;
+    }
+    if (auto w = transport_->write(newera::command_bytes(options_.address, command, safe_mode_), options_.timeout); !w) {
+        return std::unexpected(annotate(w.error(), command));
+    }
+    auto frame = transport_->read_until(framer_, options_.timeout);
+    if (!frame) {
+        stale_ = frame.error().code == "timeout";
+        return std::unexpected(annotate(frame.error(), command));
+    }
+    auto reply = newera::parse_reply(*frame);
+    if (!reply) return std::unexpected(annotate(reply.error(), command));
+    if (reply->status != 'A') running_ = is_running(reply->status);
+    return reply;
+}
+
+Result<newera::Reply> NewEraPump::command(std::string_view cmd) {
+    auto reply = exchange(cmd);
+    if (!reply) return reply;
+    const auto& r = *reply;
+    const std::string& where = transport_->name();
+    const int n = static_cast<int>(cmd.size());
+    if (r.status == 'A') {
+        return fail("pump_alarm",
+                    strf("pump alarm %c (%s): %.*s was not executed", r.alarm, newera::alarm_meaning(r.alarm), n,
+                         cmd.data()),
+                    where);
+    }
+    if (r.has_error) {
+        if (r.error == "OOR") return fail("out_of_range", strf("pump rejected %.*s: out of range", n, cmd.data()), where);
+        if (r.error == "NA") {
+            return fail("not_applicable", strf("pump rejected %.*s: not applicable now", n, cmd.data()), where);
+        }
+        if (r.error.empty()) return fail("unknown_command", strf("pump does not know %.*s", n, cmd.data()), where);
+        if (r.error == "COM") return fail("bad_packet", strf("pump received a bad packet for %.*s", n, cmd.data()), where);
+        if (r.error == "IGN") return fail("ignored", strf("pump ignored %.*s", n, cmd.data()), where);
+        return fail("pump_error", strf("pump answered ?%s to %.*s", r.error.c_str(), n, cmd.data()), where);
+    }
+    return reply;
+}
+
+Result<void> NewEraPump::set_safe_mode(int host_timeout_s) {
+    if (host_timeout_s < 0 || host_timeout_s > 255) {
+        return fail("out_of_range", strf("safe-mode timeout %d s outside 0..255", host_timeout_s), transport_->name());
+    }
+    auto r = command(strf("SAF%d", host_timeout_s));
+    if (!r) return std::unexpected(r.error());
+    safe_mode_ = host_timeout_s > 0;
+    return {};
+}
+
+Result<char> NewEraPump::acknowledge_alarm() {
+    auto s = exchange("");
+    if (!s) return std::unexpected(s.error());
+    return s->status == 'A' ? s->alarm : '\0';
+}
+
+Result<std::string> NewEraPump::identify() {
+    if (auto a = acknowledge_alarm(); !a) return std::unexpected(a.error());
+    auto r = command("VER");
+    if (!r) return std::unexpected(r.error());
+    return r->data;
+}
+
+Result<void> NewEraPump::set_diameter(double d_m) {
+    const auto text = newera::format_number(d_m / units::m_per_mm);
+    if (!text || d_m <= 0.0) {
+        return fail("out_of_range", strf("syringe diameter %g mm cannot be sent (0 < d <= 9999 mm)", d_m * 1e3),
+                    transport_->name());
+    }
+    if (auto r = command("DIA" + *text); !r) return std::unexpected(r.error());
+    unit_.reset();  // the pump resets its volume and rate units with the diameter
+    if (auto r = command("VOL0"); !r) return std::unexpected(r.error());
+    return {};
+}
+
+Result<double> NewEraPump::select_rate_unit(double max_rate) {
+    auto choice = newera::choose_rate_unit(max_rate);
+    if (!choice) {
+        auto e = choice.error();
+        e.where = transport_->name();
+        return std::unexpected(std::move(e));
+    }
+    if (running_ && unit_ && *unit_ != choice->unit) {
+        return fail("not_applicable", "the rate unit cannot change while the pump runs", transport_->name());
+    }
+    unit_ = choice->unit;
+    unit_sent_ = false;
+    return choice->resolution_m3_per_s;
+}
+
+Result<double> NewEraPump::set_rate(double rate) {
+    if (!unit_) return fail("not_configured", "set_rate before select_rate_unit", transport_->name());
+    const double per_unit = newera::m3_per_s_per_unit(*unit_);
+    const auto text = newera::format_number(rate / per_unit);
+    if (!text) {
+        return fail("out_of_range",
+                    strf("rate %g mL/min does not fit 4 digits in %s", units::m3_per_s_to_ml_per_min(rate),
+                         newera::unit_code(*unit_)),
+                    transport_->name());
+    }
+    // Units go with the number only while stopped: the pump refuses a unit while pumping.
+    const std::string cmd = running_ && unit_sent_ ? "RAT" + *text : "RAT" + *text + newera::unit_code(*unit_);
+    if (auto r = command(cmd); !r) return std::unexpected(r.error());
+    unit_sent_ = true;
+    return std::stod(*text) * per_unit;
+}
+
+Result<void> NewEraPump::start() {
+    if (!unit_sent_) return fail("not_configured", "start before set_rate", transport_->name());
+    if (auto r = command("DIRINF"); !r) return std::unexpected(r.error());
+    if (auto r = command("RUN"); !r) return std::unexpected(r.error());
+    return {};
+}
+
+Result<void> NewEraPump::stop() {
+    auto r = command("STP");
+    if (!r) return std::unexpected(r.error());
+    if (r->status == 'P') {  // a running program pauses on the first STP
+        if (auto again = command("STP"); !again) return std::unexpected(again.error());
+    }
+    running_ = false;
+    return {};
+}
+
+Result<PumpStatus> NewEraPump::status() {
+    auto r = exchange("DIS");
+    if (!r) return std::unexpected(r.error());
+    PumpStatus s;
+    s.dispensed_m3 = last_dispensed_m3_;
+    switch (r->status) {
+        case 'A':
+            s.state = PumpState::alarm;
+            s.alarm = std::string(1, r->alarm);
+            return s;
+        case 'I': s.state = PumpState::infusing; break;
+        case 'W': s.state = PumpState::withdrawing; break;
+        case 'S': s.state = PumpState::stopped; break;
+        case 'P':
+        case 'T':
+        case 'U': s.state = PumpState::paused; break;
+        default: s.state = PumpState::unknown; break;
+    }
+    if (r->has_error) return fail("pump_error", strf("pump answered ?%s to DIS", r->error.c_str()), transport_->name());
+    auto d = newera::parse_dispensed(r->data);
+    if (!d) {
+        auto e = d.error();
+        e.where = transport_->name();
+        return std::unexpected(std::move(e));
+    }
+    s.dispensed_m3 = last_dispensed_m3_ = d->infused_m3;
+    return s;
+}
+
+Result<void> NewEraPump::clear_dispensed() {
+    if (auto r = command("CLDINF"); !r) return std::unexpected(r.error());
+    if (auto r = command("CLDWDR"); !r) return std::unexpected(r.error());
+    last_dispensed_m3_ = 0.0;
+    return {};
+}
+
+Result<void> NewEraPump::safe_stop() {
+    transport_->drain();
+    auto r = stop();
+    if (!r && r.error().code == "pump_alarm") {
+        // The alarm reply acknowledged the alarm and the command was not executed: once more.
+        r = stop();
+    }
+    return r;
+}
+
+}  // namespace edc

@@ -1,0 +1,64 @@
+#pragma once
+// New Era NE-1000 family (also WPI Aladdin) over RS-232, 19200 8N1 by default.
+// Basic mode, or safe mode (`SAF n`: CRC-checked packets, and the pump stops with alarm T when
+// the host is silent for n seconds, so the caller must talk to it, e.g. poll status(), faster
+// than that).
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include "drivers/io/transport.hpp"
+#include "drivers/pump/newera_protocol.hpp"
+#include "drivers/pump/syringe_pump.hpp"
+
+namespace edc {
+
+struct NewEraOptions {
+    int address = 0;
+    std::chrono::milliseconds timeout{1000};
+};
+
+class NewEraPump final : public SyringePump {
+public:
+    NewEraPump(std::unique_ptr<io::ByteTransport> transport, NewEraOptions options = {});
+    ~NewEraPump() override;
+
+    // SAF <host_timeout_s>: from now on CRC packets; 0 returns to basic mode.
+    Result<void> set_safe_mode(int host_timeout_s);
+    bool safe_mode() const { return safe_mode_; }
+
+    // Sends an empty packet (a status query). A pump that lost power answers the first packet
+    // after power-up with alarm R, and that reply acknowledges it. Returns the alarm letter
+    // acknowledged, or 0. Called at start-up; mid-run alarms are for the caller to judge.
+    Result<char> acknowledge_alarm();
+
+    Result<std::string> identify() override;
+    Result<void> set_diameter(double inner_diameter_m) override;
+    Result<double> select_rate_unit(double max_planned_rate_m3_per_s) override;
+    Result<double> set_rate(double rate_m3_per_s) override;
+    Result<void> start() override;
+    Result<void> stop() override;
+    Result<PumpStatus> status() override;
+    Result<void> clear_dispensed() override;
+    Result<void> safe_stop() override;
+
+    // One command and its reply, alarms and ?errors left in the reply.
+    Result<newera::Reply> exchange(std::string_view command);
+    // exchange(), with alarms and ?errors turned into typed errors.
+    Result<newera::Reply> command(std::string_view command);
+
+private:
+    Error annotate(Error e, std::string_view command) const;
+
+    std::unique_ptr<io::ByteTransport> transport_;
+    NewEraOptions options_;
+    io::NewEraAutoFramer framer_;
+    bool safe_mode_ = false;
+    bool running_ = false;
+    bool stale_ = false;
+    std::optional<newera::RateUnit> unit_;
+    bool unit_sent_ = false;  // the pump has been told unit_ (with a RAT)
+    double last_dispensed_m3_ = 0.0;
+};
+
+}  // namespace edc

@@ -1,0 +1,24 @@
+#pragma once
+// Builds the pump a recipe names: "ne-1000" (New Era family) or "harvard-elite" (Pump 11 Elite)
+// on a serial device path. The New Era pump is switched to safe mode when
+// safe_mode_timeout_s > 0; the Elite gets `NVRAM off`.
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "drivers/io/io_thread.hpp"
+#include "drivers/pump/syringe_pump.hpp"
+
+namespace edc {
+
+struct PumpOptions {
+    unsigned baud = 0;  // 0: model default (New Era 19200, Elite 115200)
+    int address = 0;
+    int safe_mode_timeout_s = 0;  // New Era host watchdog; 0 = basic mode
+    std::chrono::milliseconds timeout{1000};
+};
+
+Result<std::unique_ptr<SyringePump>> make_syringe_pump(const std::string& model, const std::string& port,
+                                                       const PumpOptions& options, io::IoThread& io);
+
+}  // namespace edc

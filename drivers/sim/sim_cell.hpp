@@ -1,0 +1,101 @@
+#pragma once
+// The simulated electrochemical cell shared by the simulated galvanostat and pump: bath mass
+// balance (control/model/cell_model.hpp), electrode concentrations lagging the bulk, delivered
+// feed lagging the pump motor, the deposit as layers, and the electrode potential.
+// Pure: no I/O, no threads; the caller advances it in simulated seconds.
+#include <vector>
+
+#include "control/model/cell_model.hpp"
+
+namespace edc::sim {
+
+// Electrode kinetics for the potential the galvanostat reads (WE vs Ag/AgCl, 4-wire sense):
+// E = E_eq(bath) + Tafel overpotential (asinh form, signed) + I R_u.
+struct ElectrodeKinetics {
+    double e0_bi_v_she = 0.32;
+    double e0_sb_v_she = 0.21;
+    double reference_v_she = 0.197;          // Ag/AgCl (3 M KCl)
+    double temperature_k = 298.15;
+    double tafel_slope_v_per_decade = 0.12;
+    double exchange_current_a_per_m2 = 1.0;
+    double uncompensated_resistance_ohm = 10.0;
+    double pump_lag_s = 1.0;                 // delivered flow behind the motor (syringe compliance)
+    double layer_thickness_m = 1e-9;         // resolution of the recorded deposit profile
+    double max_step_s = 0.01;                // integration step
+};
+
+// What the galvanostat applies. Instrument sign: negative current is cathodic (deposits metal).
+struct GalvanostatDrive {
+    bool output_on = false;
+    double current_a = 0.0;
+    double compliance_v = 21.0;
+};
+
+struct ElectrodeReading {
+    double potential_v = 0.0;  // WE vs reference
+    double current_a = 0.0;    // actual current, instrument sign
+    bool limited = false;      // the compliance voltage limits the current
+};
+
+struct DepositLayer {
+    double metal_mol = 0.0;
+    double x_bi = 0.0;         // mean Bi fraction of the layer
+    double thickness_m = 0.0;
+    double charge_c = 0.0;     // cathodic charge passed while the layer grew
+};
+
+class SimCell {
+public:
+    explicit SimCell(const model::CellParams& params, const ElectrodeKinetics& kinetics = {});
+
+    void set_drive(const GalvanostatDrive& drive) noexcept { drive_ = drive; }
+    // Motor rate of the feed pump, m3/s of B pushed towards the cell (0 when stopped).
+    void set_feed_motor_rate(double q_m3_per_s) noexcept { motor_rate_ = q_m3_per_s; }
+    // Extra series resistance (a fault: a dry contact, a gas bubble): used by compliance-trip.
+    void set_extra_resistance(double ohm) noexcept { extra_resistance_ = ohm; }
+
+    // Integrates dt simulated seconds in steps of at most kinetics.max_step_s.
+    void advance(double dt_s);
+
+    [[nodiscard]] ElectrodeReading reading() const noexcept;
+    // Equilibrium potential of the electrode's surroundings (V vs reference).
+    [[nodiscard]] double equilibrium_potential_v() const noexcept;
+    [[nodiscard]] double potential_at(double current_a) const noexcept;
+
+    [[nodiscard]] const model::CellParams& params() const noexcept { return params_; }
+    [[nodiscard]] const model::BathState& bath() const noexcept { return bath_; }
+    [[nodiscard]] model::Concentrations electrode_concentrations() const noexcept { return electrode_; }
+    [[nodiscard]] double delivered_flow_m3_per_s() const noexcept { return delivered_rate_; }
+    [[nodiscard]] double fed_volume_m3() const noexcept { return fed_volume_; }
+    [[nodiscard]] double time_s() const noexcept { return time_; }
+    [[nodiscard]] double cathodic_charge_c() const noexcept { return charge_; }
+    [[nodiscard]] double deposited_metal_mol() const noexcept { return metal_mol_; }
+    [[nodiscard]] double deposited_bi_mol() const noexcept { return bi_mol_; }
+    [[nodiscard]] double thickness_m() const noexcept;
+    // Layers from the substrate up; the last one may still be growing.
+    [[nodiscard]] std::vector<DepositLayer> layers() const;
+
+private:
+    void step(double dt);
+    [[nodiscard]] double resistance_ohm() const noexcept {
+        return kinetics_.uncompensated_resistance_ohm + extra_resistance_;
+    }
+
+    model::CellParams params_;
+    ElectrodeKinetics kinetics_;
+    model::BathState bath_;
+    model::Concentrations electrode_;
+    GalvanostatDrive drive_;
+    double motor_rate_ = 0.0;
+    double delivered_rate_ = 0.0;
+    double fed_volume_ = 0.0;
+    double extra_resistance_ = 0.0;
+    double time_ = 0.0;
+    double charge_ = 0.0;
+    double metal_mol_ = 0.0;
+    double bi_mol_ = 0.0;
+    std::vector<DepositLayer> layers_;
+    DepositLayer growing_;
+};
+
+}  // namespace edc::sim

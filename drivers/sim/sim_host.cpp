@@ -1,0 +1,291 @@
+#include "drivers/sim/sim_host.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "drivers/sim/harvard_model.hpp"
+#include "drivers/sim/newera_model.hpp"
+#include "drivers/sim/sim_clock.hpp"
+#include "drivers/sim/wire_server.hpp"
+
+namespace edc::sim {
+
+model::CellParams paper_cell_params() {
+    model::CellParams p;
+    p.chemistry.bath_a = {50.0, 50.0};
+    p.chemistry.feed_b = {0.0, 50.0};
+    p.chemistry.selectivity = model::Selectivity::constant(1.0);
+    p.chemistry.current_efficiency = 0.725;
+    p.chemistry.packing_fraction = 0.868;
+    p.cell.mode = model::CellMode::growing;
+    p.cell.initial_volume_m3 = 20e-6;
+    p.cell.max_volume_m3 = 150e-6;
+    p.cell.electrode_area_m2 = 1e-4;
+    p.cell.mixing_time_s = 3.0;
+    return p;
+}
+
+std::vector<DepthSample> deposit_profile(const std::vector<DepositLayer>& layers, const model::CellParams&) {
+    std::vector<DepthSample> out;
+    out.reserve(layers.size());
+    double h = 0.0;
+    for (const auto& l : layers) {
+        out.push_back({h + 0.5 * l.thickness_m, l.x_bi});
+        h += l.thickness_m;
+    }
+    return out;
+}
+
+struct SimHost::Impl {
+    explicit Impl(SimHostConfig c) : cfg(std::move(c)), clock(cfg.speed_factor), cell(cfg.cell, cfg.kinetics),
+                                     schedule(cfg.faults) {}
+
+    // Caller holds mu. The pumps run first in each step so a stall stops the feed at once.
+    void advance_to(double t) {
+        while (cell.time_s() < t - 1e-12) {
+            const double dt = std::min(cfg.kinetics.max_step_s, t - cell.time_s());
+            const double t1 = cell.time_s() + dt;
+            if (ne) ne->advance(t1);
+            if (elite) elite->advance(t1);
+            if (smu) {
+                const auto& s = smu->state();
+                if (!s.output_on && s.output_ever_on && s.off_mode == OutputOffMode::normal) shorted_s += dt;
+            }
+            cell.advance(dt);
+        }
+    }
+
+    void fire(FaultKind kind) {  // caller holds mu
+        switch (kind) {
+            case FaultKind::galvanostat_timeout:
+                if (galvo_server) galvo_server->set_silent(true);
+                break;
+            case FaultKind::galvanostat_disconnect:
+                if (galvo_server) galvo_server->request_close();
+                break;
+            case FaultKind::galvanostat_garbage:
+                if (galvo_server) galvo_server->set_garbage(true);
+                break;
+            case FaultKind::galvanostat_scpi_error:
+                if (smu) smu->inject_error(810, "OUTPUT blocked by over temperature");
+                break;
+            case FaultKind::compliance_trip: cell.set_extra_resistance(1e5); break;
+            case FaultKind::pump_timeout:
+                if (pump_server) pump_server->set_silent(true);
+                break;
+            case FaultKind::pump_disconnect:
+                if (pump_server) pump_server->request_close();
+                break;
+            case FaultKind::pump_stall:
+                if (ne) ne->raise_alarm('S');
+                if (elite) elite->stall();
+                break;
+            case FaultKind::pump_alarm:
+                if (ne) ne->raise_alarm('R');
+                if (elite) elite->stall();
+                break;
+            case FaultKind::syringe_empty:
+                if (ne) ne->empty_syringe();
+                if (elite) elite->empty_syringe();
+                break;
+        }
+    }
+
+    void tick_loop() {
+        while (running) {
+            {
+                std::lock_guard lock(mu);
+                const double t = clock.sim_s();
+                advance_to(t);
+                for (const auto& f : schedule.due(t)) {
+                    fire(f.kind);
+                    fired.push_back(f);
+                }
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+    }
+
+    SimHostConfig cfg;
+    SimClock clock;
+    mutable std::mutex mu;
+    SimCell cell;
+    std::optional<KeithleyModel> smu;
+    std::optional<NewEraModel> ne;
+    std::optional<HarvardModel> elite;
+    FaultSchedule schedule;
+    std::vector<FaultSpec> fired;
+    double shorted_s = 0.0;
+    std::unique_ptr<WireServer> galvo_server;
+    std::unique_ptr<WireServer> pump_server;
+    std::thread ticker;
+    std::atomic<bool> running{false};
+};
+
+SimHost::SimHost(SimHostConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+
+SimHost::~SimHost() { stop(); }
+
+const SimHostConfig& SimHost::config() const noexcept { return impl_->cfg; }
+
+Result<SimEndpoints> SimHost::start() {
+    auto& m = *impl_;
+    if (m.running) return fail("sim_started", "the simulator is already running", "SimHost::start");
+    const auto& cfg = m.cfg;
+    const double ftdi = cfg.ftdi_latency ? 0.016 : 0.0;
+    SimEndpoints ends;
+    m.clock = SimClock(cfg.speed_factor);
+
+    if (cfg.galvanostat_model == "keithley-2400" || cfg.galvanostat_model == "keithley-2450") {
+        const bool k2450 = cfg.galvanostat_model == "keithley-2450";
+        KeithleyOptions opts;
+        opts.model = k2450 ? SmuModel::keithley2450 : SmuModel::keithley2400;
+        m.smu.emplace(m.cell, opts);
+        LinkTiming timing{k2450 ? 0U : cfg.galvanostat_baud, cfg.link_delays, k2450 ? 0.0 : ftdi};
+        std::optional<WireServer::Port> port;
+        if (k2450) {
+            auto tcp = TcpPort::listen_loopback(0);
+            if (!tcp) return std::unexpected(tcp.error());
+            port.emplace(std::move(*tcp));
+        } else {
+            auto pty = PtyPort::open();
+            if (!pty) return std::unexpected(pty.error());
+            port.emplace(std::move(*pty));
+        }
+        WireHandlers h;
+        h.receive = [&m](std::string_view bytes, Instant now) {
+            std::lock_guard lock(m.mu);
+            m.advance_to(now.sim_s);
+            return m.smu->receive(bytes, now);
+        };
+        m.galvo_server = std::make_unique<WireServer>(cfg.galvanostat_model, std::move(*port), timing, std::move(h), m.clock);
+        ends.galvanostat = m.galvo_server->endpoint();
+    } else if (!cfg.galvanostat_model.empty() && cfg.galvanostat_model != "none") {
+        return fail("sim_model", "unknown galvanostat model '" + cfg.galvanostat_model +
+                                     "' (known: keithley-2400, keithley-2450, none)",
+                    "SimHostConfig.galvanostat_model");
+    }
+
+    if (cfg.pump_model == "ne-1000" || cfg.pump_model == "harvard-elite") {
+        const bool ne = cfg.pump_model == "ne-1000";
+        auto pty = PtyPort::open();
+        if (!pty) return std::unexpected(pty.error());
+        const unsigned baud = cfg.pump_baud != 0 ? cfg.pump_baud : (ne ? 19200U : 115200U);
+        WireHandlers h;
+        if (ne) {
+            NewEraOptions o;
+            o.address = cfg.pump_address;
+            o.diameter_m = cfg.syringe_diameter_m;
+            o.syringe_volume_m3 = cfg.syringe_volume_m3;
+            m.ne.emplace(m.cell, o);
+            h.receive = [&m](std::string_view bytes, Instant now) {
+                std::lock_guard lock(m.mu);
+                m.advance_to(now.sim_s);
+                return m.ne->receive(bytes, now);
+            };
+            h.poll = [&m](Instant now) {
+                std::lock_guard lock(m.mu);
+                m.advance_to(now.sim_s);
+                return m.ne->poll(now);
+            };
+        } else {
+            HarvardOptions o;
+            o.address = cfg.pump_address;
+            o.diameter_m = cfg.syringe_diameter_m;
+            o.syringe_volume_m3 = cfg.syringe_volume_m3;
+            m.elite.emplace(m.cell, o);
+            h.receive = [&m](std::string_view bytes, Instant now) {
+                std::lock_guard lock(m.mu);
+                m.advance_to(now.sim_s);
+                return m.elite->receive(bytes, now);
+            };
+        }
+        m.pump_server = std::make_unique<WireServer>(cfg.pump_model, std::move(*pty),
+                                                     LinkTiming{baud, cfg.link_delays, ftdi}, std::move(h), m.clock);
+        ends.pump = m.pump_server->endpoint();
+    } else if (!cfg.pump_model.empty() && cfg.pump_model != "none") {
+        return fail("sim_model", "unknown pump model '" + cfg.pump_model + "' (known: ne-1000, harvard-elite, none)",
+                    "SimHostConfig.pump_model");
+    }
+
+    m.running = true;
+    m.ticker = std::thread([&m] { m.tick_loop(); });
+    if (m.galvo_server) m.galvo_server->start();
+    if (m.pump_server) m.pump_server->start();
+    return ends;
+}
+
+void SimHost::stop() {
+    auto& m = *impl_;
+    if (m.galvo_server) m.galvo_server->stop();
+    if (m.pump_server) m.pump_server->stop();
+    m.running = false;
+    if (m.ticker.joinable()) m.ticker.join();
+}
+
+void SimHost::inject(FaultKind kind) {
+    std::lock_guard lock(impl_->mu);
+    impl_->fire(kind);
+    impl_->fired.push_back({kind, impl_->cell.time_s()});
+}
+
+SimSnapshot SimHost::snapshot() const {
+    const auto& m = *impl_;
+    std::lock_guard lock(m.mu);
+    SimSnapshot s;
+    s.sim_time_s = m.cell.time_s();
+    if (m.smu) {
+        const auto& k = m.smu->state();
+        s.galvanostat_present = true;
+        s.output_on = k.output_on;
+        s.output_ever_on = k.output_ever_on;
+        s.output_off_mode = k.off_mode;
+        s.source_level_a = k.level_a;
+        s.compliance_v = k.compliance_v;
+        s.remote_sense = k.remote_sense;
+        s.galvanostat_commands = k.commands;
+        s.galvanostat_errors_pending = m.smu->pending_errors();
+    }
+    const auto reading = m.cell.reading();
+    s.cell_current_a = reading.current_a;
+    s.potential_v = reading.potential_v;
+    s.in_compliance = reading.limited;
+    s.shorted_s = m.shorted_s;
+    if (m.ne) {
+        const auto& p = m.ne->state();
+        s.pump_present = true;
+        s.pump_running = p.running;
+        s.pump_rate_m3_per_s = m.ne->rate_m3_per_s();
+        s.dispensed_m3 = p.dispensed_inf_m3;
+        s.syringe_content_m3 = p.syringe_content_m3;
+        s.pump_alarm = p.alarm;
+        s.pump_commands = p.commands;
+        s.pump_rate_changes_while_running = p.rate_changes_while_running;
+    }
+    if (m.elite) {
+        const auto& p = m.elite->state();
+        s.pump_present = true;
+        s.pump_running = p.running;
+        s.pump_rate_m3_per_s = p.rate_m3_per_s;
+        s.dispensed_m3 = p.infused_m3;
+        s.syringe_content_m3 = p.syringe_content_m3;
+        s.pump_alarm = p.stalled ? 'S' : 0;
+        s.pump_commands = p.commands;
+    }
+    s.delivered_flow_m3_per_s = m.cell.delivered_flow_m3_per_s();
+    s.bath = m.cell.bath();
+    s.electrode = m.cell.electrode_concentrations();
+    s.cathodic_charge_c = m.cell.cathodic_charge_c();
+    s.deposited_metal_mol = m.cell.deposited_metal_mol();
+    s.thickness_m = m.cell.thickness_m();
+    s.deposit = m.cell.layers();
+    s.faults_fired = m.fired;
+    s.wrong_baud_bytes = (m.galvo_server ? m.galvo_server->wrong_baud_bytes() : 0) +
+                         (m.pump_server ? m.pump_server->wrong_baud_bytes() : 0);
+    return s;
+}
+
+}  // namespace edc::sim

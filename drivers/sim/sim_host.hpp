@@ -1,0 +1,114 @@
+#pragma once
+// SimHost runs the simulated galvanostat and pump in background threads of this process,
+// sharing one SimCell, and lets tests and `edc run --sim` observe what was commanded.
+//
+//   edc::sim::SimHostConfig cfg;            // defaults: the paper's recipe, 2400 + NE-1000
+//   cfg.speed_factor = 20.0;
+//   edc::sim::SimHost host(cfg);
+//   auto ends = host.start();               // ends->galvanostat "/dev/pts/5", ends->pump "/dev/pts/6"
+//   ... drive the instruments ...
+//   auto snap = host.snapshot();            // thread-safe copy
+//   host.stop();
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "control/error.hpp"
+#include "control/model/cell_model.hpp"
+#include "drivers/sim/keithley_model.hpp"
+#include "drivers/sim/sim_cell.hpp"
+#include "drivers/sim/sim_fault.hpp"
+
+namespace edc::sim {
+
+// The paper's recipe (design.md): bath A 50 mM Bi + 50 mM Sb, feed B 0 + 50 mM Sb, 20 mL,
+// 1 cm2, eta 0.725, packing 0.868, k 1.0, mixing 3 s.
+[[nodiscard]] model::CellParams paper_cell_params();
+
+struct SimHostConfig {
+    std::string galvanostat_model = "keithley-2400";  // "keithley-2400" (PTY), "keithley-2450" (TCP), "" none
+    std::string pump_model = "ne-1000";               // "ne-1000", "harvard-elite", "" none
+    model::CellParams cell = paper_cell_params();
+    ElectrodeKinetics kinetics{};
+    double syringe_diameter_m = 26.59e-3;
+    double syringe_volume_m3 = 60e-6;
+    double speed_factor = 1.0;           // simulated seconds per real second
+    unsigned galvanostat_baud = 9600;    // the 2400's factory default
+    unsigned pump_baud = 0;              // 0: the model's default (NE-1000 19200, Elite 115200)
+    bool link_delays = true;
+    bool ftdi_latency = false;           // add 16 ms to serial replies
+    std::vector<FaultSpec> faults;
+    int pump_address = 0;
+};
+
+struct SimEndpoints {
+    std::string galvanostat;  // device path, or "tcp://127.0.0.1:PORT" for the 2450; empty if none
+    std::string pump;         // device path; empty if none
+};
+
+struct DepthSample {
+    double height_m = 0.0;  // centre of a layer above the substrate
+    double x_bi = 0.0;
+};
+
+struct SimSnapshot {
+    double sim_time_s = 0.0;
+    // galvanostat, as the instrument sees it
+    bool galvanostat_present = false;
+    bool output_on = false;
+    bool output_ever_on = false;
+    OutputOffMode output_off_mode = OutputOffMode::normal;
+    double source_level_a = 0.0;
+    double compliance_v = 0.0;
+    bool remote_sense = false;
+    double cell_current_a = 0.0;     // actual, instrument sign (negative deposits)
+    double potential_v = 0.0;
+    bool in_compliance = false;
+    double shorted_s = 0.0;          // output off in NORMal mode after it had been on
+    long galvanostat_commands = 0;
+    std::size_t galvanostat_errors_pending = 0;
+    // pump
+    bool pump_present = false;
+    bool pump_running = false;
+    double pump_rate_m3_per_s = 0.0;      // commanded motor rate
+    double delivered_flow_m3_per_s = 0.0; // what reaches the cell (lags the motor)
+    double dispensed_m3 = 0.0;            // infused, as the pump counts it
+    double syringe_content_m3 = 0.0;
+    char pump_alarm = 0;
+    long pump_commands = 0;
+    long pump_rate_changes_while_running = 0;
+    // cell
+    model::BathState bath;
+    model::Concentrations electrode;
+    double cathodic_charge_c = 0.0;
+    double deposited_metal_mol = 0.0;
+    double thickness_m = 0.0;
+    std::vector<DepositLayer> deposit;
+    std::vector<FaultSpec> faults_fired;
+    long wrong_baud_bytes = 0;
+};
+
+[[nodiscard]] std::vector<DepthSample> deposit_profile(const std::vector<DepositLayer>& layers, const model::CellParams& p);
+
+class SimHost {
+public:
+    explicit SimHost(SimHostConfig config);
+    SimHost(const SimHost&) = delete;
+    SimHost& operator=(const SimHost&) = delete;
+    ~SimHost();
+
+    // Opens the ports and starts the threads. Errors: unknown model names, PTY/TCP failures.
+    [[nodiscard]] Result<SimEndpoints> start();
+    void stop();
+
+    [[nodiscard]] SimSnapshot snapshot() const;
+    // Fires a fault now (tests); faults in the config fire at their simulated time.
+    void inject(FaultKind kind);
+    [[nodiscard]] const SimHostConfig& config() const noexcept;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace edc::sim

@@ -1,0 +1,71 @@
+#pragma once
+// Runs one simulated instrument on its wire (a PTY or a loopback TCP port) in a background
+// thread: reads bytes, refuses them at the wrong baud, hands them to the model, waits the
+// link's delays and writes the replies. Faults make it fall silent, answer junk or close.
+#include <atomic>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <variant>
+#include <vector>
+
+#include "drivers/sim/link_timing.hpp"
+#include "drivers/sim/pty_port.hpp"
+#include "drivers/sim/sim_clock.hpp"
+#include "drivers/sim/tcp_port.hpp"
+
+namespace edc::sim {
+
+struct WireHandlers {
+    // Both are called from the server's thread; they do their own locking.
+    std::function<std::vector<WireReply>(std::string_view bytes, Instant now)> receive;
+    std::function<std::vector<WireReply>(Instant now)> poll;  // unsolicited output, may be empty
+};
+
+class WireServer {
+public:
+    using Port = std::variant<PtyPort, TcpPort>;
+
+    WireServer(std::string name, Port port, LinkTiming timing, WireHandlers handlers, const SimClock& clock);
+    WireServer(const WireServer&) = delete;
+    WireServer& operator=(const WireServer&) = delete;
+    ~WireServer();
+
+    void start();
+    void stop();
+
+    [[nodiscard]] std::string endpoint() const;
+    void set_silent(bool on) noexcept { silent_ = on; }
+    void set_garbage(bool on) noexcept { garbage_ = on; }
+    void request_close() noexcept { close_requested_ = true; }
+    [[nodiscard]] long wrong_baud_bytes() const noexcept { return wrong_baud_bytes_; }
+    [[nodiscard]] long bytes_received() const noexcept { return bytes_received_; }
+
+private:
+    void run();
+    void handle_input(std::string_view bytes, int fd);
+    void send(int fd, const std::vector<WireReply>& replies, std::size_t input_bytes);
+    [[nodiscard]] bool baud_ok() const;
+
+    std::string name_;
+    Port port_;
+    LinkTiming timing_;
+    WireHandlers handlers_;
+    const SimClock& clock_;
+    std::string endpoint_;
+    std::thread thread_;
+    std::atomic<bool> stop_{false};
+    std::atomic<bool> silent_{false};
+    std::atomic<bool> garbage_{false};
+    std::atomic<bool> close_requested_{false};
+    std::atomic<long> wrong_baud_bytes_{0};
+    std::atomic<long> bytes_received_{0};
+    unsigned junk_seed_ = 12345U;
+};
+
+// Junk of the reply's length ending in its last byte (the terminator), so the host sees a
+// complete but meaningless frame rather than a timeout.
+[[nodiscard]] std::string garble(std::string_view reply, unsigned& seed);
+
+}  // namespace edc::sim

@@ -1,0 +1,65 @@
+#pragma once
+// A deposition recipe (TOML, see recipes/examples/ and docs): what the planner is asked, which
+// instruments run it and how they are configured. Every value is SI. Errors name the place:
+// Error{code "invalid_recipe", message "file:line:col: what is wrong and what was expected",
+// where "file:line:col"}.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "control/error.hpp"
+#include "control/plan/plan_request.hpp"
+
+namespace edc::recipes {
+
+inline constexpr std::size_t max_recipe_bytes = 1024 * 1024;
+inline constexpr std::size_t max_profile_points = 10000;
+
+enum class GalvanostatModel { keithley_2400, keithley_2450 };
+enum class PumpModel { ne_1000, harvard_elite };
+
+[[nodiscard]] std::string_view to_string(GalvanostatModel m) noexcept;  // "keithley-2400"
+[[nodiscard]] std::string_view to_string(PumpModel m) noexcept;         // "ne-1000"
+
+struct GalvanostatConfig {
+    GalvanostatModel model = GalvanostatModel::keithley_2400;
+    std::string port;                          // serial device (2400) or host[:port] (2450, TCP 5025)
+    double compliance_v = 10.0;                // voltage compliance of the current source
+    double current_range_a = 0.0;              // source range; default: smallest decade that fits
+    std::optional<double> potential_limit_v;   // software limit on |potential|, <= compliance
+    int baud = 0;                              // 2400: default 9600; 2450 (TCP): 0
+};
+
+struct PumpConfig {
+    PumpModel model = PumpModel::ne_1000;
+    std::string port;
+    double syringe_diameter_m = 0.0;
+    double syringe_volume_m3 = 0.0;
+    double max_rate_m3_per_s = 0.0;
+    int baud = 19200;                          // NE default 19200; Harvard Elite default 115200
+    double safe_mode_timeout_s = 0.0;          // NE-1000 safe mode (SAF n); 0 = basic mode
+};
+
+struct Recipe {
+    std::string name;
+    std::string description;
+    std::string source_path;  // as given to load_recipe, or the name given to parse_recipe
+    std::string text;         // verbatim
+    std::string sha256;       // lower-case hex of text
+    plan::PlanRequest plan;   // plan.pump mirrors `pump` (present = false without [pump])
+    GalvanostatConfig galvanostat;
+    std::optional<PumpConfig> pump;
+
+    // Current magnitude the recipe asks of the galvanostat, A.
+    [[nodiscard]] double current_a() const noexcept {
+        return plan.deposit.current_density_a_per_m2 * plan.cell.cell.electrode_area_m2;
+    }
+};
+
+// Reads and validates a recipe file (refused if larger than max_recipe_bytes).
+[[nodiscard]] Result<Recipe> load_recipe(const std::string& path);
+// Validates recipe text; name_for_errors is the "file" part of error positions.
+[[nodiscard]] Result<Recipe> parse_recipe(std::string_view text, std::string_view name_for_errors);
+
+}  // namespace edc::recipes

@@ -1,0 +1,126 @@
+// Journal throughput into a WAL database on disk (TMPDIR): samples/s sustained through the
+// writer thread, and the raw cost of one batch transaction. Target: 100 000 samples/s.
+#include <benchmark/benchmark.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/journal/journal_writer.hpp"
+#include "app/journal/run_journal.hpp"
+
+namespace {
+
+using namespace edc::journal;
+
+class BenchDir {
+public:
+    BenchDir() {
+        std::string pattern = (std::filesystem::temp_directory_path() / "edc-bench-journal-XXXXXX").string();
+        if (mkdtemp(pattern.data()) == nullptr) std::abort();
+        path_ = pattern;
+    }
+    ~BenchDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    [[nodiscard]] std::string db() const { return (path_ / "bench.sqlite").string(); }
+
+private:
+    std::filesystem::path path_;
+};
+
+JournalSample sample(std::int64_t i) {
+    JournalSample s;
+    s.t_s = 0.01 * static_cast<double>(i);
+    s.current_a = 5.7e-3;
+    s.potential_v = -0.3;
+    s.charge_c = 5.7e-3 * s.t_s;
+    s.feed_rate_m3_s = 1.3e-7;
+    s.dispensed_m3 = 1.3e-7 * s.t_s;
+    s.volume_m3 = 20e-6 + s.dispensed_m3;
+    s.n_bi = 1e-3;
+    s.n_sb = 1e-3;
+    s.depth_m = 3e-9 * s.t_s;
+    s.x_bi_predicted = 0.4;
+    s.x_bi_target = 0.4;
+    return s;
+}
+
+RunStart start() {
+    RunStart s;
+    s.recipe_name = "bench";
+    s.recipe_text = "bench";
+    s.recipe_sha256 = "00";
+    s.software_version = "bench";
+    s.git_revision = "bench";
+    s.operator_name = "bench";
+    return s;
+}
+
+// Each iteration pushes a block of samples through the writer and waits until all of it is
+// committed, so the rate is what SQLite sustains, not what the queue absorbs.
+void BM_JournalSamples(benchmark::State& state) {
+    const auto block = static_cast<std::int64_t>(state.range(0));
+    BenchDir dir;
+    auto journal = RunJournal::open(dir.db()).value();
+    const auto run = journal.begin_run(start()).value();
+    auto writer = JournalWriter::start(dir.db(), run).value();
+    std::int64_t i = 0;
+    std::int64_t full_waits = 0;
+    for (auto _ : state) {
+        for (std::int64_t k = 0; k < block; ++k, ++i) {
+            const JournalSample s = sample(i);
+            while (!writer->push(s)) {
+                ++full_waits;
+                std::this_thread::yield();
+            }
+        }
+        if (!writer->flush()) state.SkipWithError("journal write failed");
+    }
+    (void)writer->stop();
+    state.SetItemsProcessed(state.iterations() * block);
+    state.counters["samples_per_s"] =
+        benchmark::Counter(static_cast<double>(state.iterations() * block), benchmark::Counter::kIsRate);
+    state.counters["queue_full_waits"] = static_cast<double>(full_waits);
+}
+BENCHMARK(BM_JournalSamples)->Arg(100000)->Iterations(10)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// One transaction of N samples through RunJournal::append, no thread.
+void BM_JournalAppendBatch(benchmark::State& state) {
+    const auto n = static_cast<std::size_t>(state.range(0));
+    BenchDir dir;
+    auto journal = RunJournal::open(dir.db()).value();
+    const auto run = journal.begin_run(start()).value();
+    std::vector<JournalSample> batch(n);
+    std::int64_t i = 0;
+    for (auto _ : state) {
+        for (auto& s : batch) s = sample(i++);
+        if (!journal.append_samples(run, batch)) state.SkipWithError("journal write failed");
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+}
+BENCHMARK(BM_JournalAppendBatch)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
+
+// The producer's side alone: what push() costs the control loop's tick.
+void BM_JournalPush(benchmark::State& state) {
+    SampleRing<JournalSample> ring(1U << 16);
+    std::vector<JournalSample> sink(1U << 16);
+    const JournalSample s = sample(1);
+    std::int64_t n = 0;
+    for (auto _ : state) {
+        if (!ring.push(s)) {
+            state.PauseTiming();
+            (void)ring.pop(sink);
+            state.ResumeTiming();
+        }
+        ++n;
+    }
+    state.SetItemsProcessed(n);
+}
+BENCHMARK(BM_JournalPush);
+
+}  // namespace

@@ -1,0 +1,178 @@
+// The serial transport over a real pseudo-terminal: the code path used with a USB adapter.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "drivers/io/serial_transport.hpp"
+#include "tests/drivers/pty_peer.hpp"
+
+using namespace std::chrono_literals;
+using edc::test::PtyPeer;
+
+namespace {
+
+struct Link {
+    edc::io::IoThread io;
+    PtyPeer peer;
+    std::unique_ptr<edc::io::ByteTransport> t;
+    explicit Link(unsigned baud = 9600) {
+        auto r = edc::io::open_serial(peer.slave_path(), {baud, 20ms}, io);
+        if (!r) throw std::runtime_error(r.error().message);
+        t = std::move(*r);
+    }
+};
+
+const edc::io::LineFramer cr_lines(edc::io::LineEnding::cr);
+
+}  // namespace
+
+TEST(SerialTransport, WriteReachesThePeerAndTheBaudIsVisibleAtTheMaster) {
+    Link l(19200);
+    EXPECT_EQ(l.peer.baud(), static_cast<speed_t>(B19200));
+    ASSERT_TRUE(l.t->write("*IDN?\r", 500ms));
+    EXPECT_EQ(l.peer.receive(), "*IDN?\r");
+}
+
+TEST(SerialTransport, ReplySplitAcrossWritesIsOneFrame) {
+    Link l;
+    std::thread peer([&] {
+        l.peer.send("KEITHLEY ");
+        std::this_thread::sleep_for(30ms);
+        l.peer.send("MODEL 2400\r");
+    });
+    auto r = l.t->read_until(cr_lines, 2000ms);
+    peer.join();
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(*r, "KEITHLEY MODEL 2400");
+}
+
+TEST(SerialTransport, SeveralFramesInOneWriteAreReturnedOneByOne) {
+    Link l;
+    l.peer.send("1\r2\r");
+    EXPECT_EQ(*l.t->read_until(cr_lines, 1000ms), "1");
+    EXPECT_EQ(*l.t->read_until(cr_lines, 1000ms), "2");
+}
+
+TEST(SerialTransport, SilentPeerIsATimeoutNamingThePort) {
+    Link l;
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = l.t->read_until(cr_lines, 100ms);
+    const auto elapsed = std::chrono::steady_clock::now() - t0;
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, "timeout");
+    EXPECT_NE(r.error().where.find(l.peer.slave_path()), std::string::npos);
+    EXPECT_GE(elapsed, 100ms);
+    EXPECT_LT(elapsed, 3s);  // not a hang
+}
+
+TEST(SerialTransport, TransportStillWorksAfterATimeout) {
+    Link l;
+    ASSERT_FALSE(l.t->read_until(cr_lines, 50ms));
+    l.peer.send("ok\r");
+    auto r = l.t->read_until(cr_lines, 1000ms);
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(*r, "ok");
+}
+
+TEST(SerialTransport, ClosedMasterIsADisconnectWithinTheTimeout) {
+    Link l;
+    std::thread closer([&] {
+        std::this_thread::sleep_for(50ms);
+        l.peer.close();
+    });
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = l.t->read_until(cr_lines, 2000ms);
+    const auto elapsed = std::chrono::steady_clock::now() - t0;
+    closer.join();
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, "disconnected") << r.error().message;
+    EXPECT_LT(elapsed, 2000ms);
+    auto w = l.t->write("x\r", 500ms);
+    ASSERT_FALSE(w);
+    EXPECT_TRUE(w.error().code == "disconnected" || w.error().code == "timeout") << w.error().code;
+}
+
+TEST(SerialTransport, GarbageWithoutTerminatorIsBounded) {
+    Link l;
+    std::thread peer([&] { l.peer.send(std::string(6000, 'x')); });
+    auto r = l.t->read_until(cr_lines, 2000ms);
+    peer.join();
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, "frame_too_long");
+}
+
+TEST(SerialTransport, DrainDiscardsPendingInput) {
+    Link l;
+    l.peer.send("stale\r");
+    std::this_thread::sleep_for(50ms);
+    l.t->drain();
+    l.peer.send("fresh\r");
+    EXPECT_EQ(*l.t->read_until(cr_lines, 1000ms), "fresh");
+}
+
+TEST(SerialTransport, AmbiguousHarvardPromptCompletesAfterTheQuietWindow) {
+    Link l;
+    const edc::io::HarvardPromptFramer harvard;
+    l.peer.send("\n01:");
+    auto r = l.t->read_until(harvard, 1000ms);
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(*r, "\n01:");
+}
+
+TEST(SerialTransport, AddressedTextLineIsNotMistakenForThePrompt) {
+    edc::io::IoThread io;
+    PtyPeer pty;
+    auto opened = edc::io::open_serial(pty.slave_path(), {9600, 500ms}, io);
+    ASSERT_TRUE(opened);
+    struct {
+        PtyPeer& peer;
+        std::unique_ptr<edc::io::ByteTransport> t;
+    } l{pty, std::move(*opened)};
+    const edc::io::HarvardPromptFramer harvard;
+    std::thread peer([&] {
+        l.peer.send("\n01:");
+        std::this_thread::sleep_for(20ms);  // well inside the 500 ms quiet window
+        l.peer.send("12.5 ml/min\r\n01:");
+    });
+    auto r = l.t->read_until(harvard, 1000ms);
+    peer.join();
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(*r, "\n01:12.5 ml/min\r\n01:");
+}
+
+TEST(SerialTransport, MissingDeviceIsNotFound) {
+    edc::io::IoThread io;
+    auto r = edc::io::open_serial("/dev/edc-does-not-exist", {}, io);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, "not_found");
+    EXPECT_NE(r.error().message.find("/dev/edc-does-not-exist"), std::string::npos);
+}
+
+TEST(SerialTransport, UnreadableDeviceIsPermissionDeniedWithDialoutHint) {
+    if (::geteuid() == 0) GTEST_SKIP() << "root can open anything";
+    const auto path = std::filesystem::temp_directory_path() / "edc-no-access-tty";
+    { std::ofstream(path) << ""; }
+    ::chmod(path.c_str(), 0);
+    edc::io::IoThread io;
+    auto r = edc::io::open_serial(path.string(), {}, io);
+    std::filesystem::remove(path);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, "permission_denied");
+    EXPECT_NE(r.error().message.find("dialout"), std::string::npos);
+}
+
+TEST(SerialTransport, SymlinkIsResolvedAndBothNamesAppear) {
+    PtyPeer peer;
+    const auto link = std::filesystem::temp_directory_path() / "edc-test-symlink-tty";
+    std::filesystem::remove(link);
+    std::filesystem::create_symlink(peer.slave_path(), link);
+    edc::io::IoThread io;
+    auto r = edc::io::open_serial(link.string(), {}, io);
+    std::filesystem::remove(link);
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_NE((*r)->name().find(link.string()), std::string::npos);
+    EXPECT_NE((*r)->name().find(peer.slave_path()), std::string::npos);
+}

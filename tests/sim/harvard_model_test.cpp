@@ -1,0 +1,111 @@
+#include <gtest/gtest.h>
+
+#include "drivers/sim/harvard_model.hpp"
+#include "drivers/sim/sim_host.hpp"
+
+namespace edc::sim {
+namespace {
+
+class Elite : public ::testing::Test {
+protected:
+    Elite() : cell(paper_cell_params()), pump(cell, HarvardOptions{}) {}
+    std::string send(const std::string& line, double t = 0.0) {
+        std::string out;
+        for (const auto& r : pump.receive(line + "\r", Instant{t, t})) out += r.bytes;
+        return out;
+    }
+    SimCell cell;
+    HarvardModel pump;
+};
+
+TEST_F(Elite, RepliesAreNewlineLinesEndedByAPromptWithoutCr) {
+    EXPECT_EQ(send("ver"), "\n 11 Elite 3.0.4\r\n:");
+    EXPECT_EQ(send("diameter"), "\n26.5900 mm\r\n:");
+}
+
+TEST_F(Elite, RateLimitsFollowTheDiameter) {
+    EXPECT_EQ(send("irate lim"), "\n0.0366 ul/min to 26.64 ml/min\r\n:");
+    EXPECT_EQ(send("diameter 13.295"), "\n:");  // half the diameter: a quarter of the area
+    EXPECT_EQ(send("irate lim"), "\n0.00915 ul/min to 6.66 ml/min\r\n:");
+}
+
+TEST_F(Elite, SetsRateAndRunsWithInfusingPrompt) {
+    EXPECT_EQ(send("irate 12.5 m/m"), "\n:");
+    EXPECT_EQ(send("irate"), "\n12.5 ml/min\r\n:");
+    EXPECT_EQ(send("irun"), "\n>");
+    EXPECT_EQ(send("crate"), "\nInfusing at 12.5 ml/min\r\n>");
+    EXPECT_EQ(send("irate 3.2 u/h"), "\n>");  // a new rate while running
+    EXPECT_EQ(send("irate"), "\n3.2 ul/hr\r\n>");
+    EXPECT_EQ(send("stop"), "\n:");
+}
+
+TEST_F(Elite, CommandsMayBeAbbreviatedToFourLetters) {
+    EXPECT_EQ(send("diam"), "\n26.5900 mm\r\n:");
+    EXPECT_EQ(send("irat 1 m/m"), "\n:");
+    EXPECT_EQ(send("dia"), "\nCommand error: dia\r\n   Unknown command\r\n:");
+}
+
+TEST_F(Elite, OutOfRangeRateIsAnArgumentErrorAndKeepsTheOldRate) {
+    send("irate 10 m/m");
+    EXPECT_EQ(send("irate 30 m/m"), "\nArgument error: 30 m/m\r\n   Out of range\r\n:");
+    EXPECT_EQ(send("irate"), "\n10 ml/min\r\n:");
+}
+
+TEST_F(Elite, InfusedVolumeAccumulatesAndClears) {
+    send("irate 12.5 m/m", 0.0);
+    send("irun", 0.0);
+    EXPECT_EQ(send("ivolume", 60.0), "\n12.5 ml\r\n>");
+    send("stop", 60.0);
+    send("civolume", 60.0);
+    EXPECT_EQ(send("ivolume", 70.0), "\n0 ml\r\n:");
+}
+
+TEST_F(Elite, TargetVolumeStopsWithTargetPrompt) {
+    send("irate 6 m/m", 0.0);
+    send("tvolume 1 ml", 0.0);
+    send("irun", 0.0);
+    EXPECT_EQ(send("ivolume", 20.0), "\n1 ml\r\nT*");  // 1 mL at 6 mL/min takes 10 s
+}
+
+TEST_F(Elite, StallShowsTheStarPrompt) {
+    send("irate 6 m/m");
+    send("irun");
+    pump.stall();
+    EXPECT_EQ(send("status").back(), '*');
+    EXPECT_FALSE(pump.state().running);
+}
+
+TEST_F(Elite, FastPrefixWithNvramOffIsQuickerThanAnNvramWrite) {
+    const auto slow = pump.receive("irate 1 m/m\r", Instant{});
+    send("NVRAM off");
+    const auto fast = pump.receive("@irate 2 m/m\r", Instant{});
+    ASSERT_EQ(slow.size(), 1U);
+    ASSERT_EQ(fast.size(), 1U);
+    EXPECT_LT(fast[0].processing_s, slow[0].processing_s);
+    EXPECT_EQ(fast[0].bytes, "\n:");
+    EXPECT_EQ(pump.state().fast_commands, 1);
+}
+
+TEST(EliteAddress, AddressedRepliesCarryTheAddress) {
+    SimCell cell(paper_cell_params());
+    HarvardOptions o;
+    o.address = 3;
+    HarvardModel pump(cell, o);
+    EXPECT_EQ(pump.receive("03ver\r", Instant{})[0].bytes, "\n03: 11 Elite 3.0.4\r\n03:");
+    EXPECT_TRUE(pump.receive("04ver\r", Instant{}).empty());
+}
+
+TEST(HarvardRate, ParsesShortAndLongUnits) {
+    double q = 0.0;
+    std::string unit;
+    ASSERT_TRUE(parse_harvard_rate("3.2", "u/m", q, unit));
+    EXPECT_DOUBLE_EQ(q, 3.2e-9 / 60.0);
+    EXPECT_EQ(unit, "ul/min");
+    ASSERT_TRUE(parse_harvard_rate("1", "ml/h", q, unit));
+    EXPECT_DOUBLE_EQ(q, 1e-6 / 3600.0);
+    EXPECT_FALSE(parse_harvard_rate("1", "x/m", q, unit));
+    EXPECT_FALSE(parse_harvard_rate("abc", "m/m", q, unit));
+}
+
+}  // namespace
+}  // namespace edc::sim

@@ -1,0 +1,78 @@
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+#include "drivers/sim/keithley_model.hpp"
+#include "drivers/sim/sim_host.hpp"
+
+namespace edc::sim {
+namespace {
+
+class Keithley2450 : public ::testing::Test {
+protected:
+    static KeithleyOptions options() {
+        KeithleyOptions o;
+        o.model = SmuModel::keithley2450;
+        return o;
+    }
+    Keithley2450() : cell(paper_cell_params()), smu(cell, options()) {}
+
+    std::string send(const std::string& line) {
+        std::string out;
+        for (const auto& r : smu.receive(line + "\n", Instant{2.0, 2.0})) out += r.bytes;
+        return out;
+    }
+
+    SimCell cell;
+    KeithleyModel smu;
+};
+
+TEST_F(Keithley2450, IdentifiesAndSpeaksScpiWithNewlineTerminator) {
+    EXPECT_EQ(send("*IDN?"), "KEITHLEY INSTRUMENTS,MODEL 2450,04365704,1.6.4c\n");
+    EXPECT_EQ(send("*LANG?"), "SCPI\n");
+}
+
+TEST_F(Keithley2450, GalvanostatSetupLeavesNoError) {
+    send(":SOUR:FUNC CURR;:SOUR:CURR:RANG 0.01;:SOUR:CURR:VLIM 10;:SOUR:CURR:LEV -0.0057");
+    send(":SENS:FUNC \"VOLT:DC\";:SENS:VOLT:RSEN ON;:SENS:VOLT:NPLC 1;:OUTP:CURR:SMOD HIMP;:OUTP ON");
+    EXPECT_EQ(send(":SYST:ERR?"), "0,\"No error\"\n");
+    EXPECT_EQ(smu.state().off_mode, OutputOffMode::high_impedance);
+    EXPECT_TRUE(smu.state().remote_sense);
+    EXPECT_TRUE(smu.state().output_on);
+}
+
+TEST_F(Keithley2450, ReadWithBufferElementsAnswersVoltCurrentAndSourceStatus) {
+    send(":SOUR:FUNC CURR;:SOUR:CURR:LEV -0.0057;:SENS:FUNC \"VOLT:DC\";:OUTP ON");
+    const std::string r = send(":READ? \"defbuffer1\", READ, SOUR, SOURSTAT");
+    double v = 0, i = 0;
+    int stat = 0;
+    ASSERT_EQ(std::sscanf(r.c_str(), "%lf,%lf,%d", &v, &i, &stat), 3) << r;
+    EXPECT_DOUBLE_EQ(i, -5.7e-3);
+    EXPECT_LT(v, 0.0);
+    EXPECT_EQ(stat, 128);  // output on, not limited
+    EXPECT_EQ(r.back(), '\n');
+}
+
+TEST_F(Keithley2450, VoltageLimitSetsSourceStatus32AndTrip) {
+    send(":SOUR:FUNC CURR;:SOUR:CURR:LEV -0.0057;:SOUR:CURR:VLIM 0.05;:SENS:FUNC \"VOLT:DC\";:OUTP ON");
+    const std::string r = send(":READ? \"defbuffer1\", READ, SOUR, SOURSTAT");
+    double v = 0, i = 0;
+    int stat = 0;
+    ASSERT_EQ(std::sscanf(r.c_str(), "%lf,%lf,%d", &v, &i, &stat), 3) << r;
+    EXPECT_EQ(stat & 32, 32);
+    EXPECT_NEAR(v, -0.05, 1e-6);
+    EXPECT_EQ(send(":SOUR:CURR:VLIM:TRIP?"), "1\n");
+}
+
+TEST_F(Keithley2450, ErrorTextCarriesDetailsAfterSemicolon) {
+    send(":BOGUS:CMD 1");
+    EXPECT_EQ(send(":SYST:ERR?"), "-113,\"Undefined header;:BOGUS:CMD\"\n");
+}
+
+TEST_F(Keithley2450, Rs232OnlyCommandsDoNotExist) {
+    send(":OUTP:SMOD HIMP");  // the 2400's spelling
+    EXPECT_EQ(send(":SYST:ERR?").substr(0, 5), "-113,");
+}
+
+}  // namespace
+}  // namespace edc::sim

@@ -1,0 +1,52 @@
+#include "drivers/sim/sim_fault.hpp"
+
+#include <gtest/gtest.h>
+
+namespace edc::sim {
+namespace {
+
+TEST(ParseFault, ReadsKindAndSimulatedSeconds) {
+    const auto f = parse_fault("pump-stall@12.5");
+    ASSERT_TRUE(f) << f.error().message;
+    EXPECT_EQ(f->kind, FaultKind::pump_stall);
+    EXPECT_DOUBLE_EQ(f->at_sim_s, 12.5);
+}
+
+TEST(ParseFault, EveryKindRoundTripsThroughItsName) {
+    for (const char* name : {"galvanostat-timeout", "galvanostat-disconnect", "galvanostat-garbage",
+                             "galvanostat-scpi-error", "compliance-trip", "pump-timeout", "pump-disconnect",
+                             "pump-stall", "pump-alarm", "syringe-empty"}) {
+        const auto f = parse_fault(std::string(name) + "@0");
+        ASSERT_TRUE(f) << name;
+        EXPECT_STREQ(to_string(f->kind), name);
+    }
+}
+
+TEST(ParseFault, RejectsMalformedTextWithSpecificErrors) {
+    EXPECT_EQ(parse_fault("pump-stall").error().code, "fault_syntax");
+    const auto unknown = parse_fault("pump-explodes@3");
+    ASSERT_FALSE(unknown);
+    EXPECT_EQ(unknown.error().code, "fault_kind");
+    EXPECT_NE(unknown.error().message.find("pump-explodes"), std::string::npos);
+    EXPECT_NE(unknown.error().message.find("syringe-empty"), std::string::npos);  // lists the known kinds
+    EXPECT_EQ(parse_fault("pump-stall@").error().code, "fault_time");
+    EXPECT_EQ(parse_fault("pump-stall@soon").error().code, "fault_time");
+    EXPECT_EQ(parse_fault("pump-stall@-1").error().code, "fault_time");
+    EXPECT_EQ(parse_fault("pump-stall@nan").error().code, "fault_time");
+    EXPECT_EQ(parse_fault("pump-stall@nan").error().where, "--fault pump-stall@nan");
+}
+
+TEST(FaultSchedule, FiresEachFaultOnceInTimeOrder) {
+    FaultSchedule s({{FaultKind::pump_alarm, 5.0}, {FaultKind::galvanostat_timeout, 1.0}});
+    EXPECT_TRUE(s.due(0.5).empty());
+    auto first = s.due(1.0);
+    ASSERT_EQ(first.size(), 1U);
+    EXPECT_EQ(first[0].kind, FaultKind::galvanostat_timeout);
+    EXPECT_TRUE(s.due(4.9).empty());
+    EXPECT_EQ(s.due(100.0).size(), 1U);
+    EXPECT_TRUE(s.due(200.0).empty());
+    EXPECT_EQ(s.pending(), 0U);
+}
+
+}  // namespace
+}  // namespace edc::sim
