@@ -28,6 +28,8 @@ struct RunOptions {
     double loop_hz = 20.0;              // scheduler tick rate (simulated time)
     double sample_hz = 10.0;            // journal sample rate (simulated time)
     bool sim_link_delays = true;        // simulate baud-rate and instrument delays
+    double stall_scheduler_at_s = 0.0;  // fault injection: the loop stops ticking this long into
+                                        // the deposition (0: never); the watchdog must catch it
 };
 
 // Published by the supervisor at a fixed rate; copying it never blocks the loop.

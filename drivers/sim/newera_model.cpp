@@ -214,7 +214,7 @@ std::vector<WireReply> NewEraModel::receive(std::string_view bytes, Instant now)
             safe_.push_back(c);
             if (safe_.size() < 2) continue;
             const auto len = static_cast<std::uint8_t>(safe_[1]);
-            if (len < 5 || len > 64) {  // not a packet: resynchronise on the next STX
+            if (len < 4 || len > 64) {  // not a packet: resynchronise on the next STX
                 safe_.clear();
                 continue;
             }

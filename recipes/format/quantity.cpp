@@ -233,7 +233,12 @@ Result<Quantity> parse(std::string_view text, const Dimension* expected) {
         return fail("wrong_dimension", strf("%s is %s; expected %s", quoted(text).c_str(),
                                             with_article(unit->dimension).c_str(), expectation(expected).c_str()));
     }
-    return Quantity{value * unit->to_si, unit->dimension};
+    const double si = value * unit->to_si;
+    if (!std::isfinite(si)) {
+        return fail("invalid_quantity", strf("%s: the number is too large for its unit; expected %s",
+                                             quoted(text).c_str(), expectation(expected).c_str()));
+    }
+    return Quantity{si, unit->dimension};
 }
 
 }  // namespace

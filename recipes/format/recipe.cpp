@@ -10,6 +10,7 @@
 #include "control/model/units.hpp"
 #include "control/text.hpp"
 #include "recipes/format/sha256.hpp"
+#include "recipes/format/toml_guard.hpp"
 #include "recipes/format/toml_reader.hpp"
 
 namespace edc::recipes {
@@ -451,6 +452,10 @@ Result<Recipe> parse_recipe(std::string_view text, std::string_view name_for_err
         return fail("invalid_recipe",
                     strf("%s: recipe is %zu bytes; expected at most %zu (1 MiB)", file.c_str(), text.size(), max_recipe_bytes),
                     file);
+    }
+    if (const auto unsafe = detail::find_unsafe_text(text)) {
+        const std::string where = strf("%s:%zu:%zu", file.c_str(), unsafe->line, unsafe->column);
+        return fail("invalid_recipe", where + ": " + unsafe->what, where);
     }
     const ErrorSink errors(file);
     try {

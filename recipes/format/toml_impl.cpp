@@ -1,3 +1,3 @@
 // The one translation unit that compiles toml++'s implementation (see recipes/CMakeLists.txt).
 #define TOML_IMPLEMENTATION
-#include <toml++/toml.h>
+#include "recipes/format/toml.hpp"

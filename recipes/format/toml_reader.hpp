@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include <toml++/toml.h>
+#include "recipes/format/toml.hpp"
 
 #include "recipes/format/quantity.hpp"
 

@@ -169,3 +169,10 @@ TEST(Quantity, UnitsAreCaseSensitive) {
     EXPECT_FALSE(parse_quantity_as("20 ML", Dimension::volume).has_value());
     EXPECT_FALSE(parse_quantity_as("5 S", Dimension::time).has_value());
 }
+
+TEST(Quantity, ValueThatOverflowsInSiIsRefused) {
+    // 1e307 M = 1e310 mol/m3: beyond double, found by fuzzing
+    EXPECT_EQ(error_of("1e307 M", Dimension::concentration),
+              "\"1e307 M\": the number is too large for its unit; expected a concentration in M, mM, uM, mol/L, "
+              "mmol/L, mol/m3, such as \"50 mM\"");
+}

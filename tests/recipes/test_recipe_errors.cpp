@@ -285,3 +285,26 @@ TEST(RecipeErrors, HostileBytesDoNotBreakTheMessage) {
     EXPECT_EQ(e.find('\x1b'), std::string::npos);
     EXPECT_NE(e.find("\\x00"), std::string::npos) << e;
 }
+
+TEST(RecipeErrors, NonAsciiOutsideStringsIsRefusedBeforeParsing) {
+    // toml++ 3.3 has undefined behaviour on some of these (recipes/format/toml.hpp): refused first.
+    // 'initial_volume = 20' then U+00E9 (two bytes, one column): column 20
+    EXPECT_EQ(error_of(with_line(13, "initial_volume = 20\xC3\xA9")),
+              "r.toml:13:20 | non-ASCII character outside a string or comment; expected keys, values and "
+              "punctuation in ASCII (put other text inside quotes)");
+    // A BOM-like U+FEFB at the start of the file.
+    EXPECT_EQ(error_of("\xEF\xBB\xBB" "x = 1").substr(0, 13), "r.toml:1:1 | ");
+}
+
+TEST(RecipeErrors, NonAsciiInsideStringsAndCommentsIsAccepted) {
+    EXPECT_EQ(error_of(with_line(2, "name = \"caf\xC3\xA9 \xCE\xB1-Bi\"  # \xC2\xB5m, \xC2\xB0" "C")), "OK");
+    EXPECT_EQ(error_of(with_line(2, "name = '''x\xC3\xA9'''")), "OK");
+    EXPECT_EQ(error_of("\xEF\xBB\xBF" + base_text()), "OK");  // a UTF-8 byte order mark
+}
+
+TEST(RecipeErrors, NonAsciiAfterALineEndingBackslashIsRefused) {
+    // name = """a\ <newline> then two spaces and U+00E9: line 3, column 3
+    EXPECT_EQ(error_of(with_line(2, "name = \"\"\"a\\\n  \xC3\xA9\"\"\"")),
+              "r.toml:3:3 | non-ASCII character right after a line-ending backslash in a multi-line string; expected "
+              "ASCII text there");
+}

@@ -70,13 +70,13 @@ TEST(RecipeExamples, GradedFilmMatchesThePaper) {
     ASSERT_TRUE(r.pump.has_value());
     EXPECT_EQ(r.pump->model, edc::recipes::PumpModel::ne_1000);
     EXPECT_EQ(r.pump->port, "/dev/edc-pump");
-    EXPECT_DOUBLE_EQ(r.pump->syringe_diameter_m, 26.59e-3);
-    EXPECT_DOUBLE_EQ(r.pump->syringe_volume_m3, 60e-6);
+    EXPECT_DOUBLE_EQ(r.pump->syringe_diameter_m, 38.4e-3);
+    EXPECT_DOUBLE_EQ(r.pump->syringe_volume_m3, 140e-6);
     EXPECT_DOUBLE_EQ(r.pump->max_rate_m3_per_s, 100e-6 / 60.0);
     EXPECT_EQ(r.pump->baud, 19200);
     EXPECT_TRUE(r.plan.pump.present);
     EXPECT_DOUBLE_EQ(r.plan.pump.max_rate_m3_per_s, 100e-6 / 60.0);
-    EXPECT_DOUBLE_EQ(r.plan.pump.syringe_volume_m3, 60e-6);
+    EXPECT_DOUBLE_EQ(r.plan.pump.syringe_volume_m3, 140e-6);
     EXPECT_DOUBLE_EQ(r.plan.deposit.current_density_a_per_m2, 57.0);
     EXPECT_EQ(r.plan.deposit.basis, edc::plan::DepositBasis::duration);
     EXPECT_DOUBLE_EQ(r.plan.deposit.duration_s, 200.0);

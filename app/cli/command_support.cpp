@@ -1,0 +1,62 @@
+#include "app/cli/command_support.hpp"
+
+#include <fmt/format.h>
+
+#include "app/cli/cli.hpp"
+#include "app/journal/run_journal.hpp"
+
+namespace edc::cli {
+
+int usage_error(Console& console, std::string_view command, std::string_view message) {
+    console.err << "edc: " << message << '\n';
+    console.err << fmt::format("Try 'edc {}--help'.\n", command.empty() ? std::string() : std::string(command) + " ");
+    return exit_code::usage;
+}
+
+int report_error(Console& console, const Error& error) {
+    if (!error.where.empty() && error.message.find(error.where) == std::string::npos) {
+        console.err << fmt::format("edc: {}: {} [{}]\n", error.where, error.message, error.code);
+    } else {
+        console.err << fmt::format("edc: {} [{}]\n", error.message, error.code);
+    }
+    return exit_code::failure;
+}
+
+std::optional<std::string> single_positional(const ParsedArgs& args, Console& console, std::string_view command,
+                                             std::string_view what) {
+    if (args.positional.size() != 1) {
+        usage_error(console, command,
+                    args.positional.empty()
+                        ? fmt::format("{}: missing {}", command, what)
+                        : fmt::format("{}: expected one {}, got {} arguments", command, what, args.positional.size()));
+        return std::nullopt;
+    }
+    return args.positional.front();
+}
+
+std::optional<recipes::Recipe> load_recipe_reported(const std::string& path, Console& console) {
+    auto recipe = recipes::load_recipe(path);
+    if (!recipe) {
+        // The message already reads "file:line:col: what is wrong and what was expected": print it
+        // first on the line, as compilers do, so editors can jump to it.
+        const auto& e = recipe.error();
+        if (!e.where.empty() && e.message.starts_with(e.where)) {
+            console.err << e.message << '\n';
+        } else if (!e.where.empty()) {
+            console.err << e.where << ": " << e.message << '\n';
+        } else {
+            console.err << path << ": " << e.message << '\n';
+        }
+        return std::nullopt;
+    }
+    return std::move(*recipe);
+}
+
+std::string journal_path(const ParsedArgs& args) {
+    if (auto db = args.value("--db")) return *db;
+    return journal::RunJournal::default_path();
+}
+
+void write_json(std::ostream& out, const nlohmann::json& j) { out << j.dump(2) << '\n'; }
+
+}  // namespace edc::cli

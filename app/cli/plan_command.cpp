@@ -1,0 +1,59 @@
+// edc plan RECIPE [--json]
+#include <array>
+
+#include "app/cli/cli.hpp"
+#include "app/cli/command_support.hpp"
+#include "app/cli/commands.hpp"
+#include "app/cli/plan_report.hpp"
+#include "control/plan/planner.hpp"
+
+namespace edc::cli {
+namespace {
+
+constexpr std::array plan_options{OptionSpec{"--json", "", false, false}};
+
+constexpr std::string_view plan_help =
+    R"(Usage: edc plan RECIPE [--json]
+
+Validates a recipe and plans its feed: the charge-indexed schedule of B volume and rate that
+makes the deposit follow the recipe's x_Bi(depth) profile, with the totals in lab units.
+
+Options:
+  --json        one JSON object: feasible, recipe, schedule (up to 200 points), totals, warnings
+  -v, --verbose debug logging
+  -h, --help    this text
+
+Exit codes: 0 feasible, 1 usage, 2 invalid recipe, 3 infeasible plan (the planner's error codes
+in "errors" with --json).
+)";
+
+int run_plan(const ParsedArgs& args, Console& console) {
+    const auto path = single_positional(args, console, "plan", "RECIPE");
+    if (!path) return exit_code::usage;
+    const auto recipe = load_recipe_reported(*path, console);
+    if (!recipe) return exit_code::invalid_recipe;
+
+    const bool as_json = args.has("--json");
+    auto plan = plan::make_plan(recipe->plan);
+    if (!plan) {
+        if (as_json) write_json(console.out, plan_failure_json(plan.error()));
+        print_plan_failure(console.err, *recipe, plan.error());
+        return exit_code::infeasible_plan;
+    }
+    if (as_json) {
+        write_json(console.out, plan_json(*recipe, *plan));
+    } else {
+        print_plan_table(console.out, *recipe, *plan);
+    }
+    return exit_code::success;
+}
+
+}  // namespace
+
+const Command& plan_command() {
+    static const Command command{"plan", "validate a recipe and print its feed plan", plan_help, plan_options,
+                                 run_plan};
+    return command;
+}
+
+}  // namespace edc::cli

@@ -1,0 +1,29 @@
+#pragma once
+// A feed plan (or the planner's refusal) in lab units: the human table of `edc plan` and the
+// JSON object of `edc plan --json` (keys as issue 4 names them).
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <ostream>
+#include <vector>
+
+#include "control/plan/feed_plan.hpp"
+#include "recipes/format/recipe.hpp"
+
+namespace edc::cli {
+
+// Indices of at most `max_points` of `n` points, evenly spread, first and last always included.
+[[nodiscard]] std::vector<std::size_t> thin_indices(std::size_t n, std::size_t max_points);
+
+// {"feasible": true, "recipe", "schedule": [...], "totals": {...}, "warnings": [...]}
+[[nodiscard]] nlohmann::json plan_json(const recipes::Recipe& recipe, const plan::FeedPlan& plan,
+                                       std::size_t max_points = 200);
+// {"feasible": false, "errors": [{"code", "message", "depth_nm", "t_s"}...]}
+[[nodiscard]] nlohmann::json plan_failure_json(const plan::PlanFailure& failure);
+
+void print_plan_table(std::ostream& out, const recipes::Recipe& recipe, const plan::FeedPlan& plan,
+                      std::size_t rows = 21);
+// One line per planner issue: "recipe: code: message (at depth D nm, t = T s)".
+void print_plan_failure(std::ostream& err, const recipes::Recipe& recipe, const plan::PlanFailure& failure);
+
+}  // namespace edc::cli

@@ -1,0 +1,129 @@
+// edc simulate RECIPE [--json] [--disturb standard|none] [--feed scheduled|constant|open-loop]
+#include <fmt/format.h>
+
+#include <array>
+#include <cmath>
+
+#include "app/cli/cli.hpp"
+#include "app/cli/command_support.hpp"
+#include "app/cli/commands.hpp"
+#include "app/cli/plan_report.hpp"
+#include "control/model/units.hpp"
+#include "control/plan/planner.hpp"
+#include "control/twin/twin.hpp"
+
+namespace edc::cli {
+namespace {
+
+constexpr std::array simulate_options{
+    OptionSpec{"--json", "", false, false},
+    OptionSpec{"--disturb", "", true, false},
+    OptionSpec{"--feed", "", true, false},
+};
+
+constexpr std::string_view simulate_help =
+    R"(Usage: edc simulate RECIPE [--json] [--disturb standard|none] [--feed scheduled|constant|open-loop]
+
+Plans the recipe and runs it through the digital twin (virtual clock, no instruments): the
+cell with mixing lag, pump lag and resolution, current noise, a current dip and an operator
+hold. Prints the deposited profile against the target and the error in at.% Bi.
+
+Options:
+  --disturb KIND  standard (default: design.md's disturbance set) or none (ideal cell)
+  --feed KIND     scheduled (default: the closed-loop charge-indexed scheduler), constant
+                  (the plan's volume at one rate, as done by hand), open-loop (q(t) replayed)
+  --json          one JSON object: feed, disturb, rms_error_at_pct, max_error_at_pct, profile
+  -v, --verbose   debug logging
+  -h, --help      this text
+
+Exit codes: 0 simulated, 1 usage, 2 invalid recipe, 3 infeasible plan.
+)";
+
+std::optional<twin::FeedStrategy> parse_feed(std::string_view s) {
+    if (s == "scheduled") return twin::FeedStrategy::scheduled;
+    if (s == "constant") return twin::FeedStrategy::constant;
+    if (s == "open-loop") return twin::FeedStrategy::open_loop;
+    return std::nullopt;
+}
+
+std::optional<twin::Disturbance> parse_disturbance(std::string_view s) {
+    if (s == "standard") return twin::Disturbance::standard;
+    if (s == "none") return twin::Disturbance::none;
+    return std::nullopt;
+}
+
+int run_simulate(const ParsedArgs& args, Console& console) {
+    const std::string feed_name = args.value("--feed").value_or("scheduled");
+    const std::string disturb_name = args.value("--disturb").value_or("standard");
+    const auto feed = parse_feed(feed_name);
+    if (!feed) {
+        return usage_error(console, "simulate",
+                           fmt::format("simulate: --feed must be scheduled, constant or open-loop, not '{}'", feed_name));
+    }
+    const auto disturbance = parse_disturbance(disturb_name);
+    if (!disturbance) {
+        return usage_error(console, "simulate",
+                           fmt::format("simulate: --disturb must be standard or none, not '{}'", disturb_name));
+    }
+    const auto path = single_positional(args, console, "simulate", "RECIPE");
+    if (!path) return exit_code::usage;
+    const auto recipe = load_recipe_reported(*path, console);
+    if (!recipe) return exit_code::invalid_recipe;
+
+    const bool as_json = args.has("--json");
+    auto plan = plan::make_plan(recipe->plan);
+    if (!plan) {
+        if (as_json) write_json(console.out, plan_failure_json(plan.error()));
+        print_plan_failure(console.err, *recipe, plan.error());
+        return exit_code::infeasible_plan;
+    }
+
+    twin::TwinOptions options;
+    options.feed = *feed;
+    options.disturbance = *disturbance;
+    const twin::TwinResult result = twin::simulate(recipe->plan, *plan, options);
+
+    if (as_json) {
+        nlohmann::json profile = nlohmann::json::array();
+        for (const auto& p : result.profile) {
+            profile.push_back({{"depth_nm", units::m_to_nm(p.depth_m)},
+                               {"x_bi_target", p.x_target},
+                               {"x_bi_achieved", p.x_achieved}});
+        }
+        write_json(console.out, {{"feed", feed_name},
+                                 {"disturb", disturb_name},
+                                 {"rms_error_at_pct", 100.0 * result.rms_x_bi},
+                                 {"max_error_at_pct", 100.0 * result.max_abs_x_bi},
+                                 {"profile", std::move(profile)}});
+        return exit_code::success;
+    }
+
+    auto& out = console.out;
+    out << fmt::format("recipe {}: feed {}, disturbances {}\n", recipe->name, feed_name, disturb_name);
+    out << fmt::format("{:>10} {:>9} {:>10} {:>12}\n", "depth nm", "x target", "x achieved", "error at.%");
+    for (const std::size_t i : thin_indices(result.profile.size(), 21)) {
+        const auto& p = result.profile[i];
+        out << fmt::format("{:10.1f} {:9.4f} {:10.4f} {:+12.3f}\n", units::m_to_nm(p.depth_m), p.x_target,
+                           p.x_achieved, 100.0 * (p.x_achieved - p.x_target));
+    }
+    const auto& t = result.totals;
+    out << fmt::format("error           {:.3f} at.% Bi RMS, {:.3f} at.% worst\n", 100.0 * result.rms_x_bi,
+                       100.0 * result.max_abs_x_bi);
+    out << fmt::format("duration        {:.1f} s (holds {:.1f} s)\n", t.duration_s, t.hold_s);
+    out << fmt::format("charge          {:.4f} C\n", t.charge_c);
+    out << fmt::format("thickness       {:.1f} nm\n", units::m_to_nm(t.thickness_m));
+    out << fmt::format("fed             {:.2f} mL, final volume {:.2f} mL, max rate {:.3f} mL/min\n",
+                       units::m3_to_ml(t.fed_m3), units::m3_to_ml(t.final_volume_m3),
+                       units::m3_per_s_to_ml_per_min(t.max_rate_m3_per_s));
+    return exit_code::success;
+}
+
+}  // namespace
+
+const Command& simulate_command() {
+    static const Command command{"simulate", "run a recipe through the digital twin and report the profile error",
+                                 simulate_help, simulate_options, run_simulate};
+    return command;
+}
+
+}  // namespace edc::cli

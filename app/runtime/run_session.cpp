@@ -1,0 +1,63 @@
+#include "app/runtime/run_session.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "app/runtime/session_impl.hpp"
+#include "control/plan/planner.hpp"
+
+namespace edc::app {
+
+namespace {
+
+std::string os_user() {
+    if (const char* u = std::getenv("USER"); u != nullptr && *u != '\0') return u;
+    if (const passwd* pw = getpwuid(getuid()); pw != nullptr && pw->pw_name != nullptr) return pw->pw_name;
+    return "unknown";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RunSession>> RunSession::create(RunOptions options) {
+    if (!(options.speed > 0.0) || options.speed > 1000.0) {
+        return fail("invalid_option", "speed must be between 0 and 1000 (got " + std::to_string(options.speed) + ")");
+    }
+    if (!options.faults.empty() && !options.simulate) {
+        return fail("invalid_option", "faults can only be injected into simulated instruments (--sim)");
+    }
+    if (!(options.loop_hz > 0.0) || !(options.sample_hz > 0.0)) {
+        return fail("invalid_option", "loop and sample rates must be positive");
+    }
+    if (!options.simulate && options.recipe.galvanostat.port.empty()) {
+        return fail("invalid_recipe", "the recipe names no galvanostat port", options.recipe.source_path);
+    }
+    auto plan = plan::make_plan(options.recipe.plan);
+    if (!plan) return std::unexpected(plan.error().to_error());
+    if (options.db_path.empty()) options.db_path = journal::RunJournal::default_path();
+    if (options.operator_name.empty()) options.operator_name = os_user();
+    auto journal = journal::RunJournal::open(options.db_path);
+    if (!journal) return std::unexpected(journal.error());
+
+    const bool simulate = options.simulate;
+    auto impl = std::make_unique<Impl>(std::move(options), std::move(*plan), std::move(*journal));
+    if (simulate) {
+        if (auto started = impl->start_simulators(); !started) return std::unexpected(started.error());
+    }
+    return std::unique_ptr<RunSession>(new RunSession(std::move(impl)));
+}
+
+RunSession::RunSession(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RunSession::~RunSession() = default;
+
+void RunSession::start() { impl_->start(); }
+void RunSession::hold() { impl_->post_command(run::EventKind::hold, "operator hold"); }
+void RunSession::resume() { impl_->post_command(run::EventKind::resume, "operator resume"); }
+void RunSession::abort(std::string cause) { impl_->post_command(run::EventKind::abort, std::move(cause)); }
+RunSnapshot RunSession::snapshot() const { return impl_->snapshot(); }
+std::vector<RunEventRecord> RunSession::take_events() { return impl_->take_events(); }
+bool RunSession::finished() const { return impl_->finished(); }
+RunSummary RunSession::wait() { return impl_->wait(); }
+
+}  // namespace edc::app
