@@ -57,6 +57,6 @@ std::string journal_path(const ParsedArgs& args) {
     return journal::RunJournal::default_path();
 }
 
-void write_json(std::ostream& out, const nlohmann::json& j) { out << j.dump(2) << '\n'; }
+void write_json(std::ostream& out, const nlohmann::ordered_json& j) { out << j.dump(2) << '\n'; }
 
 }  // namespace edc::cli

@@ -29,6 +29,6 @@ std::optional<recipes::Recipe> load_recipe_reported(const std::string& path, Con
 // --db PATH, else RunJournal::default_path().
 std::string journal_path(const ParsedArgs& args);
 
-void write_json(std::ostream& out, const nlohmann::json& j);
+void write_json(std::ostream& out, const nlohmann::ordered_json& j);
 
 }  // namespace edc::cli

@@ -12,7 +12,7 @@
 namespace edc::cli {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 constexpr std::array export_options{
     OptionSpec{"--csv", "", false, false},

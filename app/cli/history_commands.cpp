@@ -12,7 +12,7 @@
 namespace edc::cli {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 constexpr std::array runs_options{
     OptionSpec{"--json", "", false, false},

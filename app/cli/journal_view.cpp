@@ -9,7 +9,7 @@
 
 namespace edc::cli {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 Result<journal::RunJournal> open_existing_journal(const std::string& path) {
     std::error_code ec;

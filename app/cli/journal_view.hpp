@@ -20,14 +20,14 @@ namespace edc::cli {
 [[nodiscard]] Result<std::int64_t> resolve_run(journal::RunJournal& journal, const std::string& text);
 
 // The instruments column is JSON text; a value that does not parse is kept as a string.
-[[nodiscard]] nlohmann::json instruments_json(const journal::RunRecord& run);
+[[nodiscard]] nlohmann::ordered_json instruments_json(const journal::RunRecord& run);
 
 // {"id", "recipe", "recipe_sha256", "status", "operator", "started_at", "ended_at", "instruments"}
-[[nodiscard]] nlohmann::json run_json(const journal::RunRecord& run);
+[[nodiscard]] nlohmann::ordered_json run_json(const journal::RunRecord& run);
 // {"t_s", "current_A", "potential_V", "charge_C", "feed_rate_mL_min", "dispensed_mL", "volume_mL",
 //  "depth_nm", "x_bi_predicted"}
-[[nodiscard]] nlohmann::json sample_json(const journal::JournalSample& s);
-[[nodiscard]] nlohmann::json event_json(const journal::JournalEvent& e);
+[[nodiscard]] nlohmann::ordered_json sample_json(const journal::JournalSample& s);
+[[nodiscard]] nlohmann::ordered_json event_json(const journal::JournalEvent& e);
 
 // The CSV export's header line (no newline) and one row per sample, columns as sample_json.
 [[nodiscard]] std::string samples_csv_header();

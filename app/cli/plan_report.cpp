@@ -8,7 +8,7 @@
 
 namespace edc::cli {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 std::vector<std::size_t> thin_indices(std::size_t n, std::size_t max_points) {
     std::vector<std::size_t> idx;
@@ -101,8 +101,7 @@ void print_plan_failure(std::ostream& err, const recipes::Recipe& recipe, const 
     err << fmt::format("{}: the plan is infeasible ({} issue{})\n", recipe.source_path, failure.issues.size(),
                        failure.issues.size() == 1 ? "" : "s");
     for (const auto& i : failure.issues) {
-        err << fmt::format("  {}: {} (at depth {:.1f} nm, t = {:.1f} s)\n", i.code, i.message,
-                           units::m_to_nm(i.depth_m), i.t_s);
+        err << fmt::format("  {}: {}\n", i.code, i.message);  // the planner's message names depth and time
     }
 }
 

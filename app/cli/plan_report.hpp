@@ -16,14 +16,14 @@ namespace edc::cli {
 [[nodiscard]] std::vector<std::size_t> thin_indices(std::size_t n, std::size_t max_points);
 
 // {"feasible": true, "recipe", "schedule": [...], "totals": {...}, "warnings": [...]}
-[[nodiscard]] nlohmann::json plan_json(const recipes::Recipe& recipe, const plan::FeedPlan& plan,
+[[nodiscard]] nlohmann::ordered_json plan_json(const recipes::Recipe& recipe, const plan::FeedPlan& plan,
                                        std::size_t max_points = 200);
 // {"feasible": false, "errors": [{"code", "message", "depth_nm", "t_s"}...]}
-[[nodiscard]] nlohmann::json plan_failure_json(const plan::PlanFailure& failure);
+[[nodiscard]] nlohmann::ordered_json plan_failure_json(const plan::PlanFailure& failure);
 
 void print_plan_table(std::ostream& out, const recipes::Recipe& recipe, const plan::FeedPlan& plan,
                       std::size_t rows = 21);
-// One line per planner issue: "recipe: code: message (at depth D nm, t = T s)".
+// One line per planner issue: "  code: message".
 void print_plan_failure(std::ostream& err, const recipes::Recipe& recipe, const plan::PlanFailure& failure);
 
 }  // namespace edc::cli

@@ -84,7 +84,7 @@ int run_simulate(const ParsedArgs& args, Console& console) {
     const twin::TwinResult result = twin::simulate(recipe->plan, *plan, options);
 
     if (as_json) {
-        nlohmann::json profile = nlohmann::json::array();
+        nlohmann::ordered_json profile = nlohmann::ordered_json::array();
         for (const auto& p : result.profile) {
             profile.push_back({{"depth_nm", units::m_to_nm(p.depth_m)},
                                {"x_bi_target", p.x_target},

@@ -77,11 +77,13 @@ void LineChart::rescale(double min_x_span) {
         }
     }
     x_->setRange(0.0, x_hi > 0.0 ? x_hi : 1.0);
+    x_->applyNiceNumbers();
     if (fixed_y_ || !std::isfinite(y_lo)) return;
     double pad = 0.05 * (y_hi - y_lo);
     if (pad <= 0.0) pad = std::max(std::abs(y_hi) * 0.05, 1e-6);
     const double lo = (y_lo >= 0.0 && y_lo - pad < 0.0) ? 0.0 : y_lo - pad;
     y_->setRange(lo, y_hi + pad);
+    y_->applyNiceNumbers();
 }
 
 }  // namespace edc::gui

@@ -153,17 +153,19 @@ bool RecipesScreen::open_recipe(const QString& path) {
         return false;
     }
     path_ = path;
+    {
+        const QSignalBlocker block(list_);
+        for (int i = 0; i < list_->count(); ++i)
+            if (QFileInfo(list_->item(i)->data(Qt::UserRole).toString()) == QFileInfo(path)) list_->setCurrentRow(i);
+    }
     set_text(QString::fromUtf8(f.readAll()), path);
     return true;
 }
 
 void RecipesScreen::set_text(const QString& text, const QString& name_for_errors) {
     name_for_errors_ = name_for_errors;
-    {
-        const QSignalBlocker block(editor_);
-        editor_->setPlainText(text);
-    }
-    validate();
+    editor_->setPlainText(text);
+    validate();  // now, not after the typing debounce
 }
 
 void RecipesScreen::validate() {

@@ -15,10 +15,10 @@ RunCharts::RunCharts(QWidget* parent) : QWidget(parent) {
     charge_chart_ = std::make_unique<LineChart>(QStringLiteral("Charge"), time_axis,
                                                 QStringLiteral("charge (C)"), this);
     feed_chart_ = std::make_unique<LineChart>(QStringLiteral("Feed rate of B (commanded)"), time_axis,
-                                              QStringLiteral("feed rate (mL/min)"), this);
+                                              QStringLiteral("feed (mL/min)"), this);
     x_chart_ = std::make_unique<LineChart>(QStringLiteral("Composition over depth"),
                                            QStringLiteral("depth from substrate (nm)"),
-                                           QStringLiteral("x_Bi (mol fraction)"), this);
+                                           QStringLiteral("x_Bi (mol/mol)"), this);
     current_ = current_chart_->add_series(QStringLiteral("current"), QColor(0x1e, 0x88, 0xe5));
     potential_ = potential_chart_->add_series(QStringLiteral("potential"), QColor(0x6a, 0x1b, 0x9a));
     charge_ = charge_chart_->add_series(QStringLiteral("charge"), QColor(0x2e, 0x7d, 0x32));

@@ -301,6 +301,46 @@ Result<std::int64_t> RunJournal::begin_run(const RunStart& start_in) {
     return id;
 }
 
+Result<void> RunJournal::set_instruments(std::int64_t id, const std::string& instruments_json) {
+    Transaction tx(db_);
+    if (auto r = tx.begin(true); !r) return r;
+    auto read = statement(
+        "SELECT recipe_name, recipe_sha256, software_version, git_revision, operator, started_at, prev_hash, status, "
+        "(SELECT MAX(id) FROM runs) FROM runs WHERE id = ?1");
+    if (!read) return std::unexpected(read.error());
+    Statement& q = **read;
+    q.bind(1, id);
+    if (q.step() != SQLITE_ROW) {
+        q.reset();
+        return fail("no_such_run", strf("no run %lld in %s", static_cast<long long>(id), path_.c_str()), path_);
+    }
+    RunStart s;
+    s.recipe_name = q.column_text(0);
+    s.recipe_sha256 = q.column_text(1);
+    s.software_version = q.column_text(2);
+    s.git_revision = q.column_text(3);
+    s.operator_name = q.column_text(4);
+    s.started_at = q.column_text(5);
+    const std::string prev_hash = q.column_text(6);
+    const std::string status = q.column_text(7);
+    const std::int64_t newest = q.column_int(8);
+    q.reset();
+    if (status != "running" || newest != id) {
+        return fail("journal_error",
+                    strf("the instruments of run %lld can no longer change (%s)", static_cast<long long>(id),
+                         status != "running" ? "it has ended" : "a later run is linked to it"),
+                    path_);
+    }
+    s.instruments_json = instruments_json.empty() ? "{}" : instruments_json;
+    auto update = statement("UPDATE runs SET instruments = ?1, row_hash = ?2 WHERE id = ?3");
+    if (!update) return std::unexpected(update.error());
+    (*update)->bind(1, std::string_view(s.instruments_json));
+    (*update)->bind(2, std::string_view(row_hash(id, s, prev_hash)));
+    (*update)->bind(3, id);
+    if (auto r = step_done(db_, **update, "set instruments"); !r) return r;
+    return tx.commit();
+}
+
 Result<void> RunJournal::end_run(std::int64_t id, RunStatus status, std::string ended_at) {
     if (status == RunStatus::running) {
         return fail("journal_error", "end_run needs a final status (completed, aborted, faulted, interrupted)", path_);

@@ -53,6 +53,10 @@ public:
 
     // Inserts a 'running' run, links it into the hash chain and takes its lock. Returns its id.
     [[nodiscard]] Result<std::int64_t> begin_run(const RunStart& start);
+    // Instrument identities learnt after begin_run (the run's checking state). Allowed while the
+    // run is running and still the newest run (its row_hash is recomputed; no later run links
+    // to it yet); otherwise "journal_error".
+    [[nodiscard]] Result<void> set_instruments(std::int64_t id, const std::string& instruments_json);
     // Final status (completed, aborted, faulted or interrupted); ended_at defaults to now.
     [[nodiscard]] Result<void> end_run(std::int64_t id, RunStatus status, std::string ended_at = {});
     // Runs left 'running' by a process that no longer holds their lock become 'interrupted'

@@ -19,11 +19,11 @@
 namespace edc {
 
 struct GalvanostatSettings {
-    double current_range_a = 0.01;  // source range, the largest |current| the run will ask for
-    double compliance_v = 10.0;     // instrument voltage compliance (FORCE HI to FORCE LO)
-    bool four_wire = true;          // remote sense
-    double nplc = 1.0;              // integration time in power-line cycles
-    double potential_limit_v = 5.0; // software limit on |measured potential| (SENSE HI to SENSE LO)
+    double current_range_a = 0.01;   // source range, the largest |current| the run will ask for
+    double compliance_v = 10.0;      // instrument voltage compliance (FORCE HI to FORCE LO)
+    bool four_wire = true;           // remote sense
+    double nplc = 1.0;               // integration time in power-line cycles
+    double potential_limit_v = 5.0;  // software limit on |measured potential| (SENSE HI to SENSE LO)
 };
 
 struct GalvanostatReading {
@@ -47,7 +47,11 @@ public:
 };
 
 // Cathodic deposition current (positive magnitude, control/'s convention) <-> instrument sign.
-constexpr double instrument_current_from_cathodic(double cathodic_a) { return -cathodic_a; }
-constexpr double cathodic_current_from_instrument(double instrument_a) { return -instrument_a; }
+constexpr double instrument_current_from_cathodic(double cathodic_a) {
+    return -cathodic_a;
+}
+constexpr double cathodic_current_from_instrument(double instrument_a) {
+    return -instrument_a;
+}
 
 }  // namespace edc

@@ -10,8 +10,10 @@ namespace edc {
 Result<std::unique_ptr<Galvanostat>> make_galvanostat(const std::string& model, const std::string& port,
                                                       const GalvanostatOptions& options, io::IoThread& io) {
     if (model != "keithley-2400" && model != "keithley-2450") {
-        return fail("unknown_model",
-                    strf("galvanostat model '%s' is not supported (keithley-2400, keithley-2450)", model.c_str()), port);
+        return fail(
+            "unknown_model",
+            strf("galvanostat model '%s' is not supported (keithley-2400, keithley-2450)", model.c_str()),
+            port);
     }
     if (model == "keithley-2450" && !io::is_tcp_port(port)) {
         return fail("invalid_setting",
@@ -19,7 +21,8 @@ Result<std::unique_ptr<Galvanostat>> make_galvanostat(const std::string& model, 
                          port.c_str()),
                     port);
     }
-    auto transport = io::open_transport(port, io::TransportSettings{options.baud, options.connect_timeout}, io);
+    auto transport =
+        io::open_transport(port, io::TransportSettings{options.baud, options.connect_timeout}, io);
     if (!transport) return std::unexpected(transport.error());
     if (model == "keithley-2400") {
         return std::make_unique<Keithley2400>(

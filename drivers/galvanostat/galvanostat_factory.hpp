@@ -12,9 +12,9 @@
 namespace edc {
 
 struct GalvanostatOptions {
-    unsigned baud = 9600;                       // 2400 RS-232 (factory default 9600)
-    std::string reply_terminator = "any";       // 2400: "\r", "\n", "\r\n" or "any"
-    std::chrono::milliseconds timeout{2000};    // per command
+    unsigned baud = 9600;                     // 2400 RS-232 (factory default 9600)
+    std::string reply_terminator = "any";     // 2400: "\r", "\n", "\r\n" or "any"
+    std::chrono::milliseconds timeout{2000};  // per command
     std::chrono::milliseconds connect_timeout{3000};
 };
 

@@ -20,7 +20,9 @@ Keithley2400::Keithley2400(std::unique_ptr<io::ByteTransport> transport, Keithle
 
 Keithley2400::~Keithley2400() = default;
 
-Result<std::string> Keithley2400::identify() { return scpi_.identify(); }
+Result<std::string> Keithley2400::identify() {
+    return scpi_.identify();
+}
 
 Result<void> Keithley2400::send_group(std::string_view group, std::initializer_list<std::string> commands) {
     for (const auto& c : commands) {
@@ -34,31 +36,34 @@ Result<void> Keithley2400::configure(const GalvanostatSettings& s) {
     settings_.reset();
     // *RST keeps the error queue: empty it first so old errors are not blamed on this run.
     if (auto r = send_group("*CLS", {"*CLS"}); !r) return r;
-    if (auto r = send_group("source setup", {
-                                                "*RST",
-                                                ":SYST:BEEP:STAT 0",
-                                                ":SOUR:FUNC CURR",
-                                                ":SOUR:CURR:MODE FIX",
-                                                ":SOUR:CURR:RANG " + scpi_number(s.current_range_a),
-                                                ":SOUR:CURR:LEV 0",
-                                            });
+    if (auto r = send_group("source setup",
+                            {
+                                "*RST",
+                                ":SYST:BEEP:STAT 0",
+                                ":SOUR:FUNC CURR",
+                                ":SOUR:CURR:MODE FIX",
+                                ":SOUR:CURR:RANG " + scpi_number(s.current_range_a),
+                                ":SOUR:CURR:LEV 0",
+                            });
         !r) {
         return r;
     }
-    if (auto r = send_group("sense setup", {
-                                               ":SENS:FUNC 'VOLT'",
-                                               ":SENS:VOLT:PROT " + scpi_number(s.compliance_v),
-                                               ":SENS:VOLT:RANG:AUTO 1",
-                                               ":SENS:VOLT:NPLC " + scpi_number(s.nplc),
-                                               std::string(":SYST:RSEN ") + (s.four_wire ? "ON" : "OFF"),
-                                           });
+    if (auto r = send_group("sense setup",
+                            {
+                                ":SENS:FUNC 'VOLT'",
+                                ":SENS:VOLT:PROT " + scpi_number(s.compliance_v),
+                                ":SENS:VOLT:RANG:AUTO 1",
+                                ":SENS:VOLT:NPLC " + scpi_number(s.nplc),
+                                std::string(":SYST:RSEN ") + (s.four_wire ? "ON" : "OFF"),
+                            });
         !r) {
         return r;
     }
-    if (auto r = send_group("output setup", {
-                                                ":OUTP:SMOD HIMP",
-                                                ":FORM:ELEM VOLT,CURR,TIME,STAT",
-                                            });
+    if (auto r = send_group("output setup",
+                            {
+                                ":OUTP:SMOD HIMP",
+                                ":FORM:ELEM VOLT,CURR,TIME,STAT",
+                            });
         !r) {
         return r;
     }

@@ -21,7 +21,9 @@ Keithley2450::Keithley2450(std::unique_ptr<io::ByteTransport> transport, Keithle
 
 Keithley2450::~Keithley2450() = default;
 
-Result<std::string> Keithley2450::identify() { return scpi_.identify(); }
+Result<std::string> Keithley2450::identify() {
+    return scpi_.identify();
+}
 
 Result<void> Keithley2450::send_group(std::string_view group, std::initializer_list<std::string> commands) {
     for (const auto& c : commands) {
@@ -36,28 +38,31 @@ Result<void> Keithley2450::configure(const GalvanostatSettings& s) {
     auto lang = scpi_.query("*LANG?");
     if (!lang) return std::unexpected(lang.error());
     if (*lang != "SCPI") {
-        return fail("wrong_language",
-                    strf("the 2450 runs the %s command set; select SCPI (MENU > System > Settings > Command Set) "
-                         "and power-cycle it",
-                         lang->c_str()),
-                    transport_->name());
+        return fail(
+            "wrong_language",
+            strf("the 2450 runs the %s command set; select SCPI (MENU > System > Settings > Command Set) "
+                 "and power-cycle it",
+                 lang->c_str()),
+            transport_->name());
     }
     if (auto r = send_group("*CLS", {"*CLS"}); !r) return r;
-    if (auto r = send_group("source setup", {
-                                                "*RST",
-                                                ":SOUR:FUNC CURR",
-                                                ":SOUR:CURR:RANG " + scpi_number(s.current_range_a),
-                                                ":SOUR:CURR:LEV 0",
-                                                ":SOUR:CURR:VLIM " + scpi_number(s.compliance_v),
-                                            });
+    if (auto r = send_group("source setup",
+                            {
+                                "*RST",
+                                ":SOUR:FUNC CURR",
+                                ":SOUR:CURR:RANG " + scpi_number(s.current_range_a),
+                                ":SOUR:CURR:LEV 0",
+                                ":SOUR:CURR:VLIM " + scpi_number(s.compliance_v),
+                            });
         !r) {
         return r;
     }
-    if (auto r = send_group("sense setup", {
-                                               ":SENS:FUNC \"VOLT:DC\"",
-                                               std::string(":SENS:VOLT:RSEN ") + (s.four_wire ? "ON" : "OFF"),
-                                               ":SENS:VOLT:NPLC " + scpi_number(s.nplc),
-                                           });
+    if (auto r = send_group("sense setup",
+                            {
+                                ":SENS:FUNC \"VOLT:DC\"",
+                                std::string(":SENS:VOLT:RSEN ") + (s.four_wire ? "ON" : "OFF"),
+                                ":SENS:VOLT:NPLC " + scpi_number(s.nplc),
+                            });
         !r) {
         return r;
     }

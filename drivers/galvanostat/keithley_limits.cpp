@@ -7,13 +7,16 @@
 namespace edc::keithley {
 
 Result<void> validate(const GalvanostatSettings& s, const ModelLimits& m, const std::string& where) {
-    auto bad = [&](std::string msg) { return fail("invalid_setting", std::string(m.model) + ": " + msg, where); };
+    auto bad = [&](std::string msg) {
+        return fail("invalid_setting", std::string(m.model) + ": " + msg, where);
+    };
     if (!std::isfinite(s.current_range_a) || s.current_range_a < m.min_current_range_a ||
         s.current_range_a > m.max_current_a) {
         return bad(strf("current range %g A outside %g..%g A", s.current_range_a, m.min_current_range_a,
                         m.max_current_a));
     }
-    if (!std::isfinite(s.compliance_v) || s.compliance_v < m.min_compliance_v || s.compliance_v > m.max_compliance_v) {
+    if (!std::isfinite(s.compliance_v) || s.compliance_v < m.min_compliance_v ||
+        s.compliance_v > m.max_compliance_v) {
         return bad(strf("voltage compliance %g V outside %g..%g V", s.compliance_v, m.min_compliance_v,
                         m.max_compliance_v));
     }
@@ -29,11 +32,14 @@ Result<void> validate(const GalvanostatSettings& s, const ModelLimits& m, const 
 Result<void> validate_level(double amps, const GalvanostatSettings& s, const std::string& where) {
     if (!std::isfinite(amps) || std::fabs(amps) > s.current_range_a * 1.05) {
         return fail("invalid_setting",
-                    strf("current %g A outside the configured source range +-%g A", amps, s.current_range_a), where);
+                    strf("current %g A outside the configured source range +-%g A", amps, s.current_range_a),
+                    where);
     }
     return {};
 }
 
-std::string scpi_number(double v) { return strf("%.6G", v); }
+std::string scpi_number(double v) {
+    return strf("%.6G", v);
+}
 
 }  // namespace edc::keithley

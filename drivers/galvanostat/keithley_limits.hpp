@@ -10,7 +10,7 @@ namespace edc::keithley {
 
 struct ModelLimits {
     const char* model;
-    double max_current_a;      // largest source range (with over-range)
+    double max_current_a;  // largest source range (with over-range)
     double min_current_range_a;
     double max_compliance_v;
     double min_compliance_v;

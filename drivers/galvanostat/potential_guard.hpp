@@ -8,13 +8,15 @@
 
 namespace edc::galvanostat {
 
-inline Result<GalvanostatReading> enforce_potential_limit(const GalvanostatReading& r, const GalvanostatSettings& s,
-                                                          Galvanostat& device, const std::string& where) {
+inline Result<GalvanostatReading> enforce_potential_limit(const GalvanostatReading& r,
+                                                          const GalvanostatSettings& s, Galvanostat& device,
+                                                          const std::string& where) {
     if (std::fabs(r.potential_v) <= s.potential_limit_v) return r;
     const auto off = device.safe_off();
     return fail("potential_limit",
-                strf("measured potential %g V exceeds the limit +-%g V at %g A; output switched off%s", r.potential_v,
-                     s.potential_limit_v, r.current_a, off ? "" : (" (safe off failed: " + off.error().message + ")").c_str()),
+                strf("measured potential %g V exceeds the limit +-%g V at %g A; output switched off%s",
+                     r.potential_v, s.potential_limit_v, r.current_a,
+                     off ? "" : (" (safe off failed: " + off.error().message + ")").c_str()),
                 where);
 }
 

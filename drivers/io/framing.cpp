@@ -19,7 +19,9 @@ std::size_t leading_garbage(std::string_view b) {
     const auto p = b.find(stx);
     return p == std::string_view::npos ? b.size() : p;
 }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 }  // namespace
 
@@ -114,7 +116,9 @@ FrameScan HarvardPromptFramer::scan(std::string_view b) const {
             if (ends_buffer) {
                 const bool addressed_idle = tail[0] == ':' && i > nl + 1;
                 return FrameScan{addressed_idle ? FrameStatus::complete_if_quiet : FrameStatus::complete,
-                                 end, std::string(b.substr(0, end)), {}};
+                                 end,
+                                 std::string(b.substr(0, end)),
+                                 {}};
             }
             if (b[end] == '\n') return complete(end, b.substr(0, end));  // prompt then next reply
             // otherwise it is a text line that starts like a prompt: keep scanning
@@ -127,7 +131,8 @@ FrameScan HarvardPromptFramer::scan(std::string_view b) const {
 std::uint16_t crc16_xmodem(std::string_view bytes) {
     std::uint16_t crc = 0;
     for (const char ch : bytes) {
-        crc = static_cast<std::uint16_t>(crc ^ (static_cast<std::uint16_t>(static_cast<unsigned char>(ch)) << 8));
+        crc = static_cast<std::uint16_t>(crc ^
+                                         (static_cast<std::uint16_t>(static_cast<unsigned char>(ch)) << 8));
         for (int bit = 0; bit < 8; ++bit) {
             crc = (crc & 0x8000U) != 0 ? static_cast<std::uint16_t>((crc << 1) ^ 0x1021U)
                                        : static_cast<std::uint16_t>(crc << 1);

@@ -9,12 +9,12 @@
 namespace edc::io {
 
 struct TransportSettings {
-    unsigned baud = 9600;  // serial only
+    unsigned baud = 9600;                             // serial only
     std::chrono::milliseconds connect_timeout{3000};  // TCP only
 };
 
 bool is_tcp_port(const std::string& port);
-Result<std::unique_ptr<ByteTransport>> open_transport(const std::string& port, const TransportSettings& settings,
-                                                      IoThread& io);
+Result<std::unique_ptr<ByteTransport>> open_transport(const std::string& port,
+                                                      const TransportSettings& settings, IoThread& io);
 
 }  // namespace edc::io

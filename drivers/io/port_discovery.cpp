@@ -11,7 +11,9 @@
 namespace edc::io {
 namespace {
 
-std::string str(const char* s) { return s ? std::string(s) : std::string(); }
+std::string str(const char* s) {
+    return s ? std::string(s) : std::string();
+}
 
 // /sys/class/tty/ttyUSB0/device -> .../1-1.3:1.0/ttyUSB0 (usb-serial) or .../1-1.3:1.0 (cdc-acm).
 std::string usb_interface_path(const std::string& dev_name) {
@@ -43,9 +45,15 @@ Result<std::vector<PortInfo>> list_serial_ports() {
         info.name = str(sp_get_port_name(*p));
         info.description = str(sp_get_port_description(*p));
         switch (sp_get_port_transport(*p)) {
-            case SP_TRANSPORT_USB: info.transport = "usb"; break;
-            case SP_TRANSPORT_BLUETOOTH: info.transport = "bluetooth"; break;
-            default: info.transport = "native"; break;
+            case SP_TRANSPORT_USB:
+                info.transport = "usb";
+                break;
+            case SP_TRANSPORT_BLUETOOTH:
+                info.transport = "bluetooth";
+                break;
+            default:
+                info.transport = "native";
+                break;
         }
         if (sp_get_port_transport(*p) == SP_TRANSPORT_USB) {
             int vid = 0, pid = 0, bus = 0, addr = 0;

@@ -151,35 +151,38 @@ private:
     }
 
     void complete_with(const std::shared_ptr<Op>& op, Result<std::string> f) {
-        if (f) op->frame = std::move(*f);
-        else op->error = f.error();
+        if (f)
+            op->frame = std::move(*f);
+        else
+            op->error = f.error();
         finish(op);
     }
 
     void read_more(const std::shared_ptr<Op>& op) {
         ++op->pending;
-        stream_.async_read_some(boost::asio::buffer(op->chunk), [this, op](const boost::system::error_code& ec,
-                                                                           std::size_t n) {
-            if (!op->finished) {
-                if (ec) {
-                    op->error = transport_error(ec, name_, "read");
-                    finish(op);
-                } else {
-                    buffer_.append(op->chunk.data(), n);
-                    if (auto f = take_frame(*op->framer, false)) {
-                        complete_with(op, std::move(*f));
+        stream_.async_read_some(
+            boost::asio::buffer(op->chunk), [this, op](const boost::system::error_code& ec, std::size_t n) {
+                if (!op->finished) {
+                    if (ec) {
+                        op->error = transport_error(ec, name_, "read");
+                        finish(op);
                     } else {
-                        if (ambiguous_ && !op->quiet_wait) {
-                            // An ambiguous frame completes if nothing follows within the window.
-                            op->quiet_wait = true;
-                            arm_timer(op, std::min(op->deadline, std::chrono::steady_clock::now() + quiet_));
+                        buffer_.append(op->chunk.data(), n);
+                        if (auto f = take_frame(*op->framer, false)) {
+                            complete_with(op, std::move(*f));
+                        } else {
+                            if (ambiguous_ && !op->quiet_wait) {
+                                // An ambiguous frame completes if nothing follows within the window.
+                                op->quiet_wait = true;
+                                arm_timer(op,
+                                          std::min(op->deadline, std::chrono::steady_clock::now() + quiet_));
+                            }
+                            read_more(op);
                         }
-                        read_more(op);
                     }
                 }
-            }
-            settle(op);
-        });
+                settle(op);
+            });
     }
 
     void settle(const std::shared_ptr<Op>& op) {
@@ -221,10 +224,11 @@ private:
                 case FrameStatus::incomplete:
                     if (buffer_.size() > max_frame_bytes) {
                         buffer_.clear();
-                        return Result<std::string>(fail(
-                            "frame_too_long",
-                            strf("more than %zu bytes without a complete reply: input dropped", max_frame_bytes),
-                            name_));
+                        return Result<std::string>(
+                            fail("frame_too_long",
+                                 strf("more than %zu bytes without a complete reply: input dropped",
+                                      max_frame_bytes),
+                                 name_));
                     }
                     return std::nullopt;
             }

@@ -16,7 +16,7 @@ struct TcpEndpoint {
 Result<TcpEndpoint> parse_tcp_url(const std::string& url);
 
 // Errors: "bad_port", "not_found" (name does not resolve), "connection_refused", "timeout", "io_error".
-Result<std::unique_ptr<ByteTransport>> open_tcp(const std::string& url, std::chrono::milliseconds connect_timeout,
-                                                IoThread& io);
+Result<std::unique_ptr<ByteTransport>> open_tcp(const std::string& url,
+                                                std::chrono::milliseconds connect_timeout, IoThread& io);
 
 }  // namespace edc::io

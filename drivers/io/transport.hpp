@@ -26,4 +26,16 @@ public:
     virtual const std::string& name() const = 0;
 };
 
+// After a reply timed out it may still arrive and would answer the next command: drop what is
+// buffered, then every frame that arrives until the line has been quiet for `quiet`.
+inline void discard_late_replies(ByteTransport& t, const Framer& framer,
+                                 std::chrono::milliseconds quiet = std::chrono::milliseconds(50)) {
+    t.drain();
+    for (int i = 0; i < 16; ++i) {
+        auto late = t.read_until(framer, quiet);
+        if (!late && late.error().code == "timeout") return;
+        if (!late && late.error().code == "disconnected") return;
+    }
+}
+
 }  // namespace edc::io

@@ -62,11 +62,16 @@ bool split_value(std::string_view text, std::string_view& number, std::string_vi
 
 const char* to_string(Prompt p) {
     switch (p) {
-        case Prompt::idle: return ":";
-        case Prompt::infusing: return ">";
-        case Prompt::withdrawing: return "<";
-        case Prompt::stalled: return "*";
-        case Prompt::target_reached: return "T*";
+        case Prompt::idle:
+            return ":";
+        case Prompt::infusing:
+            return ">";
+        case Prompt::withdrawing:
+            return "<";
+        case Prompt::stalled:
+            return "*";
+        case Prompt::target_reached:
+            return "T*";
     }
     return "?";
 }
@@ -86,12 +91,18 @@ Result<Reply> parse_reply(std::string_view frame) {
         r.address = a;
     }
     prompt.remove_prefix(digits);
-    if (prompt == ":") r.prompt = Prompt::idle;
-    else if (prompt == ">") r.prompt = Prompt::infusing;
-    else if (prompt == "<") r.prompt = Prompt::withdrawing;
-    else if (prompt == "*") r.prompt = Prompt::stalled;
-    else if (prompt == "T*") r.prompt = Prompt::target_reached;
-    else return fail("bad_reply", strf("Elite reply '%s' ends without a prompt", shown(frame).c_str()));
+    if (prompt == ":")
+        r.prompt = Prompt::idle;
+    else if (prompt == ">")
+        r.prompt = Prompt::infusing;
+    else if (prompt == "<")
+        r.prompt = Prompt::withdrawing;
+    else if (prompt == "*")
+        r.prompt = Prompt::stalled;
+    else if (prompt == "T*")
+        r.prompt = Prompt::target_reached;
+    else
+        return fail("bad_reply", strf("Elite reply '%s' ends without a prompt", shown(frame).c_str()));
 
     std::string_view body = frame.substr(0, last_nl);
     while (!body.empty()) {
@@ -148,7 +159,8 @@ std::optional<std::string> format_number(double v) {
 
 Result<double> parse_rate(std::string_view text) {
     std::string_view number, unit;
-    if (!split_value(text, number, unit)) return fail("bad_reply", strf("rate '%s' lacks a unit", shown(text).c_str()));
+    if (!split_value(text, number, unit))
+        return fail("bad_reply", strf("rate '%s' lacks a unit", shown(text).c_str()));
     const auto value = to_double(number);
     const auto slash = unit.find('/');
     if (!value || slash == std::string_view::npos) {
@@ -162,11 +174,22 @@ Result<double> parse_rate(std::string_view text) {
 
 Result<double> parse_volume(std::string_view text) {
     std::string_view number, unit;
-    if (!split_value(text, number, unit)) return fail("bad_reply", strf("volume '%s' lacks a unit", shown(text).c_str()));
+    if (!split_value(text, number, unit))
+        return fail("bad_reply", strf("volume '%s' lacks a unit", shown(text).c_str()));
     const auto value = to_double(number);
     const auto v = volume_unit(unit);
-    if (!value || !v) return fail("bad_reply", strf("volume '%s' is not <number> <ml|ul|nl|pl>", shown(text).c_str()));
+    if (!value || !v)
+        return fail("bad_reply", strf("volume '%s' is not <number> <ml|ul|nl|pl>", shown(text).c_str()));
     return *value * *v;
+}
+
+Result<double> parse_current_rate(std::string_view text) {
+    const auto at = text.find(" at ");
+    if (at == std::string_view::npos) {
+        return fail("bad_reply",
+                    strf("crate '%s' is not '<Infusing|Withdrawing> at <rate>'", shown(text).c_str()));
+    }
+    return parse_rate(text.substr(at + 4));
 }
 
 Result<RateLimits> parse_rate_limits(std::string_view text) {
@@ -191,7 +214,8 @@ Result<StatusWord> parse_status(std::string_view text) {
         t = sp == std::string_view::npos ? std::string_view{} : trim(t.substr(sp));
     }
     if (f.size() != 4 || f[3].empty()) {
-        return fail("bad_reply", strf("status '%s' is not '<rate> <time> <volume> <flags>'", shown(text).c_str()));
+        return fail("bad_reply",
+                    strf("status '%s' is not '<rate> <time> <volume> <flags>'", shown(text).c_str()));
     }
     const auto rate = to_double(f[0]);
     const auto time = to_double(f[1]);

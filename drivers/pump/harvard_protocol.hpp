@@ -38,6 +38,9 @@ Result<double> parse_rate(std::string_view text);
 // "1.234 ml", "12 ul", "5 nl", "0 pl" -> m3
 Result<double> parse_volume(std::string_view text);
 
+// crate: "Infusing at 12.5 ml/min" / "Withdrawing at 3 ul/hr" -> m3/s
+Result<double> parse_current_rate(std::string_view text);
+
 struct RateLimits {
     double min_m3_per_s = 0.0;
     double max_m3_per_s = 0.0;

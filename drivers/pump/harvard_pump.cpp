@@ -20,11 +20,12 @@ Result<harvard::Reply> HarvardPump::command(std::string_view cmd) {
         return std::unexpected(std::move(e));
     };
     std::string line;
-    if (options_.address > 0) line = strf("%02d", options_.address);  // address, then the '@' of a fast command
+    if (options_.address > 0)
+        line = strf("%02d", options_.address);  // address, then the '@' of a fast command
     line.append(cmd);
     line.push_back('\r');
     if (stale_) {  // a late reply to a command that timed out must not answer this one
-        transport_->drain();
+        io::discard_late_replies(*transport_, framer_);
         stale_ = false;
     }
     if (auto w = transport_->write(line, options_.timeout); !w) return annotate(w.error());
@@ -39,9 +40,10 @@ Result<harvard::Reply> HarvardPump::command(std::string_view cmd) {
     if (!reply->error_kind.empty()) {
         const auto& text = reply->error_text;
         const char* code = text.find("Out of range") != std::string::npos ? "out_of_range"
-                           : reply->error_kind == "Command error" ? "unknown_command"
-                                                                  : "pump_error";
-        return annotate(Error{code, strf("%s: %s", reply->error_kind.c_str(), text.c_str()), transport_->name()});
+                           : reply->error_kind == "Command error"         ? "unknown_command"
+                                                                          : "pump_error";
+        return annotate(
+            Error{code, strf("%s: %s", reply->error_kind.c_str(), text.c_str()), transport_->name()});
     }
     return reply;
 }
@@ -60,7 +62,9 @@ Result<std::string> HarvardPump::identify() {
 
 Result<void> HarvardPump::set_diameter(double d_m) {
     const auto text = harvard::format_number(d_m / units::m_per_mm);
-    if (!text) return fail("out_of_range", strf("syringe diameter %g mm cannot be sent", d_m * 1e3), transport_->name());
+    if (!text)
+        return fail("out_of_range", strf("syringe diameter %g mm cannot be sent", d_m * 1e3),
+                    transport_->name());
     if (auto r = command("diameter " + *text); !r) return std::unexpected(r.error());
     auto lim = command("irate lim");
     if (!lim) return std::unexpected(lim.error());
@@ -77,12 +81,14 @@ Result<void> HarvardPump::set_diameter(double d_m) {
 
 Result<double> HarvardPump::select_rate_unit(double max_rate) {
     if (!std::isfinite(max_rate) || max_rate <= 0.0) {
-        return fail("out_of_range", strf("planned maximum rate %g m3/s must be positive", max_rate), transport_->name());
+        return fail("out_of_range", strf("planned maximum rate %g m3/s must be positive", max_rate),
+                    transport_->name());
     }
     if (limits_ && max_rate > limits_->max_m3_per_s) {
         return fail("out_of_range",
                     strf("planned maximum rate %g mL/min exceeds the syringe's limit %g mL/min",
-                         units::m3_per_s_to_ml_per_min(max_rate), units::m3_per_s_to_ml_per_min(limits_->max_m3_per_s)),
+                         units::m3_per_s_to_ml_per_min(max_rate),
+                         units::m3_per_s_to_ml_per_min(limits_->max_m3_per_s)),
                     transport_->name());
     }
     std::optional<harvard::RateUnit> best;
@@ -98,7 +104,8 @@ Result<double> HarvardPump::select_rate_unit(double max_rate) {
             best_res = res;
         }
     }
-    if (!best) return fail("out_of_range", "no rate unit can express the planned maximum rate", transport_->name());
+    if (!best)
+        return fail("out_of_range", "no rate unit can express the planned maximum rate", transport_->name());
     unit_ = best;
     return best_res;
 }
@@ -106,17 +113,19 @@ Result<double> HarvardPump::select_rate_unit(double max_rate) {
 Result<double> HarvardPump::set_rate(double rate) {
     if (!unit_) return fail("not_configured", "set_rate before select_rate_unit", transport_->name());
     if (limits_ && (rate < limits_->min_m3_per_s || rate > limits_->max_m3_per_s)) {
-        return fail("out_of_range",
-                    strf("rate %g mL/min outside the syringe's %g..%g mL/min", units::m3_per_s_to_ml_per_min(rate),
-                         units::m3_per_s_to_ml_per_min(limits_->min_m3_per_s),
-                         units::m3_per_s_to_ml_per_min(limits_->max_m3_per_s)),
-                    transport_->name());
+        return fail(
+            "out_of_range",
+            strf("rate %g mL/min outside the syringe's %g..%g mL/min", units::m3_per_s_to_ml_per_min(rate),
+                 units::m3_per_s_to_ml_per_min(limits_->min_m3_per_s),
+                 units::m3_per_s_to_ml_per_min(limits_->max_m3_per_s)),
+            transport_->name());
     }
     const auto text = harvard::format_number(rate / unit_->m3_per_s);
     if (!text) {
-        return fail("out_of_range", strf("rate %g mL/min cannot be sent in %s", units::m3_per_s_to_ml_per_min(rate),
-                                         unit_->code),
-                    transport_->name());
+        return fail(
+            "out_of_range",
+            strf("rate %g mL/min cannot be sent in %s", units::m3_per_s_to_ml_per_min(rate), unit_->code),
+            transport_->name());
     }
     const std::string cmd = std::string(running_ ? "@" : "") + "irate " + *text + " " + unit_->code;
     if (auto r = command(cmd); !r) return std::unexpected(r.error());
@@ -126,7 +135,8 @@ Result<double> HarvardPump::set_rate(double rate) {
 Result<void> HarvardPump::start() {
     auto r = command("irun");
     if (!r) return std::unexpected(r.error());
-    if (r->prompt == harvard::Prompt::stalled) return fail("pump_alarm", "pump stalled at irun", transport_->name());
+    if (r->prompt == harvard::Prompt::stalled)
+        return fail("pump_alarm", "pump stalled at irun", transport_->name());
     return {};
 }
 

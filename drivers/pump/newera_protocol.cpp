@@ -11,7 +11,8 @@
 namespace edc::newera {
 namespace {
 
-constexpr std::array all_units{RateUnit::ml_per_h, RateUnit::ul_per_h, RateUnit::ml_per_min, RateUnit::ul_per_min};
+constexpr std::array all_units{RateUnit::ml_per_h, RateUnit::ul_per_h, RateUnit::ml_per_min,
+                               RateUnit::ul_per_min};
 
 std::optional<double> to_double(std::string_view s) {
     if (s.empty() || !((s[0] >= '0' && s[0] <= '9') || s[0] == '.')) return std::nullopt;
@@ -34,20 +35,28 @@ std::string shown(std::string_view s) {
 
 const char* unit_code(RateUnit u) {
     switch (u) {
-        case RateUnit::ul_per_min: return "UM";
-        case RateUnit::ml_per_min: return "MM";
-        case RateUnit::ul_per_h: return "UH";
-        case RateUnit::ml_per_h: return "MH";
+        case RateUnit::ul_per_min:
+            return "UM";
+        case RateUnit::ml_per_min:
+            return "MM";
+        case RateUnit::ul_per_h:
+            return "UH";
+        case RateUnit::ml_per_h:
+            return "MH";
     }
     return "UM";
 }
 
 double m3_per_s_per_unit(RateUnit u) {
     switch (u) {
-        case RateUnit::ul_per_min: return units::ul_per_min_to_m3_per_s(1.0);
-        case RateUnit::ml_per_min: return units::ml_per_min_to_m3_per_s(1.0);
-        case RateUnit::ul_per_h: return units::ul_per_h_to_m3_per_s(1.0);
-        case RateUnit::ml_per_h: return units::ml_per_h_to_m3_per_s(1.0);
+        case RateUnit::ul_per_min:
+            return units::ul_per_min_to_m3_per_s(1.0);
+        case RateUnit::ml_per_min:
+            return units::ml_per_min_to_m3_per_s(1.0);
+        case RateUnit::ul_per_h:
+            return units::ul_per_h_to_m3_per_s(1.0);
+        case RateUnit::ml_per_h:
+            return units::ml_per_h_to_m3_per_s(1.0);
     }
     return 0.0;
 }
@@ -100,7 +109,8 @@ Result<Reply> parse_reply(std::string_view p) {
     auto rest = p.substr(3);
     if (r.status == 'A') {
         if (rest.size() < 2 || rest[0] != '?') {
-            return fail("bad_reply", strf("New Era alarm reply '%s' lacks its alarm letter", shown(p).c_str()));
+            return fail("bad_reply",
+                        strf("New Era alarm reply '%s' lacks its alarm letter", shown(p).c_str()));
         }
         r.alarm = rest[1];
         return r;
@@ -121,20 +131,26 @@ Result<double> parse_rate(std::string_view data) {
     if (data.size() < 3) return fail("bad_reply", strf("rate '%s' too short", shown(data).c_str()));
     const auto unit = unit_from_code(data.substr(data.size() - 2));
     const auto value = to_double(data.substr(0, data.size() - 2));
-    if (!unit || !value) return fail("bad_reply", strf("rate '%s' is not <number><UM|MM|UH|MH>", shown(data).c_str()));
+    if (!unit || !value)
+        return fail("bad_reply", strf("rate '%s' is not <number><UM|MM|UH|MH>", shown(data).c_str()));
     return *value * m3_per_s_per_unit(*unit);
 }
 
 Result<Dispensed> parse_dispensed(std::string_view data) {
-    auto bad = [&] { return fail("bad_reply", strf("dispensed volume '%s' is not I<n>W<n><UL|ML>", shown(data).c_str())); };
+    auto bad = [&] {
+        return fail("bad_reply", strf("dispensed volume '%s' is not I<n>W<n><UL|ML>", shown(data).c_str()));
+    };
     if (data.size() < 6 || data[0] != 'I') return bad();
     const auto w = data.find('W');
     if (w == std::string_view::npos) return bad();
     const auto unit = data.substr(data.size() - 2);
     double scale = 0;
-    if (unit == "ML") scale = units::m3_per_ml;
-    else if (unit == "UL") scale = units::m3_per_ul;
-    else return bad();
+    if (unit == "ML")
+        scale = units::m3_per_ml;
+    else if (unit == "UL")
+        scale = units::m3_per_ul;
+    else
+        return bad();
     if (w + 1 > data.size() - 2) return bad();
     const auto inf = to_double(data.substr(1, w - 1));
     const auto wdr = to_double(data.substr(w + 1, data.size() - 2 - (w + 1)));
@@ -152,12 +168,18 @@ std::string command_bytes(int address, std::string_view command, bool safe_mode)
 
 const char* alarm_meaning(char alarm) {
     switch (alarm) {
-        case 'R': return "pump was reset (power interrupted)";
-        case 'S': return "motor stalled";
-        case 'T': return "safe-mode communication timeout";
-        case 'E': return "pumping program error";
-        case 'O': return "pumping program phase out of range";
-        default: return "unknown alarm";
+        case 'R':
+            return "pump was reset (power interrupted)";
+        case 'S':
+            return "motor stalled";
+        case 'T':
+            return "safe-mode communication timeout";
+        case 'E':
+            return "pumping program error";
+        case 'O':
+            return "pumping program phase out of range";
+        default:
+            return "unknown alarm";
     }
 }
 

@@ -9,8 +9,8 @@
 namespace edc::newera {
 
 enum class RateUnit { ul_per_min, ml_per_min, ul_per_h, ml_per_h };
-const char* unit_code(RateUnit u);        // "UM", "MM", "UH", "MH"
-double m3_per_s_per_unit(RateUnit u);     // 1 UM = 1e-9/60 m3/s, ...
+const char* unit_code(RateUnit u);     // "UM", "MM", "UH", "MH"
+double m3_per_s_per_unit(RateUnit u);  // 1 UM = 1e-9/60 m3/s, ...
 std::optional<RateUnit> unit_from_code(std::string_view code);
 
 // At most 4 digits and 3 decimals, as many decimals as fit: 0.125 -> "0.125", 12.5 -> "12.50",

@@ -8,7 +8,9 @@
 namespace edc {
 namespace {
 
-bool is_running(char status) { return status == 'I' || status == 'W' || status == 'X'; }
+bool is_running(char status) {
+    return status == 'I' || status == 'W' || status == 'X';
+}
 
 }  // namespace
 
@@ -18,17 +20,20 @@ NewEraPump::NewEraPump(std::unique_ptr<io::ByteTransport> transport, NewEraOptio
 NewEraPump::~NewEraPump() = default;
 
 Error NewEraPump::annotate(Error e, std::string_view command) const {
-    e.message = strf("%s (command %.*s)", e.message.c_str(), static_cast<int>(command.size()), command.data());
+    e.message =
+        strf("%s (command %.*s)", e.message.c_str(), static_cast<int>(command.size()), command.data());
     if (e.where.empty()) e.where = transport_->name();
     return e;
 }
 
 Result<newera::Reply> NewEraPump::exchange(std::string_view command) {
     if (stale_) {  // a late reply to a command that timed out must not answer this one
-        transport_->drain();
+        io::discard_late_replies(*transport_, framer_);
         stale_ = false;
     }
-    if (auto w = transport_->write(newera::command_bytes(options_.address, command, safe_mode_), options_.timeout); !w) {
+    if (auto w =
+            transport_->write(newera::command_bytes(options_.address, command, safe_mode_), options_.timeout);
+        !w) {
         return std::unexpected(annotate(w.error(), command));
     }
     auto frame = transport_->read_until(framer_, options_.timeout);
@@ -50,17 +55,21 @@ Result<newera::Reply> NewEraPump::command(std::string_view cmd) {
     const int n = static_cast<int>(cmd.size());
     if (r.status == 'A') {
         return fail("pump_alarm",
-                    strf("pump alarm %c (%s): %.*s was not executed", r.alarm, newera::alarm_meaning(r.alarm), n,
-                         cmd.data()),
+                    strf("pump alarm %c (%s): %.*s was not executed", r.alarm, newera::alarm_meaning(r.alarm),
+                         n, cmd.data()),
                     where);
     }
     if (r.has_error) {
-        if (r.error == "OOR") return fail("out_of_range", strf("pump rejected %.*s: out of range", n, cmd.data()), where);
+        if (r.error == "OOR")
+            return fail("out_of_range", strf("pump rejected %.*s: out of range", n, cmd.data()), where);
         if (r.error == "NA") {
-            return fail("not_applicable", strf("pump rejected %.*s: not applicable now", n, cmd.data()), where);
+            return fail("not_applicable", strf("pump rejected %.*s: not applicable now", n, cmd.data()),
+                        where);
         }
-        if (r.error.empty()) return fail("unknown_command", strf("pump does not know %.*s", n, cmd.data()), where);
-        if (r.error == "COM") return fail("bad_packet", strf("pump received a bad packet for %.*s", n, cmd.data()), where);
+        if (r.error.empty())
+            return fail("unknown_command", strf("pump does not know %.*s", n, cmd.data()), where);
+        if (r.error == "COM")
+            return fail("bad_packet", strf("pump received a bad packet for %.*s", n, cmd.data()), where);
         if (r.error == "IGN") return fail("ignored", strf("pump ignored %.*s", n, cmd.data()), where);
         return fail("pump_error", strf("pump answered ?%s to %.*s", r.error.c_str(), n, cmd.data()), where);
     }
@@ -69,7 +78,8 @@ Result<newera::Reply> NewEraPump::command(std::string_view cmd) {
 
 Result<void> NewEraPump::set_safe_mode(int host_timeout_s) {
     if (host_timeout_s < 0 || host_timeout_s > 255) {
-        return fail("out_of_range", strf("safe-mode timeout %d s outside 0..255", host_timeout_s), transport_->name());
+        return fail("out_of_range", strf("safe-mode timeout %d s outside 0..255", host_timeout_s),
+                    transport_->name());
     }
     auto r = command(strf("SAF%d", host_timeout_s));
     if (!r) return std::unexpected(r.error());
@@ -93,7 +103,8 @@ Result<std::string> NewEraPump::identify() {
 Result<void> NewEraPump::set_diameter(double d_m) {
     const auto text = newera::format_number(d_m / units::m_per_mm);
     if (!text || d_m <= 0.0) {
-        return fail("out_of_range", strf("syringe diameter %g mm cannot be sent (0 < d <= 9999 mm)", d_m * 1e3),
+        return fail("out_of_range",
+                    strf("syringe diameter %g mm cannot be sent (0 < d <= 9999 mm)", d_m * 1e3),
                     transport_->name());
     }
     if (auto r = command("DIA" + *text); !r) return std::unexpected(r.error());
@@ -128,7 +139,8 @@ Result<double> NewEraPump::set_rate(double rate) {
                     transport_->name());
     }
     // Units go with the number only while stopped: the pump refuses a unit while pumping.
-    const std::string cmd = running_ && unit_sent_ ? "RAT" + *text : "RAT" + *text + newera::unit_code(*unit_);
+    const std::string cmd =
+        running_ && unit_sent_ ? "RAT" + *text : "RAT" + *text + newera::unit_code(*unit_);
     if (auto r = command(cmd); !r) return std::unexpected(r.error());
     unit_sent_ = true;
     return std::stod(*text) * per_unit;
@@ -161,15 +173,26 @@ Result<PumpStatus> NewEraPump::status() {
             s.state = PumpState::alarm;
             s.alarm = std::string(1, r->alarm);
             return s;
-        case 'I': s.state = PumpState::infusing; break;
-        case 'W': s.state = PumpState::withdrawing; break;
-        case 'S': s.state = PumpState::stopped; break;
+        case 'I':
+            s.state = PumpState::infusing;
+            break;
+        case 'W':
+            s.state = PumpState::withdrawing;
+            break;
+        case 'S':
+            s.state = PumpState::stopped;
+            break;
         case 'P':
         case 'T':
-        case 'U': s.state = PumpState::paused; break;
-        default: s.state = PumpState::unknown; break;
+        case 'U':
+            s.state = PumpState::paused;
+            break;
+        default:
+            s.state = PumpState::unknown;
+            break;
     }
-    if (r->has_error) return fail("pump_error", strf("pump answered ?%s to DIS", r->error.c_str()), transport_->name());
+    if (r->has_error)
+        return fail("pump_error", strf("pump answered ?%s to DIS", r->error.c_str()), transport_->name());
     auto d = newera::parse_dispensed(r->data);
     if (!d) {
         auto e = d.error();

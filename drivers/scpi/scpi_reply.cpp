@@ -49,7 +49,8 @@ Result<std::vector<Number>> parse_number_list(std::string_view text, std::size_t
     std::size_t start = 0;
     while (true) {
         const auto comma = text.find(',', start);
-        const auto field = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+        const auto field =
+            text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
         auto n = parse_number(field);
         if (!n) return std::unexpected(n.error());
         out.push_back(*n);
@@ -58,7 +59,8 @@ Result<std::vector<Number>> parse_number_list(std::string_view text, std::size_t
         start = comma + 1;
     }
     if (expected != 0 && out.size() != expected) {
-        return fail("bad_reply", strf("expected %zu comma-separated values, got '%s'", expected, shown(text).c_str()));
+        return fail("bad_reply",
+                    strf("expected %zu comma-separated values, got '%s'", expected, shown(text).c_str()));
     }
     return out;
 }

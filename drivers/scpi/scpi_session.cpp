@@ -7,7 +7,9 @@ namespace edc::scpi {
 ScpiSession::ScpiSession(io::ByteTransport& transport, ScpiOptions options)
     : transport_(transport), options_(std::move(options)), framer_(options_.reply_ending) {}
 
-Result<void> ScpiSession::write(std::string_view command) { return write(command, options_.timeout); }
+Result<void> ScpiSession::write(std::string_view command) {
+    return write(command, options_.timeout);
+}
 
 Result<void> ScpiSession::write(std::string_view command, std::chrono::milliseconds timeout) {
     std::string line(command);
@@ -15,11 +17,13 @@ Result<void> ScpiSession::write(std::string_view command, std::chrono::milliseco
     return transport_.write(line, timeout);
 }
 
-Result<std::string> ScpiSession::query(std::string_view command) { return query(command, options_.timeout); }
+Result<std::string> ScpiSession::query(std::string_view command) {
+    return query(command, options_.timeout);
+}
 
 Result<std::string> ScpiSession::query(std::string_view command, std::chrono::milliseconds timeout) {
     if (stale_) {
-        transport_.drain();
+        io::discard_late_replies(transport_, framer_);
         stale_ = false;
     }
     if (auto w = write(command, timeout); !w) return std::unexpected(w.error());
@@ -27,24 +31,34 @@ Result<std::string> ScpiSession::query(std::string_view command, std::chrono::mi
     if (!reply) {
         stale_ = reply.error().code == "timeout";
         auto e = reply.error();
-        e.message = strf("%s (query %.*s)", e.message.c_str(), static_cast<int>(command.size()), command.data());
+        e.message =
+            strf("%s (query %.*s)", e.message.c_str(), static_cast<int>(command.size()), command.data());
         return std::unexpected(std::move(e));
     }
     return std::string(trim(*reply));
 }
 
-Result<std::string> ScpiSession::identify() { return query("*IDN?"); }
-Result<void> ScpiSession::reset() { return write("*RST"); }
-Result<void> ScpiSession::clear_status() { return write("*CLS"); }
+Result<std::string> ScpiSession::identify() {
+    return query("*IDN?");
+}
+Result<void> ScpiSession::reset() {
+    return write("*RST");
+}
+Result<void> ScpiSession::clear_status() {
+    return write("*CLS");
+}
 
 Result<void> ScpiSession::wait_complete(std::chrono::milliseconds timeout) {
     auto r = query("*OPC?", timeout);
     if (!r) return std::unexpected(r.error());
-    if (trim(*r) != "1") return fail("bad_reply", strf("*OPC? answered '%s', expected 1", r->c_str()), transport_.name());
+    if (trim(*r) != "1")
+        return fail("bad_reply", strf("*OPC? answered '%s', expected 1", r->c_str()), transport_.name());
     return {};
 }
 
-Result<std::vector<ErrorEntry>> ScpiSession::drain_errors() { return drain_errors(options_.timeout); }
+Result<std::vector<ErrorEntry>> ScpiSession::drain_errors() {
+    return drain_errors(options_.timeout);
+}
 
 Result<std::vector<ErrorEntry>> ScpiSession::drain_errors(std::chrono::milliseconds timeout) {
     std::vector<ErrorEntry> entries;
@@ -61,10 +75,13 @@ Result<std::vector<ErrorEntry>> ScpiSession::drain_errors(std::chrono::milliseco
         entries.push_back(std::move(*e));
     }
     return fail("error_queue_stuck",
-                strf(":SYST:ERR? still reports errors after %d reads", options_.max_error_reads), transport_.name());
+                strf(":SYST:ERR? still reports errors after %d reads", options_.max_error_reads),
+                transport_.name());
 }
 
-Result<void> ScpiSession::check_errors(std::string_view group) { return check_errors(group, options_.timeout); }
+Result<void> ScpiSession::check_errors(std::string_view group) {
+    return check_errors(group, options_.timeout);
+}
 
 Result<void> ScpiSession::check_errors(std::string_view group, std::chrono::milliseconds timeout) {
     auto entries = drain_errors(timeout);

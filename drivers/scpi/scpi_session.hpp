@@ -30,9 +30,9 @@ public:
     Result<std::string> query(std::string_view command);
     Result<std::string> query(std::string_view command, std::chrono::milliseconds timeout);
 
-    Result<std::string> identify();  // *IDN?
-    Result<void> reset();            // *RST (no reply)
-    Result<void> clear_status();     // *CLS (also empties the error queue)
+    Result<std::string> identify();                                 // *IDN?
+    Result<void> reset();                                           // *RST (no reply)
+    Result<void> clear_status();                                    // *CLS (also empties the error queue)
     Result<void> wait_complete(std::chrono::milliseconds timeout);  // *OPC? -> 1
 
     // Reads :SYST:ERR? until 0,"No error"; returns the entries read (empty when none).

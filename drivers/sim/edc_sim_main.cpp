@@ -3,6 +3,7 @@
 // per instrument ("galvanostat keithley-2400 /dev/pts/5"), runs until SIGINT/SIGTERM, then
 // prints what was commanded.
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -22,6 +23,9 @@ Instruments
   --galvanostat-baud N       baud the 2400 expects (default 9600); other bauds are ignored
   --pump-baud N              baud the pump expects (default NE-1000 19200, Elite 115200)
   --pump-address N           pump address 0-99 (default 0)
+  --reply-terminator T       2400 reply terminator: cr (default), crlf, lf, lfcr
+  --tcp-port N               2450 listening port on 127.0.0.1 (default 0: the kernel chooses)
+  --line-frequency HZ        mains frequency for NPLC timing (default 50)
   --no-link-delays           answer at once (no bits-per-byte, processing or latency delays)
   --ftdi-latency             add a 16 ms FTDI latency timer to every serial reply
 Time and faults
@@ -43,6 +47,7 @@ Cell (defaults: the paper's recipe)
   --mixing-s T               bulk-to-electrode mixing time constant (3)
   --pump-lag-s T             delivered-flow lag behind the motor (1)
   --resistance-ohm R         uncompensated cell resistance (10)
+  --current-noise REL        relative RMS noise of the source current, fixed seed (0; design 0.01)
   --syringe-diameter-mm D    (26.59)
   --syringe-volume-ml V      (60)
   --help
@@ -73,40 +78,89 @@ int main(int argc, char** argv) {
             std::fputs(usage, stdout);
             return 0;
         }
-        if (a == "--no-link-delays") { cfg.link_delays = false; continue; }
-        if (a == "--ftdi-latency") { cfg.ftdi_latency = true; continue; }
-        if (a == "--overflow") { cell.mode = model::CellMode::overflow; continue; }
+        if (a == "--no-link-delays") {
+            cfg.link_delays = false;
+            continue;
+        }
+        if (a == "--ftdi-latency") {
+            cfg.ftdi_latency = true;
+            continue;
+        }
+        if (a == "--overflow") {
+            cell.mode = model::CellMode::overflow;
+            continue;
+        }
         if (i + 1 >= argc) die(std::string(a) + " needs a value (see --help)");
         const char* v = argv[++i];
-        if (a == "--galvanostat") cfg.galvanostat_model = v;
-        else if (a == "--pump") cfg.pump_model = v;
-        else if (a == "--galvanostat-baud") cfg.galvanostat_baud = static_cast<unsigned>(number(a, v));
-        else if (a == "--pump-baud") cfg.pump_baud = static_cast<unsigned>(number(a, v));
-        else if (a == "--pump-address") cfg.pump_address = static_cast<int>(number(a, v));
-        else if (a == "--speed") cfg.speed_factor = number(a, v);
+        if (a == "--galvanostat")
+            cfg.galvanostat_model = v;
+        else if (a == "--pump")
+            cfg.pump_model = v;
+        else if (a == "--galvanostat-baud")
+            cfg.galvanostat_baud = static_cast<unsigned>(number(a, v));
+        else if (a == "--pump-baud")
+            cfg.pump_baud = static_cast<unsigned>(number(a, v));
+        else if (a == "--pump-address")
+            cfg.pump_address = static_cast<int>(number(a, v));
+        else if (a == "--speed")
+            cfg.speed_factor = number(a, v);
+        else if (a == "--reply-terminator") {
+            const std::string_view t = v;
+            if (t == "cr")
+                cfg.galvanostat_reply_terminator = "\r";
+            else if (t == "crlf")
+                cfg.galvanostat_reply_terminator = "\r\n";
+            else if (t == "lf")
+                cfg.galvanostat_reply_terminator = "\n";
+            else if (t == "lfcr")
+                cfg.galvanostat_reply_terminator = "\n\r";
+            else
+                die("--reply-terminator takes cr, crlf, lf or lfcr, got '" + std::string(t) + "'");
+        } else if (a == "--tcp-port")
+            cfg.galvanostat_tcp_port = static_cast<std::uint16_t>(number(a, v));
+        else if (a == "--line-frequency")
+            cfg.line_frequency_hz = number(a, v);
         else if (a == "--fault") {
             auto f = sim::parse_fault(v);
             if (!f) die(f.error().message + " (" + f.error().where + ")");
             cfg.faults.push_back(*f);
-        }
-        else if (a == "--bath-bi") chem.bath_a.bi_mol_per_m3 = number(a, v) * units::mol_per_m3_per_mm;
-        else if (a == "--bath-sb") chem.bath_a.sb_mol_per_m3 = number(a, v) * units::mol_per_m3_per_mm;
-        else if (a == "--feed-bi") chem.feed_b.bi_mol_per_m3 = number(a, v) * units::mol_per_m3_per_mm;
-        else if (a == "--feed-sb") chem.feed_b.sb_mol_per_m3 = number(a, v) * units::mol_per_m3_per_mm;
-        else if (a == "--volume-ml") cell.initial_volume_m3 = units::ml_to_m3(number(a, v));
-        else if (a == "--max-volume-ml") cell.max_volume_m3 = units::ml_to_m3(number(a, v));
-        else if (a == "--area-cm2") cell.electrode_area_m2 = units::cm2_to_m2(number(a, v));
-        else if (a == "--efficiency") chem.current_efficiency = number(a, v);
-        else if (a == "--packing") chem.packing_fraction = number(a, v);
-        else if (a == "--selectivity") chem.selectivity = model::Selectivity::constant(number(a, v));
-        else if (a == "--mixing-s") cell.mixing_time_s = number(a, v);
-        else if (a == "--pump-lag-s") cfg.kinetics.pump_lag_s = number(a, v);
-        else if (a == "--resistance-ohm") cfg.kinetics.uncompensated_resistance_ohm = number(a, v);
-        else if (a == "--syringe-diameter-mm") cfg.syringe_diameter_m = units::mm_to_m(number(a, v));
-        else if (a == "--syringe-volume-ml") cfg.syringe_volume_m3 = units::ml_to_m3(number(a, v));
-        else die("unknown option " + std::string(a) + " (see --help)");
+        } else if (a == "--bath-bi")
+            chem.bath_a.bi_mol_per_m3 = number(a, v) * units::mol_per_m3_per_mm;
+        else if (a == "--bath-sb")
+            chem.bath_a.sb_mol_per_m3 = number(a, v) * units::mol_per_m3_per_mm;
+        else if (a == "--feed-bi")
+            chem.feed_b.bi_mol_per_m3 = number(a, v) * units::mol_per_m3_per_mm;
+        else if (a == "--feed-sb")
+            chem.feed_b.sb_mol_per_m3 = number(a, v) * units::mol_per_m3_per_mm;
+        else if (a == "--volume-ml")
+            cell.initial_volume_m3 = units::ml_to_m3(number(a, v));
+        else if (a == "--max-volume-ml")
+            cell.max_volume_m3 = units::ml_to_m3(number(a, v));
+        else if (a == "--area-cm2")
+            cell.electrode_area_m2 = units::cm2_to_m2(number(a, v));
+        else if (a == "--efficiency")
+            chem.current_efficiency = number(a, v);
+        else if (a == "--packing")
+            chem.packing_fraction = number(a, v);
+        else if (a == "--selectivity")
+            chem.selectivity = model::Selectivity::constant(number(a, v));
+        else if (a == "--mixing-s")
+            cell.mixing_time_s = number(a, v);
+        else if (a == "--pump-lag-s")
+            cfg.kinetics.pump_lag_s = number(a, v);
+        else if (a == "--resistance-ohm")
+            cfg.kinetics.uncompensated_resistance_ohm = number(a, v);
+        else if (a == "--current-noise")
+            cfg.kinetics.current_noise_rel = number(a, v);
+        else if (a == "--syringe-diameter-mm")
+            cfg.syringe_diameter_m = units::mm_to_m(number(a, v));
+        else if (a == "--syringe-volume-ml")
+            cfg.syringe_volume_m3 = units::ml_to_m3(number(a, v));
+        else
+            die("unknown option " + std::string(a) + " (see --help)");
     }
     if (cfg.speed_factor <= 0.0) die("--speed must be positive");
+    if (cfg.line_frequency_hz <= 0.0) die("--line-frequency must be positive");
     if (cell.initial_volume_m3 <= 0.0 || cell.electrode_area_m2 <= 0.0 || cell.mixing_time_s <= 0.0 ||
         cfg.kinetics.pump_lag_s <= 0.0) {
         die("volume, area, mixing time and pump lag must be positive");
@@ -122,7 +176,8 @@ int main(int argc, char** argv) {
     sim::SimHost host(cfg);
     auto ends = host.start();
     if (!ends) die(ends.error().message + " (" + ends.error().where + ")");
-    if (!ends->galvanostat.empty()) std::printf("galvanostat %s %s\n", cfg.galvanostat_model.c_str(), ends->galvanostat.c_str());
+    if (!ends->galvanostat.empty())
+        std::printf("galvanostat %s %s\n", cfg.galvanostat_model.c_str(), ends->galvanostat.c_str());
     if (!ends->pump.empty()) std::printf("pump %s %s\n", cfg.pump_model.c_str(), ends->pump.c_str());
     std::printf("speed %g\n", cfg.speed_factor);
     std::fflush(stdout);
@@ -134,16 +189,18 @@ int main(int argc, char** argv) {
 
     std::printf("summary sim_time_s %.3f signal %s\n", s.sim_time_s, sig == SIGINT ? "SIGINT" : "SIGTERM");
     if (s.galvanostat_present) {
-        std::printf("summary galvanostat output %s off_mode %s level_a %.6g compliance_v %.4g commands %ld "
-                    "shorted_s %.3f errors_pending %zu\n",
-                    s.output_on ? "on" : "off", sim::to_string(s.output_off_mode), s.source_level_a, s.compliance_v,
-                    s.galvanostat_commands, s.shorted_s, s.galvanostat_errors_pending);
+        std::printf(
+            "summary galvanostat output %s off_mode %s level_a %.6g compliance_v %.4g commands %ld "
+            "shorted_s %.3f errors_pending %zu\n",
+            s.output_on ? "on" : "off", sim::to_string(s.output_off_mode), s.source_level_a, s.compliance_v,
+            s.galvanostat_commands, s.shorted_s, s.galvanostat_errors_pending);
     }
     if (s.pump_present) {
-        std::printf("summary pump running %s rate_ml_per_min %.6g dispensed_ml %.6g rate_changes_while_running %ld "
-                    "commands %ld\n",
-                    s.pump_running ? "yes" : "no", units::m3_per_s_to_ml_per_min(s.pump_rate_m3_per_s),
-                    units::m3_to_ml(s.dispensed_m3), s.pump_rate_changes_while_running, s.pump_commands);
+        std::printf(
+            "summary pump running %s rate_ml_per_min %.6g dispensed_ml %.6g rate_changes_while_running %ld "
+            "commands %ld\n",
+            s.pump_running ? "yes" : "no", units::m3_per_s_to_ml_per_min(s.pump_rate_m3_per_s),
+            units::m3_to_ml(s.dispensed_m3), s.pump_rate_changes_while_running, s.pump_commands);
     }
     const double x_mean = s.deposited_metal_mol > 0.0 ? [&] {
         double bi = 0.0;
@@ -153,7 +210,8 @@ int main(int argc, char** argv) {
     std::printf("summary cell volume_ml %.4g charge_c %.5g thickness_nm %.4g mean_x_bi %.4f layers %zu\n",
                 units::m3_to_ml(s.bath.volume_m3), s.cathodic_charge_c, units::m_to_nm(s.thickness_m), x_mean,
                 s.deposit.size());
-    for (const auto& f : s.faults_fired) std::printf("summary fault %s@%g\n", sim::to_string(f.kind), f.at_sim_s);
+    for (const auto& f : s.faults_fired)
+        std::printf("summary fault %s@%g\n", sim::to_string(f.kind), f.at_sim_s);
     if (s.wrong_baud_bytes > 0) std::printf("summary wrong_baud_bytes %ld\n", s.wrong_baud_bytes);
     return 0;
 }

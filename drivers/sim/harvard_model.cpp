@@ -26,30 +26,41 @@ std::string g4(double v) {
 
 double volume_factor(char c) {
     switch (c) {
-        case 'm': return 1e-6;
-        case 'u': return 1e-9;
-        case 'n': return 1e-12;
-        case 'p': return 1e-15;
-        default: return 0.0;
+        case 'm':
+            return 1e-6;
+        case 'u':
+            return 1e-9;
+        case 'n':
+            return 1e-12;
+        case 'p':
+            return 1e-15;
+        default:
+            return 0.0;
     }
 }
 double time_factor(char c) {
     switch (c) {
-        case 'h': return 3600.0;
-        case 'm': return 60.0;
-        case 's': return 1.0;
-        default: return 0.0;
+        case 'h':
+            return 3600.0;
+        case 'm':
+            return 60.0;
+        case 's':
+            return 1.0;
+        default:
+            return 0.0;
     }
 }
 
 // Commands the pump knows; a word matches its full name or any prefix of 4+ letters.
-constexpr const char* commands[] = {"ver", "diameter", "irate", "crate", "irun", "wrun", "stop", "stp", "ivolume",
-                                    "wvolume", "civolume", "cwvolume", "tvolume", "ctvolume", "status", "nvram"};
+constexpr const char* commands[] = {"ver",     "diameter", "irate",   "crate",   "irun",     "wrun",
+                                    "stop",    "stp",      "ivolume", "wvolume", "civolume", "cwvolume",
+                                    "tvolume", "ctvolume", "status",  "nvram"};
 
 std::string resolve(std::string_view word) {
     for (const char* c : commands) {
         const std::string_view name(c);
-        if (word == name || (word.size() >= 4 && name.substr(0, word.size()) == word)) return std::string(name);
+        if (word == name || (word.size() >= 4 && name.substr(0, word.size()) == word))
+            return std::string(name);
     }
     return {};
 }
@@ -60,7 +71,8 @@ std::string volume_text(double m3) {
 
 }  // namespace
 
-bool parse_harvard_rate(std::string_view value, std::string_view unit, double& m3_per_s, std::string& display_unit) {
+bool parse_harvard_rate(std::string_view value, std::string_view unit, double& m3_per_s,
+                        std::string& display_unit) {
     const std::string v(value);
     char* end = nullptr;
     const double n = std::strtod(v.c_str(), &end);
@@ -72,7 +84,10 @@ bool parse_harvard_rate(std::string_view value, std::string_view unit, double& m
     const double tf = time_factor(u[slash + 1]);
     if (vf == 0.0 || tf == 0.0) return false;
     m3_per_s = n * vf / tf;
-    display_unit = std::string(1, u[0]) + "l/" + (u[slash + 1] == 'h' ? "hr" : u[slash + 1] == 'm' ? "min" : "sec");
+    display_unit = std::string(1, u[0]) + "l/" +
+                   (u[slash + 1] == 'h'   ? "hr"
+                    : u[slash + 1] == 'm' ? "min"
+                                          : "sec");
     return true;
 }
 
@@ -83,7 +98,8 @@ std::string harvard_rate_text(double m3_per_s, std::string_view display_unit) {
     return g4(m3_per_s * tf / vf) + " " + std::string(display_unit);
 }
 
-HarvardModel::HarvardModel(SimCell& cell, HarvardOptions options) : cell_(cell), options_(std::move(options)) {
+HarvardModel::HarvardModel(SimCell& cell, HarvardOptions options)
+    : cell_(cell), options_(std::move(options)) {
     state_.diameter_m = options_.diameter_m;
     state_.syringe_content_m3 = options_.syringe_volume_m3;
 }
@@ -188,7 +204,8 @@ void HarvardModel::handle_line(std::string_view raw, Instant now, std::vector<Wi
     auto& s = state_;
     std::vector<std::string> lines;
     double processing = options_.query_processing_s;
-    const double set_time = fast && !s.nvram ? options_.fast_set_processing_s : options_.nvram_set_processing_s;
+    const double set_time =
+        fast && !s.nvram ? options_.fast_set_processing_s : options_.nvram_set_processing_s;
     if (fast) ++s.fast_commands;
     auto argument_error = [&](std::string_view what) {
         std::string args;
@@ -213,8 +230,10 @@ void HarvardModel::handle_line(std::string_view raw, Instant now, std::vector<Wi
             } else {
                 char* end = nullptr;
                 const double mm = std::strtod(words[1].c_str(), &end);
-                if (s.running) argument_error("Pump is running");
-                else if (end == words[1].c_str() || *end != '\0' || mm < 0.1 || mm > 50.0) argument_error("Out of range");
+                if (s.running)
+                    argument_error("Pump is running");
+                else if (end == words[1].c_str() || *end != '\0' || mm < 0.1 || mm > 50.0)
+                    argument_error("Out of range");
                 else {
                     s.diameter_m = mm * 1e-3;
                     processing = set_time;
@@ -225,14 +244,16 @@ void HarvardModel::handle_line(std::string_view raw, Instant now, std::vector<Wi
                 lines.push_back(harvard_rate_text(s.rate_m3_per_s, s.rate_unit));
             } else if (nargs == 1 && lower(words[1]) == "lim") {
                 const auto auto_unit = [](double q) { return q >= 1e-6 / 60.0 ? "ml/min" : "ul/min"; };
-                lines.push_back(harvard_rate_text(min_rate_m3_per_s(), auto_unit(min_rate_m3_per_s())) + " to " +
+                lines.push_back(harvard_rate_text(min_rate_m3_per_s(), auto_unit(min_rate_m3_per_s())) +
+                                " to " +
                                 harvard_rate_text(max_rate_m3_per_s(), auto_unit(max_rate_m3_per_s())));
             } else if (nargs != 2) {
                 argument_error("Missing units");
             } else {
                 double q = 0.0;
                 std::string unit;
-                if (!parse_harvard_rate(words[1], words[2], q, unit)) argument_error("Unknown units");
+                if (!parse_harvard_rate(words[1], words[2], q, unit))
+                    argument_error("Unknown units");
                 else if (q < min_rate_m3_per_s() * (1.0 - 1e-9) || q > max_rate_m3_per_s() * (1.0 + 1e-9))
                     argument_error("Out of range");
                 else {
@@ -284,20 +305,27 @@ void HarvardModel::handle_line(std::string_view raw, Instant now, std::vector<Wi
                 const double v = std::strtod(words[1].c_str(), &end);
                 const std::string u = lower(words[2]);
                 const double f = u.empty() ? 0.0 : volume_factor(u[0]);
-                if (end == words[1].c_str() || *end != '\0' || f == 0.0 || v < 0.0) argument_error("Out of range");
-                else s.target_m3 = v * f;
+                if (end == words[1].c_str() || *end != '\0' || f == 0.0 || v < 0.0)
+                    argument_error("Out of range");
+                else
+                    s.target_m3 = v * f;
             }
         } else if (cmd == "status") {
             char buf[96];
-            std::snprintf(buf, sizeof buf, "%.0f %.0f %.0f %c.%c.%c", s.rate_m3_per_s * 1e18, last_sim_s_ * 1e3,
-                          s.infused_m3 * 1e18, s.running ? (s.infusing ? 'I' : 'W') : (s.infusing ? 'i' : 'w'),
+            std::snprintf(buf, sizeof buf, "%.0f %.0f %.0f %c.%c.%c", s.rate_m3_per_s * 1e18,
+                          last_sim_s_ * 1e3, s.infused_m3 * 1e18,
+                          s.running ? (s.infusing ? 'I' : 'W') : (s.infusing ? 'i' : 'w'),
                           s.stalled ? 'S' : '.', s.target_reached ? 'T' : '.');
             lines.emplace_back(buf);
         } else if (cmd == "nvram") {
-            if (nargs == 0) lines.push_back(s.nvram ? "NVRAM on" : "NVRAM off");
-            else if (lower(words[1]) == "off") s.nvram = false;
-            else if (lower(words[1]) == "on") s.nvram = true;
-            else argument_error("Out of range");
+            if (nargs == 0)
+                lines.push_back(s.nvram ? "NVRAM on" : "NVRAM off");
+            else if (lower(words[1]) == "off")
+                s.nvram = false;
+            else if (lower(words[1]) == "on")
+                s.nvram = true;
+            else
+                argument_error("Out of range");
         }
     }
     std::string prefix;

@@ -22,8 +22,8 @@ struct HarvardOptions {
     double min_speed_m_per_s = 6.5911e-8 / 60.0;
     double max_speed_m_per_s = 0.047975 / 60.0;
     double query_processing_s = 0.01;
-    double fast_set_processing_s = 0.04;    // `@` prefix with NVRAM off
-    double nvram_set_processing_s = 0.15;   // a setting written to non-volatile memory
+    double fast_set_processing_s = 0.04;   // `@` prefix with NVRAM off
+    double nvram_set_processing_s = 0.15;  // a setting written to non-volatile memory
 };
 
 struct HarvardState {
@@ -36,7 +36,7 @@ struct HarvardState {
     double diameter_m = 0.0;
     double infused_m3 = 0.0;
     double withdrawn_m3 = 0.0;
-    double target_m3 = 0.0;             // 0 = none
+    double target_m3 = 0.0;  // 0 = none
     double run_volume_m3 = 0.0;
     double syringe_content_m3 = 0.0;
     bool nvram = true;
@@ -51,7 +51,7 @@ public:
     [[nodiscard]] std::vector<WireReply> receive(std::string_view bytes, Instant now);
     void advance(double sim_s);
 
-    void stall();                      // fault: the motor stalls
+    void stall();  // fault: the motor stalls
     void empty_syringe() noexcept { state_.syringe_content_m3 = 0.0; }
 
     [[nodiscard]] const HarvardState& state() const noexcept { return state_; }

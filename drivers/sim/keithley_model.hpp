@@ -21,8 +21,8 @@ enum class OutputOffMode { normal, high_impedance, zero, guard };
 
 struct KeithleyOptions {
     SmuModel model = SmuModel::keithley2400;
-    std::string idn;                // empty: the model's default from protocols.md
-    std::string reply_terminator;   // empty: "\r" for the 2400 (RS-232), "\n" for the 2450 (LAN)
+    std::string idn;               // empty: the model's default from protocols.md
+    std::string reply_terminator;  // empty: "\r" for the 2400 (RS-232), "\n" for the 2450 (LAN)
     double line_frequency_hz = 50.0;
     double command_processing_s = 0.001;
     double read_overhead_s = 0.003;  // autozero and formatting on top of the NPLC integration
@@ -36,7 +36,7 @@ struct KeithleyState {
     bool output_on = false;
     bool output_ever_on = false;
     OutputOffMode off_mode = OutputOffMode::normal;  // power-on default: the output shorts the cell
-    bool source_current = false;                      // 2400 powers up sourcing voltage
+    bool source_current = false;                     // 2400 powers up sourcing voltage
     double level_a = 0.0;
     double range_a = 1.05e-4;
     bool range_auto = true;
@@ -48,8 +48,8 @@ struct KeithleyState {
     bool remote_sense = false;
     bool beep = true;
     bool ascii = true;
-    std::vector<ReadElement> elements{ReadElement::volt, ReadElement::curr, ReadElement::res, ReadElement::time,
-                                      ReadElement::stat};
+    std::vector<ReadElement> elements{ReadElement::volt, ReadElement::curr, ReadElement::res,
+                                      ReadElement::time, ReadElement::stat};
     double timestamp_zero_s = 0.0;
     bool tripped = false;  // last reading was limited by the compliance
     long commands = 0;

@@ -7,9 +7,9 @@
 namespace edc::sim {
 
 struct LinkTiming {
-    unsigned baud = 0;             // 0: not a serial line (TCP)
-    bool delays = true;            // false: answer as fast as possible (unit tests, fast CI)
-    double ftdi_latency_s = 0.0;   // 0.016 for an FTDI adapter's default latency timer
+    unsigned baud = 0;            // 0: not a serial line (TCP)
+    bool delays = true;           // false: answer as fast as possible (unit tests, fast CI)
+    double ftdi_latency_s = 0.0;  // 0.016 for an FTDI adapter's default latency timer
     double bits_per_byte = 10.0;
 
     [[nodiscard]] double wire_s(std::size_t bytes) const noexcept {

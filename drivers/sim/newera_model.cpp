@@ -15,24 +15,36 @@ constexpr std::size_t max_basic_line = 256;
 
 double rate_unit_m3_per_s(NeRateUnit u) {
     switch (u) {
-        case NeRateUnit::ul_per_min: return 1e-9 / 60.0;
-        case NeRateUnit::ml_per_min: return 1e-6 / 60.0;
-        case NeRateUnit::ul_per_h: return 1e-9 / 3600.0;
-        case NeRateUnit::ml_per_h: return 1e-6 / 3600.0;
+        case NeRateUnit::ul_per_min:
+            return 1e-9 / 60.0;
+        case NeRateUnit::ml_per_min:
+            return 1e-6 / 60.0;
+        case NeRateUnit::ul_per_h:
+            return 1e-9 / 3600.0;
+        case NeRateUnit::ml_per_h:
+            return 1e-6 / 3600.0;
     }
     return 1e-6 / 60.0;
 }
 const char* rate_unit_text(NeRateUnit u) {
     switch (u) {
-        case NeRateUnit::ul_per_min: return "UM";
-        case NeRateUnit::ml_per_min: return "MM";
-        case NeRateUnit::ul_per_h: return "UH";
-        case NeRateUnit::ml_per_h: return "MH";
+        case NeRateUnit::ul_per_min:
+            return "UM";
+        case NeRateUnit::ml_per_min:
+            return "MM";
+        case NeRateUnit::ul_per_h:
+            return "UH";
+        case NeRateUnit::ml_per_h:
+            return "MH";
     }
     return "MM";
 }
-double volume_unit_m3(NeVolumeUnit u) { return u == NeVolumeUnit::ul ? 1e-9 : 1e-6; }
-const char* volume_unit_text(NeVolumeUnit u) { return u == NeVolumeUnit::ul ? "UL" : "ML"; }
+double volume_unit_m3(NeVolumeUnit u) {
+    return u == NeVolumeUnit::ul ? 1e-9 : 1e-6;
+}
+const char* volume_unit_text(NeVolumeUnit u) {
+    return u == NeVolumeUnit::ul ? "UL" : "ML";
+}
 
 enum class NumberCheck { ok, not_a_number, too_long };
 
@@ -80,7 +92,8 @@ std::uint16_t crc16_xmodem(std::string_view bytes) noexcept {
     for (char ch : bytes) {
         crc = static_cast<std::uint16_t>(crc ^ (static_cast<std::uint8_t>(ch) << 8));
         for (int i = 0; i < 8; ++i) {
-            crc = (crc & 0x8000U) != 0 ? static_cast<std::uint16_t>((crc << 1) ^ 0x1021U) : static_cast<std::uint16_t>(crc << 1);
+            crc = (crc & 0x8000U) != 0 ? static_cast<std::uint16_t>((crc << 1) ^ 0x1021U)
+                                       : static_cast<std::uint16_t>(crc << 1);
         }
     }
     return crc;
@@ -101,9 +114,12 @@ std::string newera_safe_packet(std::string_view payload) {
 std::string newera_number(double v) {
     v = std::max(0.0, v);
     int decimals = 3;
-    if (v >= 1000.0) decimals = 0;
-    else if (v >= 100.0) decimals = 1;
-    else if (v >= 10.0) decimals = 2;
+    if (v >= 1000.0)
+        decimals = 0;
+    else if (v >= 100.0)
+        decimals = 1;
+    else if (v >= 10.0)
+        decimals = 2;
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
     // Rounding may carry into a fifth digit (9.9996 -> "10.000"): one decimal fewer.
@@ -121,7 +137,9 @@ NewEraModel::NewEraModel(SimCell& cell, NewEraOptions options) : cell_(cell), op
     state_.volume_unit = state_.diameter_m >= 10e-3 ? NeVolumeUnit::ml : NeVolumeUnit::ul;
 }
 
-double NewEraModel::rate_m3_per_s() const noexcept { return state_.rate_value * rate_unit_m3_per_s(state_.rate_unit); }
+double NewEraModel::rate_m3_per_s() const noexcept {
+    return state_.rate_value * rate_unit_m3_per_s(state_.rate_unit);
+}
 double NewEraModel::min_rate_m3_per_s() const noexcept {
     return options_.min_speed_m_per_s * std::numbers::pi * state_.diameter_m * state_.diameter_m / 4.0;
 }
@@ -177,8 +195,10 @@ void NewEraModel::advance(double sim_s) {
         state_.syringe_content_m3 = std::min(options_.syringe_volume_m3, state_.syringe_content_m3 + dv);
     }
     state_.run_dispensed_m3 += dv;
-    if (empty) raise_alarm('S');  // the plunger hits the end of the syringe: the motor stalls
-    else if (target) stop_motor(false);
+    if (empty)
+        raise_alarm('S');  // the plunger hits the end of the syringe: the motor stalls
+    else if (target)
+        stop_motor(false);
 }
 
 std::vector<WireReply> NewEraModel::poll(Instant now) {
@@ -301,11 +321,16 @@ std::string NewEraModel::execute(std::string_view cmd, std::string_view args, bo
         const auto [num, unit_text] = split_number(args);
         NeRateUnit unit = s.rate_unit;
         if (!unit_text.empty()) {
-            if (unit_text == "UM") unit = NeRateUnit::ul_per_min;
-            else if (unit_text == "MM") unit = NeRateUnit::ml_per_min;
-            else if (unit_text == "UH") unit = NeRateUnit::ul_per_h;
-            else if (unit_text == "MH") unit = NeRateUnit::ml_per_h;
-            else return "?";
+            if (unit_text == "UM")
+                unit = NeRateUnit::ul_per_min;
+            else if (unit_text == "MM")
+                unit = NeRateUnit::ml_per_min;
+            else if (unit_text == "UH")
+                unit = NeRateUnit::ul_per_h;
+            else if (unit_text == "MH")
+                unit = NeRateUnit::ml_per_h;
+            else
+                return "?";
         }
         if (num.empty()) return "?";
         double v = 0.0;
@@ -338,10 +363,14 @@ std::string NewEraModel::execute(std::string_view cmd, std::string_view args, bo
     if (cmd == "DIR") {
         if (args.empty()) return s.infusing ? "INF" : "WDR";
         if (s.running) return "?NA";
-        if (args == "INF") s.infusing = true;
-        else if (args == "WDR") s.infusing = false;
-        else if (args == "REV") s.infusing = !s.infusing;
-        else return "?";
+        if (args == "INF")
+            s.infusing = true;
+        else if (args == "WDR")
+            s.infusing = false;
+        else if (args == "REV")
+            s.infusing = !s.infusing;
+        else
+            return "?";
         return {};
     }
     if (cmd == "RUN") {
@@ -368,9 +397,12 @@ std::string NewEraModel::execute(std::string_view cmd, std::string_view args, bo
         return out;
     }
     if (cmd == "CLD") {
-        if (args == "INF") s.dispensed_inf_m3 = 0.0;
-        else if (args == "WDR") s.dispensed_wdr_m3 = 0.0;
-        else return "?";
+        if (args == "INF")
+            s.dispensed_inf_m3 = 0.0;
+        else if (args == "WDR")
+            s.dispensed_wdr_m3 = 0.0;
+        else
+            return "?";
         return {};
     }
     if (cmd == "SAF") {

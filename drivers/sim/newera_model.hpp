@@ -38,18 +38,18 @@ struct NewEraOptions {
 struct NewEraState {
     bool running = false;
     bool paused = false;
-    bool infusing = true;               // direction
-    double rate_value = 0.0;            // as given, in rate_unit
+    bool infusing = true;     // direction
+    double rate_value = 0.0;  // as given, in rate_unit
     NeRateUnit rate_unit = NeRateUnit::ml_per_min;
-    double target_volume = 0.0;         // in volume_unit, 0 = continuous
+    double target_volume = 0.0;  // in volume_unit, 0 = continuous
     NeVolumeUnit volume_unit = NeVolumeUnit::ml;
     double diameter_m = 0.0;
     double dispensed_inf_m3 = 0.0;
     double dispensed_wdr_m3 = 0.0;
-    double run_dispensed_m3 = 0.0;      // since the last RUN from stopped
+    double run_dispensed_m3 = 0.0;  // since the last RUN from stopped
     double syringe_content_m3 = 0.0;
-    char alarm = 'R';                   // pending alarm letter, 0 = none; power-up reports R
-    int safe_timeout_s = 0;             // 0 = basic mode
+    char alarm = 'R';        // pending alarm letter, 0 = none; power-up reports R
+    int safe_timeout_s = 0;  // 0 = basic mode
     long commands = 0;
     long rate_changes_while_running = 0;
 };

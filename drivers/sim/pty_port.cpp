@@ -13,20 +13,34 @@ namespace edc::sim {
 
 std::optional<unsigned> baud_from_speed(unsigned speed) noexcept {
     switch (speed) {
-        case B300: return 300U;
-        case B600: return 600U;
-        case B1200: return 1200U;
-        case B2400: return 2400U;
-        case B4800: return 4800U;
-        case B9600: return 9600U;
-        case B19200: return 19200U;
-        case B38400: return 38400U;
-        case B57600: return 57600U;
-        case B115200: return 115200U;
-        case B230400: return 230400U;
-        case B460800: return 460800U;
-        case B921600: return 921600U;
-        default: return std::nullopt;
+        case B300:
+            return 300U;
+        case B600:
+            return 600U;
+        case B1200:
+            return 1200U;
+        case B2400:
+            return 2400U;
+        case B4800:
+            return 4800U;
+        case B9600:
+            return 9600U;
+        case B19200:
+            return 19200U;
+        case B38400:
+            return 38400U;
+        case B57600:
+            return 57600U;
+        case B115200:
+            return 115200U;
+        case B230400:
+            return 230400U;
+        case B460800:
+            return 460800U;
+        case B921600:
+            return 921600U;
+        default:
+            return std::nullopt;
     }
 }
 
@@ -49,7 +63,8 @@ Result<PtyPort> PtyPort::open() {
     ::cfmakeraw(&t);
     if (::tcsetattr(p.spare_slave_, TCSANOW, &t) != 0) return sys_error("tcsetattr");
     const int flags = ::fcntl(p.master_, F_GETFL);
-    if (flags < 0 || ::fcntl(p.master_, F_SETFL, flags | O_NONBLOCK) != 0) return sys_error("fcntl O_NONBLOCK");
+    if (flags < 0 || ::fcntl(p.master_, F_SETFL, flags | O_NONBLOCK) != 0)
+        return sys_error("fcntl O_NONBLOCK");
     return p;
 }
 
@@ -68,7 +83,9 @@ PtyPort& PtyPort::operator=(PtyPort&& other) noexcept {
     return *this;
 }
 
-PtyPort::~PtyPort() { close(); }
+PtyPort::~PtyPort() {
+    close();
+}
 
 std::optional<unsigned> PtyPort::line_baud() const noexcept {
     termios t{};

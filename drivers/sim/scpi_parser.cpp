@@ -8,7 +8,9 @@
 namespace edc::sim {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t'; }
+bool is_space(char c) {
+    return c == ' ' || c == '\t';
+}
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
@@ -114,7 +116,8 @@ std::vector<ScpiCommand> parse_scpi_message(std::string_view line) {
         unit = trim(unit);
         if (unit.empty()) continue;
         std::size_t h_end = 0;
-        while (h_end < unit.size() && !is_space(unit[h_end]) && unit[h_end] != '"' && unit[h_end] != '\'') ++h_end;
+        while (h_end < unit.size() && !is_space(unit[h_end]) && unit[h_end] != '"' && unit[h_end] != '\'')
+            ++h_end;
         std::string_view header = unit.substr(0, h_end);
         const std::string_view rest = unit.substr(h_end);
         ScpiCommand cmd;
@@ -187,17 +190,22 @@ ScpiPattern::ScpiPattern(std::string_view pattern) {
         }
         if (i < pattern.size() && pattern[i] == ':') ++i;
         std::string raw;
-        while (i < pattern.size() && pattern[i] != ':' && pattern[i] != '[' && pattern[i] != ']') raw.push_back(pattern[i++]);
+        while (i < pattern.size() && pattern[i] != ':' && pattern[i] != '[' && pattern[i] != ']')
+            raw.push_back(pattern[i++]);
         if (i < pattern.size() && pattern[i] == ']') ++i;
         for (char c : raw) {
-            if (std::isupper(static_cast<unsigned char>(c)) || c == '*' || std::isdigit(static_cast<unsigned char>(c))) node.short_form.push_back(c);
+            if (std::isupper(static_cast<unsigned char>(c)) || c == '*' ||
+                std::isdigit(static_cast<unsigned char>(c)))
+                node.short_form.push_back(c);
         }
         node.long_form = scpi_upper(raw);
         if (!raw.empty()) nodes_.push_back(std::move(node));
     }
 }
 
-bool ScpiPattern::matches(const std::vector<std::string>& header) const { return match_from(header, 0, 0); }
+bool ScpiPattern::matches(const std::vector<std::string>& header) const {
+    return match_from(header, 0, 0);
+}
 
 bool ScpiPattern::match_from(const std::vector<std::string>& header, std::size_t h, std::size_t n) const {
     if (n == nodes_.size()) return h == header.size();
@@ -216,7 +224,8 @@ ScpiNumber parse_scpi_number(std::string_view text) {
     if (up == "DEF" || up == "DEFAULT") return {ScpiNumberKind::def, 0.0};
     if (up.empty()) return {};
     for (char c : up) {
-        if (!std::isdigit(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.' && c != 'E') return {};
+        if (!std::isdigit(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.' && c != 'E')
+            return {};
     }
     errno = 0;
     char* end = nullptr;

@@ -20,7 +20,7 @@ struct ScpiCommand {
     bool common = false;
     bool query = false;
     std::vector<ScpiParam> params;
-    int error_code = 0;               // nonzero: this unit could not be parsed
+    int error_code = 0;  // nonzero: this unit could not be parsed
     std::string error_text;
 };
 

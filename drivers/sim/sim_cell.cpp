@@ -19,15 +19,20 @@ double nernst_v(double e0_she, double ref_she, double c_mol_per_m3, double rt_zf
 }  // namespace
 
 SimCell::SimCell(const model::CellParams& params, const ElectrodeKinetics& kinetics)
-    : params_(params), kinetics_(kinetics), bath_(model::initial_bath(params)) {
+    : params_(params),
+      kinetics_(kinetics),
+      bath_(model::initial_bath(params)),
+      noise_rng_(kinetics.noise_seed) {
     electrode_ = bath_.concentrations();
 }
 
 double SimCell::equilibrium_potential_v() const noexcept {
-    const double rt_zf = gas_constant * kinetics_.temperature_k /
-                         (params_.chemistry.electrons * units::faraday_c_per_mol);
-    const double e_bi = nernst_v(kinetics_.e0_bi_v_she, kinetics_.reference_v_she, electrode_.bi_mol_per_m3, rt_zf);
-    const double e_sb = nernst_v(kinetics_.e0_sb_v_she, kinetics_.reference_v_she, electrode_.sb_mol_per_m3, rt_zf);
+    const double rt_zf =
+        gas_constant * kinetics_.temperature_k / (params_.chemistry.electrons * units::faraday_c_per_mol);
+    const double e_bi =
+        nernst_v(kinetics_.e0_bi_v_she, kinetics_.reference_v_she, electrode_.bi_mol_per_m3, rt_zf);
+    const double e_sb =
+        nernst_v(kinetics_.e0_sb_v_she, kinetics_.reference_v_she, electrode_.sb_mol_per_m3, rt_zf);
     // Mixed potential weighted by what would deposit: a Bi-free bath sits at the Sb couple.
     const double x = model::film_x_bi(params_.chemistry.selectivity, electrode_);
     return x * e_bi + (1.0 - x) * e_sb;
@@ -36,13 +41,14 @@ double SimCell::equilibrium_potential_v() const noexcept {
 double SimCell::potential_at(double current_a) const noexcept {
     const double area = params_.cell.electrode_area_m2;
     const double b = kinetics_.tafel_slope_v_per_decade / std::log(10.0);
-    const double overpotential = b * std::asinh(current_a / (2.0 * kinetics_.exchange_current_a_per_m2 * area));
+    const double overpotential =
+        b * std::asinh(current_a / (2.0 * kinetics_.exchange_current_a_per_m2 * area));
     return equilibrium_potential_v() + overpotential + current_a * resistance_ohm();
 }
 
 ElectrodeReading SimCell::reading() const noexcept {
     if (!drive_.output_on) return {equilibrium_potential_v(), 0.0, false};
-    const double wanted = drive_.current_a;
+    const double wanted = drive_.current_a * noise_factor_;
     const double limit = std::abs(drive_.compliance_v);
     if (std::abs(potential_at(wanted)) <= limit) return {potential_at(wanted), wanted, false};
     // E(I) is monotonic: bisect for the current whose potential sits on the compliance.
@@ -51,7 +57,10 @@ ElectrodeReading SimCell::reading() const noexcept {
     if (std::abs(potential_at(lo)) > limit) return {potential_at(0.0), 0.0, true};
     for (int i = 0; i < 80; ++i) {
         const double mid = 0.5 * (lo + hi);
-        if (std::abs(potential_at(mid)) <= limit) lo = mid; else hi = mid;
+        if (std::abs(potential_at(mid)) <= limit)
+            lo = mid;
+        else
+            hi = mid;
     }
     return {potential_at(lo), lo, true};
 }
@@ -66,6 +75,9 @@ void SimCell::advance(double dt_s) {
 
 void SimCell::step(double dt) {
     const auto& chem = params_.chemistry;
+    if (kinetics_.current_noise_rel > 0.0) {
+        noise_factor_ = 1.0 + kinetics_.current_noise_rel * noise_(noise_rng_);
+    }
     const double cathodic_a = std::max(0.0, -reading().current_a);
     const double x = model::film_x_bi(chem.selectivity, electrode_);
     const double r = model::metal_rate_mol_per_s(chem, cathodic_a);

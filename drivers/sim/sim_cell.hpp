@@ -3,6 +3,7 @@
 // balance (control/model/cell_model.hpp), electrode concentrations lagging the bulk, delivered
 // feed lagging the pump motor, the deposit as layers, and the electrode potential.
 // Pure: no I/O, no threads; the caller advances it in simulated seconds.
+#include <random>
 #include <vector>
 
 #include "control/model/cell_model.hpp"
@@ -14,14 +15,16 @@ namespace edc::sim {
 struct ElectrodeKinetics {
     double e0_bi_v_she = 0.32;
     double e0_sb_v_she = 0.21;
-    double reference_v_she = 0.197;          // Ag/AgCl (3 M KCl)
+    double reference_v_she = 0.197;  // Ag/AgCl (3 M KCl)
     double temperature_k = 298.15;
     double tafel_slope_v_per_decade = 0.12;
     double exchange_current_a_per_m2 = 1.0;
     double uncompensated_resistance_ohm = 10.0;
-    double pump_lag_s = 1.0;                 // delivered flow behind the motor (syringe compliance)
-    double layer_thickness_m = 1e-9;         // resolution of the recorded deposit profile
-    double max_step_s = 0.01;                // integration step
+    double pump_lag_s = 1.0;          // delivered flow behind the motor (syringe compliance)
+    double layer_thickness_m = 1e-9;  // resolution of the recorded deposit profile
+    double max_step_s = 0.01;         // integration step
+    double current_noise_rel = 0.0;   // RMS of the source current's relative noise (design: 0.01)
+    unsigned noise_seed = 1;          // fixed seed: runs repeat exactly
 };
 
 // What the galvanostat applies. Instrument sign: negative current is cathodic (deposits metal).
@@ -39,9 +42,9 @@ struct ElectrodeReading {
 
 struct DepositLayer {
     double metal_mol = 0.0;
-    double x_bi = 0.0;         // mean Bi fraction of the layer
+    double x_bi = 0.0;  // mean Bi fraction of the layer
     double thickness_m = 0.0;
-    double charge_c = 0.0;     // cathodic charge passed while the layer grew
+    double charge_c = 0.0;  // cathodic charge passed while the layer grew
 };
 
 class SimCell {
@@ -96,6 +99,9 @@ private:
     double bi_mol_ = 0.0;
     std::vector<DepositLayer> layers_;
     DepositLayer growing_;
+    std::mt19937 noise_rng_;
+    std::normal_distribution<double> noise_{0.0, 1.0};
+    double noise_factor_ = 1.0;  // redrawn every step
 };
 
 }  // namespace edc::sim

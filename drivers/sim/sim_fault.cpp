@@ -61,8 +61,9 @@ Result<FaultSpec> parse_fault(std::string_view text) {
     }
     const auto kind = fault_kind_from_string(text.substr(0, at));
     if (!kind) {
-        return fail("fault_kind", strf("unknown fault kind '%.*s'; known kinds: %s", static_cast<int>(at), text.data(),
-                                       fault_kinds_list().c_str()),
+        return fail("fault_kind",
+                    strf("unknown fault kind '%.*s'; known kinds: %s", static_cast<int>(at), text.data(),
+                         fault_kinds_list().c_str()),
                     where);
     }
     const std::string seconds(text.substr(at + 1));
@@ -70,8 +71,8 @@ Result<FaultSpec> parse_fault(std::string_view text) {
     char* end = nullptr;
     const double s = std::strtod(seconds.c_str(), &end);
     if (seconds.empty() || end != seconds.c_str() + seconds.size() || errno == ERANGE || !std::isfinite(s)) {
-        return fail("fault_time", "the time after '@' must be a number of simulated seconds, got '" + seconds + "'",
-                    where);
+        return fail("fault_time",
+                    "the time after '@' must be a number of simulated seconds, got '" + seconds + "'", where);
     }
     if (s < 0.0) return fail("fault_time", "the fault time must not be negative, got " + seconds, where);
     return FaultSpec{*kind, s};

@@ -17,9 +17,9 @@ enum class FaultKind {
     compliance_trip,         // the cell's impedance jumps: the current hits the compliance
     pump_timeout,
     pump_disconnect,
-    pump_stall,              // alarm S (New Era) / prompt * (Harvard)
-    pump_alarm,              // alarm R: power glitch, the motor stopped
-    syringe_empty,           // the syringe is used up: the motor stalls
+    pump_stall,     // alarm S (New Era) / prompt * (Harvard)
+    pump_alarm,     // alarm R: power glitch, the motor stopped
+    syringe_empty,  // the syringe is used up: the motor stalls
 };
 
 struct FaultSpec {

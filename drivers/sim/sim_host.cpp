@@ -28,20 +28,22 @@ model::CellParams paper_cell_params() {
     return p;
 }
 
-std::vector<DepthSample> deposit_profile(const std::vector<DepositLayer>& layers, const model::CellParams&) {
+std::vector<DepthSample> deposit_profile(const std::vector<DepositLayer>& layers,
+                                         const model::CellParams& params) {
     std::vector<DepthSample> out;
     out.reserve(layers.size());
     double h = 0.0;
     for (const auto& l : layers) {
-        out.push_back({h + 0.5 * l.thickness_m, l.x_bi});
-        h += l.thickness_m;
+        const double t = model::thickness_m(params, l.metal_mol, l.x_bi);
+        out.push_back({h + 0.5 * t, l.x_bi});
+        h += t;
     }
     return out;
 }
 
 struct SimHost::Impl {
-    explicit Impl(SimHostConfig c) : cfg(std::move(c)), clock(cfg.speed_factor), cell(cfg.cell, cfg.kinetics),
-                                     schedule(cfg.faults) {}
+    explicit Impl(SimHostConfig c)
+        : cfg(std::move(c)), clock(cfg.speed_factor), cell(cfg.cell, cfg.kinetics), schedule(cfg.faults) {}
 
     // Caller holds mu. The pumps run first in each step so a stall stops the feed at once.
     void advance_to(double t) {
@@ -72,7 +74,9 @@ struct SimHost::Impl {
             case FaultKind::galvanostat_scpi_error:
                 if (smu) smu->inject_error(810, "OUTPUT blocked by over temperature");
                 break;
-            case FaultKind::compliance_trip: cell.set_extra_resistance(1e5); break;
+            case FaultKind::compliance_trip:
+                cell.set_extra_resistance(1e5);
+                break;
             case FaultKind::pump_timeout:
                 if (pump_server) pump_server->set_silent(true);
                 break;
@@ -127,9 +131,13 @@ struct SimHost::Impl {
 
 SimHost::SimHost(SimHostConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
 
-SimHost::~SimHost() { stop(); }
+SimHost::~SimHost() {
+    stop();
+}
 
-const SimHostConfig& SimHost::config() const noexcept { return impl_->cfg; }
+const SimHostConfig& SimHost::config() const noexcept {
+    return impl_->cfg;
+}
 
 Result<SimEndpoints> SimHost::start() {
     auto& m = *impl_;
@@ -143,11 +151,13 @@ Result<SimEndpoints> SimHost::start() {
         const bool k2450 = cfg.galvanostat_model == "keithley-2450";
         KeithleyOptions opts;
         opts.model = k2450 ? SmuModel::keithley2450 : SmuModel::keithley2400;
+        if (!k2450) opts.reply_terminator = cfg.galvanostat_reply_terminator;
+        opts.line_frequency_hz = cfg.line_frequency_hz;
         m.smu.emplace(m.cell, opts);
         LinkTiming timing{k2450 ? 0U : cfg.galvanostat_baud, cfg.link_delays, k2450 ? 0.0 : ftdi};
         std::optional<WireServer::Port> port;
         if (k2450) {
-            auto tcp = TcpPort::listen_loopback(0);
+            auto tcp = TcpPort::listen_loopback(cfg.galvanostat_tcp_port);
             if (!tcp) return std::unexpected(tcp.error());
             port.emplace(std::move(*tcp));
         } else {
@@ -161,11 +171,13 @@ Result<SimEndpoints> SimHost::start() {
             m.advance_to(now.sim_s);
             return m.smu->receive(bytes, now);
         };
-        m.galvo_server = std::make_unique<WireServer>(cfg.galvanostat_model, std::move(*port), timing, std::move(h), m.clock);
+        m.galvo_server = std::make_unique<WireServer>(cfg.galvanostat_model, std::move(*port), timing,
+                                                      std::move(h), m.clock);
         ends.galvanostat = m.galvo_server->endpoint();
     } else if (!cfg.galvanostat_model.empty() && cfg.galvanostat_model != "none") {
-        return fail("sim_model", "unknown galvanostat model '" + cfg.galvanostat_model +
-                                     "' (known: keithley-2400, keithley-2450, none)",
+        return fail("sim_model",
+                    "unknown galvanostat model '" + cfg.galvanostat_model +
+                        "' (known: keithley-2400, keithley-2450, none)",
                     "SimHostConfig.galvanostat_model");
     }
 
@@ -203,11 +215,12 @@ Result<SimEndpoints> SimHost::start() {
                 return m.elite->receive(bytes, now);
             };
         }
-        m.pump_server = std::make_unique<WireServer>(cfg.pump_model, std::move(*pty),
-                                                     LinkTiming{baud, cfg.link_delays, ftdi}, std::move(h), m.clock);
+        m.pump_server = std::make_unique<WireServer>(
+            cfg.pump_model, std::move(*pty), LinkTiming{baud, cfg.link_delays, ftdi}, std::move(h), m.clock);
         ends.pump = m.pump_server->endpoint();
     } else if (!cfg.pump_model.empty() && cfg.pump_model != "none") {
-        return fail("sim_model", "unknown pump model '" + cfg.pump_model + "' (known: ne-1000, harvard-elite, none)",
+        return fail("sim_model",
+                    "unknown pump model '" + cfg.pump_model + "' (known: ne-1000, harvard-elite, none)",
                     "SimHostConfig.pump_model");
     }
 

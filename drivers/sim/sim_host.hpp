@@ -9,6 +9,7 @@
 //   ... drive the instruments ...
 //   auto snap = host.snapshot();            // thread-safe copy
 //   host.stop();
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,11 +33,14 @@ struct SimHostConfig {
     ElectrodeKinetics kinetics{};
     double syringe_diameter_m = 26.59e-3;
     double syringe_volume_m3 = 60e-6;
-    double speed_factor = 1.0;           // simulated seconds per real second
-    unsigned galvanostat_baud = 9600;    // the 2400's factory default
-    unsigned pump_baud = 0;              // 0: the model's default (NE-1000 19200, Elite 115200)
+    double speed_factor = 1.0;                        // simulated seconds per real second
+    unsigned galvanostat_baud = 9600;                 // the 2400's factory default
+    std::string galvanostat_reply_terminator = "\r";  // 2400 front-panel setting: "\r", "\r\n", "\n", "\n\r"
+    std::uint16_t galvanostat_tcp_port = 0;  // 2450: 0 lets the kernel choose (5025 on a real instrument)
+    double line_frequency_hz = 50.0;         // sets the NPLC integration time
+    unsigned pump_baud = 0;                  // 0: the model's default (NE-1000 19200, Elite 115200)
     bool link_delays = true;
-    bool ftdi_latency = false;           // add 16 ms to serial replies
+    bool ftdi_latency = false;  // add 16 ms to serial replies
     std::vector<FaultSpec> faults;
     int pump_address = 0;
 };
@@ -61,18 +65,18 @@ struct SimSnapshot {
     double source_level_a = 0.0;
     double compliance_v = 0.0;
     bool remote_sense = false;
-    double cell_current_a = 0.0;     // actual, instrument sign (negative deposits)
+    double cell_current_a = 0.0;  // actual, instrument sign (negative deposits)
     double potential_v = 0.0;
     bool in_compliance = false;
-    double shorted_s = 0.0;          // output off in NORMal mode after it had been on
+    double shorted_s = 0.0;  // output off in NORMal mode after it had been on
     long galvanostat_commands = 0;
     std::size_t galvanostat_errors_pending = 0;
     // pump
     bool pump_present = false;
     bool pump_running = false;
-    double pump_rate_m3_per_s = 0.0;      // commanded motor rate
-    double delivered_flow_m3_per_s = 0.0; // what reaches the cell (lags the motor)
-    double dispensed_m3 = 0.0;            // infused, as the pump counts it
+    double pump_rate_m3_per_s = 0.0;       // commanded motor rate
+    double delivered_flow_m3_per_s = 0.0;  // what reaches the cell (lags the motor)
+    double dispensed_m3 = 0.0;             // infused, as the pump counts it
     double syringe_content_m3 = 0.0;
     char pump_alarm = 0;
     long pump_commands = 0;
@@ -88,7 +92,10 @@ struct SimSnapshot {
     long wrong_baud_bytes = 0;
 };
 
-[[nodiscard]] std::vector<DepthSample> deposit_profile(const std::vector<DepositLayer>& layers, const model::CellParams& p);
+// Bi fraction against height above the substrate, one sample per recorded layer; heights come
+// from each layer's moles and composition under the cell's area and packing fraction.
+[[nodiscard]] std::vector<DepthSample> deposit_profile(const std::vector<DepositLayer>& layers,
+                                                       const model::CellParams& params);
 
 class SimHost {
 public:

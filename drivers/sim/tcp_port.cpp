@@ -31,13 +31,16 @@ Result<TcpPort> TcpPort::listen_loopback(std::uint16_t port) {
     if (::bind(p.listen_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return sys_error("bind");
     if (::listen(p.listen_, 4) != 0) return sys_error("listen");
     socklen_t len = sizeof addr;
-    if (::getsockname(p.listen_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return sys_error("getsockname");
+    if (::getsockname(p.listen_, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+        return sys_error("getsockname");
     p.port_ = ntohs(addr.sin_port);
     return p;
 }
 
 TcpPort::TcpPort(TcpPort&& other) noexcept
-    : listen_(std::exchange(other.listen_, -1)), client_(std::exchange(other.client_, -1)), port_(other.port_) {}
+    : listen_(std::exchange(other.listen_, -1)),
+      client_(std::exchange(other.client_, -1)),
+      port_(other.port_) {}
 
 TcpPort& TcpPort::operator=(TcpPort&& other) noexcept {
     if (this != &other) {
@@ -49,7 +52,9 @@ TcpPort& TcpPort::operator=(TcpPort&& other) noexcept {
     return *this;
 }
 
-TcpPort::~TcpPort() { close(); }
+TcpPort::~TcpPort() {
+    close();
+}
 
 bool TcpPort::accept_client() noexcept {
     if (listen_ < 0) return false;

@@ -44,8 +44,13 @@ std::string garble(std::string_view reply, unsigned& seed) {
     return out;
 }
 
-WireServer::WireServer(std::string name, Port port, LinkTiming timing, WireHandlers handlers, const SimClock& clock)
-    : name_(std::move(name)), port_(std::move(port)), timing_(timing), handlers_(std::move(handlers)), clock_(clock) {
+WireServer::WireServer(std::string name, Port port, LinkTiming timing, WireHandlers handlers,
+                       const SimClock& clock)
+    : name_(std::move(name)),
+      port_(std::move(port)),
+      timing_(timing),
+      handlers_(std::move(handlers)),
+      clock_(clock) {
     if (const auto* pty = std::get_if<PtyPort>(&port_)) {
         endpoint_ = pty->slave_path();
     } else {
@@ -53,9 +58,13 @@ WireServer::WireServer(std::string name, Port port, LinkTiming timing, WireHandl
     }
 }
 
-WireServer::~WireServer() { stop(); }
+WireServer::~WireServer() {
+    stop();
+}
 
-std::string WireServer::endpoint() const { return endpoint_; }
+std::string WireServer::endpoint() const {
+    return endpoint_;
+}
 
 void WireServer::start() {
     if (thread_.joinable()) return;
@@ -108,8 +117,10 @@ void WireServer::run() {
                 bytes_received_ += n;
                 handle_input(std::string_view(buf.data(), static_cast<std::size_t>(n)), io_fd);
             } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
-                if (auto* tcp = std::get_if<TcpPort>(&port_)) tcp->close_client();
-                else sleep_s(0.002);  // PTY without a reader: EIO until the driver opens it
+                if (auto* tcp = std::get_if<TcpPort>(&port_))
+                    tcp->close_client();
+                else
+                    sleep_s(0.002);  // PTY without a reader: EIO until the driver opens it
             }
         }
         if (handlers_.poll && io_fd >= 0 && !silent_) {
@@ -135,8 +146,10 @@ void WireServer::send(int fd, const std::vector<WireReply>& replies, std::size_t
     for (const auto& r : replies) {
         sleep_s(timing_.reply_delay_s(r.processing_s, r.bytes.size()));
         if (r.bytes.empty() || silent_) continue;
-        if (garbage_) write_all(fd, garble(r.bytes, junk_seed_));
-        else write_all(fd, r.bytes);
+        if (garbage_)
+            write_all(fd, garble(r.bytes, junk_seed_));
+        else
+            write_all(fd, r.bytes);
     }
 }
 

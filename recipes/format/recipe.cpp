@@ -459,6 +459,9 @@ Result<Recipe> parse_recipe(std::string_view text, std::string_view name_for_err
     }
     const ErrorSink errors(file);
     try {
+        if (detail::has_unsafe_code_points(text)) {
+            (void)toml::parse(detail::neutralize_unsafe_code_points(text), file);  // syntax only; see toml_guard.hpp
+        }
         const toml::table root = toml::parse(text, file);
         return build(root, text, errors);
     } catch (const toml::parse_error& e) {

@@ -122,4 +122,51 @@ private:
 
 std::optional<TextProblem> find_unsafe_text(std::string_view text) { return Scanner(text).run(); }
 
+namespace {
+
+bool unsafe(char32_t c) noexcept {
+    return (c >= 0xA1 && c <= 0x499) || (c >= 0x2C7E && c <= 0x3077 && c != 0x3000) || (c >= 0xFB26 && c <= 0xFEFE);
+}
+
+// Calls f(offset, length, code point) for each well-formed 2- or 3-byte UTF-8 sequence (the
+// only lengths the unsafe ranges use); anything malformed is left for toml++ to reject.
+template <class F>
+void for_each_multibyte(std::string_view text, F&& f) {
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+    for (std::size_t i = 0; i < text.size();) {
+        const unsigned char b = byte(i);
+        if (b >= 0xC2 && b <= 0xDF && i + 1 < text.size() && is_continuation(text[i + 1])) {
+            f(i, 2, static_cast<char32_t>(((b & 0x1FU) << 6U) | (byte(i + 1) & 0x3FU)));
+            i += 2;
+        } else if (b >= 0xE0 && b <= 0xEF && i + 2 < text.size() && is_continuation(text[i + 1]) &&
+                   is_continuation(text[i + 2])) {
+            f(i, 3, static_cast<char32_t>(((b & 0x0FU) << 12U) | ((byte(i + 1) & 0x3FU) << 6U) | (byte(i + 2) & 0x3FU)));
+            i += 3;
+        } else {
+            ++i;
+        }
+    }
+}
+
+}  // namespace
+
+bool has_unsafe_code_points(std::string_view text) noexcept {
+    bool found = false;
+    for_each_multibyte(text, [&](std::size_t, std::size_t, char32_t c) { found = found || unsafe(c); });
+    return found;
+}
+
+std::string neutralize_unsafe_code_points(std::string_view text) {
+    std::string out(text);
+    for_each_multibyte(text, [&](std::size_t at, std::size_t length, char32_t c) {
+        if (!unsafe(c)) return;
+        if (length == 2) {
+            out.replace(at, 2, "\xD4\x80");  // U+0500
+        } else {
+            out.replace(at, 3, "\xE4\xB8\x80");  // U+4E00
+        }
+    });
+    return out;
+}
+
 }  // namespace edc::recipes::detail

@@ -386,3 +386,22 @@ TEST(Journal, RunStatusNamesRoundTrip) {
     }
     EXPECT_FALSE(parse_run_status("done").has_value());
 }
+
+TEST(Journal, InstrumentsLearntAfterBeginKeepTheChainValid) {
+    TempDir dir;
+    RunJournal j = open_ok(dir.file("edc.sqlite"));
+    RunStart start = run_start();
+    start.instruments_json.clear();
+    const auto id = j.begin_run(start).value();
+    EXPECT_EQ(j.get_run(id)->instruments_json, "{}");
+    const std::string identities = R"({"galvanostat":"KEITHLEY INSTRUMENTS INC.,MODEL 2400,1207317,C30"})";
+    ASSERT_TRUE(j.set_instruments(id, identities).has_value());
+    EXPECT_EQ(j.get_run(id)->instruments_json, identities);
+    EXPECT_TRUE(j.verify_chain().has_value());
+    // Once a later run links to it, or once it has ended, the record is fixed.
+    const auto later = j.begin_run(run_start()).value();
+    EXPECT_FALSE(j.set_instruments(id, "{}").has_value());
+    ASSERT_TRUE(j.end_run(later, RunStatus::completed).has_value());
+    EXPECT_FALSE(j.set_instruments(later, "{}").has_value());
+    EXPECT_TRUE(j.verify_chain().has_value());
+}

@@ -19,7 +19,8 @@ struct BenchRig {
     std::unique_ptr<edc::sim::SimHost> host;
     edc::sim::SimEndpoints ends;
     edc::io::IoThread io;
-    explicit BenchRig(edc::sim::SimHostConfig cfg) : host(std::make_unique<edc::sim::SimHost>(std::move(cfg))) {
+    explicit BenchRig(edc::sim::SimHostConfig cfg)
+        : host(std::make_unique<edc::sim::SimHost>(std::move(cfg))) {
         auto e = host->start();
         if (!e) throw std::runtime_error(e.error().message);
         ends = *e;
@@ -86,7 +87,13 @@ void BM_DriverGalvanostat2450ReadTcp(benchmark::State& state) {
     }
     (void)(*g)->safe_off();
 }
-BENCHMARK(BM_DriverGalvanostat2450ReadTcp)->ArgName("nplc100")->Arg(100)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(40);
+BENCHMARK(BM_DriverGalvanostat2450ReadTcp)
+    ->ArgName("nplc100")
+    ->Arg(100)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(40);
 
 // args: baud (0 = model default), ftdi latency (0/1)
 template <bool Elite>
@@ -102,8 +109,9 @@ void BM_DriverPumpRateChange(benchmark::State& state) {
     auto p = edc::make_syringe_pump(cfg.pump_model, rig.ends.pump, o, rig.io);
     if (!p) return state.SkipWithError(p.error().message.c_str());
     auto& pump = **p;
-    if (!pump.identify() || !pump.set_diameter(26.59e-3) || !pump.select_rate_unit(ml_per_min_to_m3_per_s(2.0)) ||
-        !pump.set_rate(ml_per_min_to_m3_per_s(1.0)) || !pump.start()) {
+    if (!pump.identify() || !pump.set_diameter(26.59e-3) ||
+        !pump.select_rate_unit(ml_per_min_to_m3_per_s(2.0)) || !pump.set_rate(ml_per_min_to_m3_per_s(1.0)) ||
+        !pump.start()) {
         return state.SkipWithError("setup failed");
     }
     bool high = false;

@@ -16,7 +16,8 @@ class PtyPeer {
 public:
     PtyPeer() {
         master_ = ::posix_openpt(O_RDWR | O_NOCTTY);
-        if (master_ < 0 || ::grantpt(master_) != 0 || ::unlockpt(master_) != 0) throw std::runtime_error("posix_openpt");
+        if (master_ < 0 || ::grantpt(master_) != 0 || ::unlockpt(master_) != 0)
+            throw std::runtime_error("posix_openpt");
         slave_path_ = ::ptsname(master_);
         // A spare slave fd keeps the master readable after the driver closes its side.
         spare_ = ::open(slave_path_.c_str(), O_RDWR | O_NOCTTY);

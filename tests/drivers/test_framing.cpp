@@ -1,6 +1,6 @@
-#include "drivers/io/framing.hpp"
-
 #include <gtest/gtest.h>
+
+#include "drivers/io/framing.hpp"
 
 using namespace edc::io;
 
@@ -60,7 +60,8 @@ TEST(LineFramer, AnyEndingFramesCrLfAndLfCrRepliesAlike) {
 }
 
 TEST(LineFramer, SeveralFramesInOneReadComeOutInOrder) {
-    EXPECT_EQ(frames_bytewise(LineFramer(LineEnding::cr), "1\r2\r3\r"), (std::vector<std::string>{"1", "2", "3"}));
+    EXPECT_EQ(frames_bytewise(LineFramer(LineEnding::cr), "1\r2\r3\r"),
+              (std::vector<std::string>{"1", "2", "3"}));
 }
 
 TEST(LineEnding, ParsesSettingsText) {
@@ -71,14 +72,19 @@ TEST(LineEnding, ParsesSettingsText) {
 }
 
 TEST(NewEraBasicFramer, StatusReplyPayloadIsBetweenStxAndEtx) {
-    auto s = NewEraBasicFramer().scan("\x02" "00S?OOR\x03");
+    auto s = NewEraBasicFramer().scan(
+        "\x02"
+        "00S?OOR\x03");
     ASSERT_EQ(s.status, FrameStatus::complete);
     EXPECT_EQ(s.payload, "00S?OOR");
     EXPECT_EQ(s.consumed, 9U);
 }
 
 TEST(NewEraBasicFramer, GarbageBeforeStxIsDropped) {
-    EXPECT_EQ(frames_bytewise(NewEraBasicFramer(), "xx\x02" "00I\x03\x01\x02" "00S\x03"),
+    EXPECT_EQ(frames_bytewise(NewEraBasicFramer(),
+                              "xx\x02"
+                              "00I\x03\x01\x02"
+                              "00S\x03"),
               (std::vector<std::string>{"00I", "00S"}));
 }
 
@@ -92,8 +98,10 @@ TEST(Crc16Xmodem, MatchesProtocolVectors) {
 }
 
 TEST(NewEraSafePacket, EncodesProtocolVectors) {
-    EXPECT_EQ(encode_newera_safe_packet("SAF0"), bytes({0x02, 0x08, 0x53, 0x41, 0x46, 0x30, 0x55, 0x43, 0x03}));
-    EXPECT_EQ(encode_newera_safe_packet("0RUN"), bytes({0x02, 0x08, 0x30, 0x52, 0x55, 0x4e, 0x44, 0x07, 0x03}));
+    EXPECT_EQ(encode_newera_safe_packet("SAF0"),
+              bytes({0x02, 0x08, 0x53, 0x41, 0x46, 0x30, 0x55, 0x43, 0x03}));
+    EXPECT_EQ(encode_newera_safe_packet("0RUN"),
+              bytes({0x02, 0x08, 0x30, 0x52, 0x55, 0x4e, 0x44, 0x07, 0x03}));
 }
 
 TEST(NewEraSafeFramer, DecodesProtocolReplyVectors) {
@@ -130,7 +138,10 @@ TEST(NewEraSafeFramer, CorruptedPacketIsACrcMismatch) {
 
 TEST(NewEraAutoFramer, TellsBasicFromSafeReplies) {
     const NewEraAutoFramer f;
-    EXPECT_EQ(frames_bytewise(f, "\x02" "00S\x03" + encode_newera_safe_packet("00I")),
+    EXPECT_EQ(frames_bytewise(f,
+                              "\x02"
+                              "00S\x03" +
+                                  encode_newera_safe_packet("00I")),
               (std::vector<std::string>{"00S", "00I"}));
 }
 

@@ -1,6 +1,6 @@
-#include "drivers/pump/harvard_protocol.hpp"
-
 #include <gtest/gtest.h>
+
+#include "drivers/pump/harvard_protocol.hpp"
 
 using namespace edc::harvard;
 
@@ -88,4 +88,23 @@ TEST(HarvardStatus, RateTimeVolumeFlags) {
     EXPECT_FALSE(st->moving);
     EXPECT_FALSE(parse_status("1 2 3"));
     EXPECT_FALSE(parse_status("1 2 3 q"));
+}
+
+TEST(HarvardRate, CurrentRateLine) {
+    EXPECT_DOUBLE_EQ(*parse_current_rate("Infusing at 12.5 ml/min"), 12.5e-6 / 60.0);
+    EXPECT_DOUBLE_EQ(*parse_current_rate("Withdrawing at 3 ul/hr"), 3e-9 / 3600.0);
+    EXPECT_FALSE(parse_current_rate("12.5 ml/min"));
+}
+
+TEST(HarvardUnits, SiRateToWireNumberInEachUnit) {
+    // 0.5 mL/min = 8.333e-9 m3/s: 0.5000 m/m, 500.0 u/m, 30.00 m/h, 30000 u/h (too many digits).
+    const double q = 0.5e-6 / 60.0;
+    for (const auto& u : rate_units()) {
+        const auto text = format_number(q / u.m3_per_s);
+        const std::string code = u.code;
+        if (code == "m/m") EXPECT_EQ(*text, "0.5000");
+        if (code == "u/m") EXPECT_EQ(*text, "500.0");
+        if (code == "m/h") EXPECT_EQ(*text, "30.00");
+        if (code == "u/h") EXPECT_FALSE(text);
+    }
 }

@@ -48,7 +48,8 @@ TEST(HarvardPump, RateBeyondTheSyringeLimitWritesNothing) {
 
 TEST(HarvardPump, RunningRateChangesUseTheFastPrefix) {
     Fixture f;
-    ASSERT_TRUE(f.p.select_rate_unit(100.0 * ul_per_min));  // m/h "6.000" and u/h "6000" tie at 1 uL/h: the first listed (m/h) is kept
+    ASSERT_TRUE(f.p.select_rate_unit(
+        100.0 * ul_per_min));  // m/h "6.000" and u/h "6000" tie at 1 uL/h: the first listed (m/h) is kept
     f.t->expect("irate 1.200 m/h\r", "\n:").expect("irun\r", "\n>").expect("@irate 1.500 m/h\r", "\n>");
     auto a = f.p.set_rate(20.0 * ul_per_min);  // 1.200 mL/h
     ASSERT_TRUE(a) << a.error().message;

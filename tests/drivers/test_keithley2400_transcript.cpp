@@ -143,7 +143,10 @@ TEST(Keithley2400, PotentialBeyondSoftwareLimitSwitchesOffAndFails) {
     expect_configuration(*f.t);
     ASSERT_TRUE(f.k.configure(settings()));
     f.t->expect(":READ?\r", "-3.500000E+00,-5.700000E-03,+1.0E+00,+0.0E+00\r");
-    f.t->expect(":SOUR:CURR:LEV 0\r").expect(":OUTP:SMOD HIMP\r").expect(":OUTP OFF\r").expect(":SYST:ERR?\r", no_error);
+    f.t->expect(":SOUR:CURR:LEV 0\r")
+        .expect(":OUTP:SMOD HIMP\r")
+        .expect(":OUTP OFF\r")
+        .expect(":SYST:ERR?\r", no_error);
     auto r = f.k.read();
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, "potential_limit");
@@ -163,7 +166,10 @@ TEST(Keithley2400, OverflowedPotentialCountsAsBeyondTheLimit) {
 
 TEST(Keithley2400, SafeOffSetsZeroThenHighImpedanceThenOutputOff) {
     Fixture f;
-    f.t->expect(":SOUR:CURR:LEV 0\r").expect(":OUTP:SMOD HIMP\r").expect(":OUTP OFF\r").expect(":SYST:ERR?\r", no_error);
+    f.t->expect(":SOUR:CURR:LEV 0\r")
+        .expect(":OUTP:SMOD HIMP\r")
+        .expect(":OUTP OFF\r")
+        .expect(":SYST:ERR?\r", no_error);
     ASSERT_TRUE(f.k.safe_off());
     EXPECT_TRUE(f.t->unexpected.empty());
     EXPECT_EQ(f.t->drains, 1);
@@ -209,7 +215,8 @@ TEST(Keithley2400, UnansweredReadWithQueuedErrorReportsTheError) {
     auto r = f.k.read();
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, "scpi_error");
-    EXPECT_NE(r.error().message.find("803 Not permitted with OUTPUT off"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("803 Not permitted with OUTPUT off"), std::string::npos)
+        << r.error().message;
 }
 
 TEST(Keithley2400, SilentInstrumentIsATimeout) {

@@ -97,7 +97,8 @@ TEST(Keithley2450, OutputOnReportsQueuedError) {
     auto r = f.k.output(true);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, "scpi_error");
-    EXPECT_NE(r.error().message.find("5074 Output interlock asserted"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("5074 Output interlock asserted"), std::string::npos)
+        << r.error().message;
     EXPECT_EQ(r.error().message.find("details"), std::string::npos);
 }
 

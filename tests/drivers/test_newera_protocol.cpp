@@ -1,6 +1,6 @@
-#include "drivers/pump/newera_protocol.hpp"
-
 #include <gtest/gtest.h>
+
+#include "drivers/pump/newera_protocol.hpp"
 
 using namespace edc::newera;
 
@@ -92,5 +92,16 @@ TEST(NewEraReply, ParsesDispensedVolumes) {
 
 TEST(NewEraCommand, BasicAndSafeModeBytes) {
     EXPECT_EQ(command_bytes(0, "RUN", false), "0RUN\r");
-    EXPECT_EQ(command_bytes(0, "RUN", true), std::string("\x02\x08" "0RUN\x44\x07\x03", 9));
+    EXPECT_EQ(command_bytes(0, "RUN", true), std::string("\x02\x08"
+                                                         "0RUN\x44\x07\x03",
+                                                         9));
+}
+
+TEST(NewEraUnits, SiRateToWireNumberInEachUnit) {
+    // 0.5 mL/min = 8.333e-9 m3/s: 0.500 MM, 500.0 UM, 30.00 MH, 30000 UH (five digits: refused).
+    const double q = 0.5e-6 / 60.0;
+    EXPECT_EQ(*format_number(q / m3_per_s_per_unit(RateUnit::ml_per_min)), "0.500");
+    EXPECT_EQ(*format_number(q / m3_per_s_per_unit(RateUnit::ul_per_min)), "500.0");
+    EXPECT_EQ(*format_number(q / m3_per_s_per_unit(RateUnit::ml_per_h)), "30.00");
+    EXPECT_FALSE(format_number(q / m3_per_s_per_unit(RateUnit::ul_per_h)));
 }

@@ -9,7 +9,9 @@ using edc::test::ScriptedTransport;
 
 namespace {
 
-std::string reply(std::string_view payload) { return "\x02" + std::string(payload) + "\x03"; }
+std::string reply(std::string_view payload) {
+    return "\x02" + std::string(payload) + "\x03";
+}
 
 struct Fixture {
     ScriptedTransport* t;
@@ -65,7 +67,7 @@ TEST(NewEraPump, RateCarriesUnitsWhenStoppedAndOnlyTheNumberWhileRunning) {
 TEST(NewEraPump, RateThatDoesNotFitWritesNothing) {
     Fixture f;
     ASSERT_TRUE(f.p.select_rate_unit(1e-6 / 60.0));  // mL/h
-    auto big = f.p.set_rate(1e-5);                     // 36000 mL/h: five digits
+    auto big = f.p.set_rate(1e-5);                   // 36000 mL/h: five digits
     ASSERT_FALSE(big);
     EXPECT_EQ(big.error().code, "out_of_range");
     EXPECT_TRUE(f.t->written.empty());

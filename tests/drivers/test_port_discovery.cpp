@@ -1,6 +1,6 @@
-#include "drivers/io/port_discovery.hpp"
-
 #include <gtest/gtest.h>
+
+#include "drivers/io/port_discovery.hpp"
 
 TEST(PortDiscovery, EnumerationSucceedsAndNamesAreDevicePaths) {
     auto ports = edc::io::list_serial_ports();

@@ -1,6 +1,6 @@
-#include "drivers/scpi/scpi_reply.hpp"
-
 #include <gtest/gtest.h>
+
+#include "drivers/scpi/scpi_reply.hpp"
 
 using namespace edc::scpi;
 

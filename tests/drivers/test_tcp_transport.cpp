@@ -33,7 +33,9 @@ public:
     }
     std::string url() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
     void accept() { conn_ = ::accept(listener_, nullptr, nullptr); }
-    void send(const std::string& s) { ASSERT_EQ(::send(conn_, s.data(), s.size(), 0), static_cast<ssize_t>(s.size())); }
+    void send(const std::string& s) {
+        ASSERT_EQ(::send(conn_, s.data(), s.size(), 0), static_cast<ssize_t>(s.size()));
+    }
     std::string receive() {
         char buf[256];
         const auto n = ::recv(conn_, buf, sizeof buf, 0);

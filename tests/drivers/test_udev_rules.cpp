@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-
 namespace {
 
 std::string rules_path() {
@@ -44,14 +43,16 @@ std::string read_rules() {
 
 }  // namespace
 
-TEST(UdevRules, FileExists) { EXPECT_FALSE(read_rules().empty()) << rules_path(); }
+TEST(UdevRules, FileExists) {
+    EXPECT_FALSE(read_rules().empty()) << rules_path();
+}
 
 TEST(UdevRules, EveryKeyIsAKnownKeyWithAValidOperatorAndQuotedValue) {
     // KEY{attr}OP"value" separated by commas; match keys use == or !=, assignments = += :=.
     const std::regex token(R"re(\s*([A-Z_]+)(\{[A-Za-z0-9_:.]+\})?\s*(==|!=|\+=|:=|=)\s*"([^"]*)"\s*)re");
-    const std::set<std::string> keys{"ACTION", "SUBSYSTEM", "SUBSYSTEMS", "KERNEL", "KERNELS", "DRIVER", "DRIVERS",
-                                     "ATTR",   "ATTRS",     "ENV",        "SYMLINK", "GROUP", "MODE", "OWNER",
-                                     "GOTO",   "LABEL",     "TAG",        "RUN"};
+    const std::set<std::string> keys{"ACTION",  "SUBSYSTEM", "SUBSYSTEMS", "KERNEL", "KERNELS", "DRIVER",
+                                     "DRIVERS", "ATTR",      "ATTRS",      "ENV",    "SYMLINK", "GROUP",
+                                     "MODE",    "OWNER",     "GOTO",       "LABEL",  "TAG",     "RUN"};
     for (const auto& line : rule_lines(read_rules())) {
         std::size_t pos = 0;
         while (pos < line.size()) {

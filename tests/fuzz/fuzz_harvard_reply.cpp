@@ -14,7 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto s = f.scan(rest);
         if (s.status == edc::io::FrameStatus::incomplete) break;
         if (s.consumed == 0 || s.consumed > rest.size()) __builtin_trap();
-        if (s.status != edc::io::FrameStatus::malformed && !edc::harvard::parse_reply(s.payload)) __builtin_trap();
+        if (s.status != edc::io::FrameStatus::malformed && !edc::harvard::parse_reply(s.payload))
+            __builtin_trap();
         rest.remove_prefix(s.consumed);
     }
     (void)edc::harvard::parse_reply(text);

@@ -27,7 +27,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto replies = smu.receive(text, Instant{1.0, 1.0});
         if (smu.pending_errors() > 10) std::abort();
         for (const auto& r : replies) {
-            if (!r.bytes.empty() && r.bytes.back() != (model == SmuModel::keithley2450 ? '\n' : '\r')) std::abort();
+            if (!r.bytes.empty() && r.bytes.back() != (model == SmuModel::keithley2450 ? '\n' : '\r'))
+                std::abort();
         }
     }
     SimCell cell(params);

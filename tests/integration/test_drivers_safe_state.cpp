@@ -14,8 +14,8 @@ namespace {
 
 struct Case {
     FaultKind kind;
-    bool galvanostat_fault;              // which instrument the fault hits
-    std::vector<std::string> codes;      // acceptable error codes ("" = a reading/status that flags it)
+    bool galvanostat_fault;          // which instrument the fault hits
+    std::vector<std::string> codes;  // acceptable error codes ("" = a reading/status that flags it)
 };
 
 struct BothRig : edc::test::SimRig {
@@ -23,12 +23,12 @@ struct BothRig : edc::test::SimRig {
     std::unique_ptr<edc::SyringePump> p;
     BothRig() : SimRig(edc::sim::SimHostConfig{}) {
         edc::GalvanostatOptions go;
-        go.timeout = 400ms;
+        go.timeout = 1000ms;
         auto gm = edc::make_galvanostat("keithley-2400", ends.galvanostat, go, io);
         if (!gm) throw std::runtime_error(gm.error().message);
         g = std::move(*gm);
         edc::PumpOptions po;
-        po.timeout = 400ms;
+        po.timeout = 1000ms;
         auto pm = edc::make_syringe_pump("ne-1000", ends.pump, po, io);
         if (!pm) throw std::runtime_error(pm.error().message);
         p = std::move(*pm);
@@ -64,19 +64,23 @@ TEST_P(DriversUnderFault, FaultIsTypedAndTheOtherInstrumentReachesItsSafeState) 
     const auto t0 = std::chrono::steady_clock::now();
     if (c.galvanostat_fault) {
         auto reading = r.g->read();
-        if (!reading) code = reading.error().code;
-        else if (reading->in_compliance) code = "compliance";
+        if (!reading)
+            code = reading.error().code;
+        else if (reading->in_compliance)
+            code = "compliance";
     } else {
         auto st = r.p->status();
-        if (!st) code = st.error().code;
-        else if (st->state == edc::PumpState::alarm) code = "alarm:" + st->alarm;
+        if (!st)
+            code = st.error().code;
+        else if (st->state == edc::PumpState::alarm)
+            code = "alarm:" + st->alarm;
         else {
             auto rate = r.p->set_rate(edc::units::ml_per_min_to_m3_per_s(1.1));
             if (!rate) code = rate.error().code;
         }
     }
     const auto took = std::chrono::steady_clock::now() - t0;
-    EXPECT_LT(took, 3s) << "a fault must not hang the caller";
+    EXPECT_LT(took, 5s) << "a fault must not hang the caller";
     EXPECT_NE(std::find(c.codes.begin(), c.codes.end(), code), c.codes.end())
         << edc::sim::to_string(c.kind) << " reported '" << code << "'";
 

@@ -1,6 +1,7 @@
 // Whole simulated depositions: the real drivers over pseudo-terminals against edc_sim, the
 // scheduler on its loop, the journal in SQLite; checked from the simulator's side.
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 #include "app/journal/run_journal.hpp"
@@ -25,6 +26,11 @@ TEST(RunSession, PaperRecipeCompletesOnTargetThroughRealDrivers) {
     EXPECT_NEAR(summary.charge_c, 1.14, 0.02);
     ASSERT_TRUE(summary.sim_rms_error_at_pct.has_value());
     EXPECT_LT(*summary.sim_rms_error_at_pct, 0.5) << "deposited profile vs target, at.% Bi RMS";
+    std::printf("simulated run through the drivers: charge %.4f C, thickness %.1f nm, deposited vs target "
+                "%.3f at.%% RMS, %.3f at.%% max, %llu samples, %llu loop overruns\n",
+                summary.charge_c, summary.thickness_m * 1e9, *summary.sim_rms_error_at_pct,
+                summary.sim_max_error_at_pct.value_or(-1), static_cast<unsigned long long>(summary.samples),
+                static_cast<unsigned long long>(summary.loop_overruns));
 
     auto journal = journal::RunJournal::open(db.string());
     ASSERT_TRUE(journal);

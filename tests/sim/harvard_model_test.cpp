@@ -1,6 +1,7 @@
+#include "drivers/sim/harvard_model.hpp"
+
 #include <gtest/gtest.h>
 
-#include "drivers/sim/harvard_model.hpp"
 #include "drivers/sim/sim_host.hpp"
 
 namespace edc::sim {

@@ -22,7 +22,8 @@ protected:
     }
     std::string next_error() { return send(":SYST:ERR?"); }
     void configure_galvanostat(double amps) {
-        send(":SOUR:FUNC CURR;:SOUR:CURR:MODE FIX;:SOUR:CURR:RANG 0.01;:SOUR:CURR:LEV " + std::to_string(amps));
+        send(":SOUR:FUNC CURR;:SOUR:CURR:MODE FIX;:SOUR:CURR:RANG 0.01;:SOUR:CURR:LEV " +
+             std::to_string(amps));
         send(":SENS:FUNC 'VOLT';:SENS:VOLT:PROT 10;:SENS:VOLT:NPLC 1;:SYST:RSEN ON");
         send(":OUTP:SMOD HIMP;:FORM:ELEM VOLT,CURR,TIME,STAT;:OUTP ON");
     }
@@ -32,7 +33,8 @@ protected:
 };
 
 TEST_F(Keithley2400, IdentifiesAsProtocolsSaysWithCarriageReturn) {
-    EXPECT_EQ(send("*IDN?"), "KEITHLEY INSTRUMENTS INC.,MODEL 2400,1207317,C30   Mar 17 2006 09:29:29/A02  /K/J\r");
+    EXPECT_EQ(send("*IDN?"),
+              "KEITHLEY INSTRUMENTS INC.,MODEL 2400,1207317,C30   Mar 17 2006 09:29:29/A02  /K/J\r");
 }
 
 TEST_F(Keithley2400, SetCommandsAnswerNothingAndLeaveNoError) {
@@ -80,7 +82,8 @@ TEST_F(Keithley2400, ReadFollowsFormElementsWithSignedExponentFormat) {
     // i0 = 1 A/m2 on 1 cm2) plus I * 10 ohm.
     const double rt3f = 8.314462618 * 298.15 / (3 * 96485.332);
     const double e_eq = 0.5 * (0.32 - 0.197) + 0.5 * (0.21 - 0.197) + rt3f * std::log(0.05);
-    const double expected = e_eq + 0.12 / std::log(10.0) * std::asinh(-5.7e-3 / (2 * 1.0 * 1e-4)) - 5.7e-3 * 10.0;
+    const double expected =
+        e_eq + 0.12 / std::log(10.0) * std::asinh(-5.7e-3 / (2 * 1.0 * 1e-4)) - 5.7e-3 * 10.0;
     EXPECT_NEAR(v, expected, 1e-6);
     EXPECT_TRUE(r[0] == '+' || r[0] == '-');
 }

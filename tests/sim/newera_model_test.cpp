@@ -1,9 +1,10 @@
+#include "drivers/sim/newera_model.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <numbers>
 
-#include "drivers/sim/newera_model.hpp"
 #include "drivers/sim/sim_host.hpp"
 
 namespace edc::sim {
@@ -15,13 +16,16 @@ std::string bytes(std::initializer_list<int> b) {
     return s;
 }
 
-std::string basic(const std::string& payload) { return "\x02" + payload + "\x03"; }
+std::string basic(const std::string& payload) {
+    return "\x02" + payload + "\x03";
+}
 
 TEST(NewEraCrc, ProtocolVectorsMatch) {
     EXPECT_EQ(newera_safe_packet("SAF0"), bytes({0x02, 0x08, 0x53, 0x41, 0x46, 0x30, 0x55, 0x43, 0x03}));
     EXPECT_EQ(newera_safe_packet("0RUN"), bytes({0x02, 0x08, 0x30, 0x52, 0x55, 0x4e, 0x44, 0x07, 0x03}));
     EXPECT_EQ(newera_safe_packet("00S"), bytes({0x02, 0x07, 0x30, 0x30, 0x53, 0xaa, 0xa6, 0x03}));
-    EXPECT_EQ(newera_safe_packet("00A?R"), bytes({0x02, 0x09, 0x30, 0x30, 0x41, 0x3f, 0x52, 0x65, 0x86, 0x03}));
+    EXPECT_EQ(newera_safe_packet("00A?R"),
+              bytes({0x02, 0x09, 0x30, 0x30, 0x41, 0x3f, 0x52, 0x65, 0x86, 0x03}));
     EXPECT_EQ(crc16_xmodem("123456789"), 0x31C3);  // the catalogued CRC-16/XMODEM check value
 }
 

@@ -110,5 +110,30 @@ TEST(SimCell, ComplianceCapsTheVoltageAndTheCurrent) {
     EXPECT_NEAR(r.current_a, -10.0 / 1e5, 1e-5);  // almost all of the 10 V drops across the resistance
 }
 
+TEST(SimCell, CurrentNoiseHasTheConfiguredRmsAndRepeatsWithTheSeed) {
+    ElectrodeKinetics k;
+    k.current_noise_rel = 0.01;
+    SimCell a(paper_cell_params(), k);
+    SimCell b(paper_cell_params(), k);
+    a.set_drive({true, -5e-3, 10.0});
+    b.set_drive({true, -5e-3, 10.0});
+    double sum = 0.0;
+    double sum2 = 0.0;
+    const int n = 20000;
+    for (int i = 0; i < n; ++i) {
+        a.advance(0.01);
+        b.advance(0.01);
+        const double rel = a.reading().current_a / -5e-3 - 1.0;
+        ASSERT_EQ(a.reading().current_a, b.reading().current_a);
+        sum += rel;
+        sum2 += rel * rel;
+    }
+    const double mean = sum / n;
+    EXPECT_NEAR(mean, 0.0, 5 * 0.01 / std::sqrt(n));
+    EXPECT_NEAR(std::sqrt(sum2 / n - mean * mean), 0.01, 0.0005);
+    // Faraday still holds on the charge that actually passed.
+    EXPECT_NEAR(a.deposited_metal_mol(), 0.725 * a.cathodic_charge_c() / (3.0 * faraday), 1e-15);
+}
+
 }  // namespace
 }  // namespace edc::sim

@@ -2,95 +2,18 @@
 // drivers' transports), so these tests check the simulator's wire side on its own.
 #include "drivers/sim/sim_host.hpp"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <termios.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
-#include <cerrno>
 #include <chrono>
 #include <string>
 #include <thread>
 
-#include "drivers/sim/newera_model.hpp"
+#include "tests/sim/posix_link.hpp"
 
 namespace edc::sim {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-class Fd {
-public:
-    explicit Fd(int fd) : fd_(fd) {}
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    [[nodiscard]] int get() const { return fd_; }
-
-private:
-    int fd_;
-};
-
-int open_serial(const std::string& path, speed_t baud) {
-    const int fd = ::open(path.c_str(), O_RDWR | O_NOCTTY);
-    if (fd < 0) return fd;
-    termios t{};
-    ::tcgetattr(fd, &t);
-    ::cfmakeraw(&t);
-    ::cfsetispeed(&t, baud);
-    ::cfsetospeed(&t, baud);
-    ::tcsetattr(fd, TCSANOW, &t);
-    return fd;
-}
-
-int connect_tcp(const std::string& endpoint) {
-    const auto colon = endpoint.rfind(':');
-    const int port = std::stoi(endpoint.substr(colon + 1));
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<std::uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-        ::close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-struct ReadResult {
-    std::string bytes;
-    bool eof_or_error = false;
-};
-
-// Reads until `last` arrives, the peer hangs up, or `timeout_ms` passes.
-ReadResult read_until(int fd, char last, int timeout_ms) {
-    ReadResult r;
-    const auto end = Clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (Clock::now() < end) {
-        pollfd p{fd, POLLIN, 0};
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - Clock::now()).count();
-        if (::poll(&p, 1, static_cast<int>(std::max<long>(left, 1))) <= 0) continue;
-        char buf[256];
-        const ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n <= 0) {
-            r.eof_or_error = true;
-            return r;
-        }
-        r.bytes.append(buf, static_cast<std::size_t>(n));
-        if (r.bytes.back() == last) return r;
-    }
-    return r;
-}
-
-void write_str(int fd, const std::string& s) { ASSERT_EQ(::write(fd, s.data(), s.size()), static_cast<ssize_t>(s.size())); }
+using namespace edc::sim::wire_test;
 
 SimHostConfig fast_config() {
     SimHostConfig c;
@@ -239,17 +162,23 @@ TEST(SimHostFaults, ScheduledPumpStallFiresAtItsSimulatedTime) {
     ASSERT_TRUE(ends);
     Fd fd(open_serial(ends->pump, B19200));
     write_str(fd.get(), "VER\r");
-    EXPECT_EQ(read_until(fd.get(), '\x03', 2000).bytes, "\x02" "00A?R\x03");  // power-up alarm first
+    EXPECT_EQ(read_until(fd.get(), '\x03', 2000).bytes,
+              "\x02"
+              "00A?R\x03");  // power-up alarm first
     write_str(fd.get(), "RAT 10 MM\r");
     read_until(fd.get(), '\x03', 2000);
     write_str(fd.get(), "RUN\r");
-    EXPECT_EQ(read_until(fd.get(), '\x03', 2000).bytes, "\x02" "00I\x03");
+    EXPECT_EQ(read_until(fd.get(), '\x03', 2000).bytes,
+              "\x02"
+              "00I\x03");
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     const auto s = host.snapshot();
     ASSERT_EQ(s.faults_fired.size(), 1U);
     EXPECT_FALSE(s.pump_running);
     write_str(fd.get(), "DIS\r");
-    EXPECT_EQ(read_until(fd.get(), '\x03', 2000).bytes, "\x02" "00A?S\x03");
+    EXPECT_EQ(read_until(fd.get(), '\x03', 2000).bytes,
+              "\x02"
+              "00A?S\x03");
 }
 
 TEST(SimHostFaults, ComplianceTripLimitsTheCellCurrent) {
@@ -298,6 +227,51 @@ TEST(SimHost, UnknownModelIsAStartError) {
     const auto ends = host.start();
     ASSERT_FALSE(ends);
     EXPECT_EQ(ends.error().code, "sim_model");
+}
+
+TEST(SimHostDeposition, CurrentAndFeedOverTheWireGradeTheFilm) {
+    SimHostConfig c;
+    c.link_delays = false;
+    c.speed_factor = 100.0;
+    SimHost host(c);
+    const auto ends = host.start();
+    ASSERT_TRUE(ends);
+    Fd smu(open_serial(ends->galvanostat, B9600));
+    Fd pump(open_serial(ends->pump, B19200));
+    write_str(pump.get(), "VER\r");
+    read_until(pump.get(), '\x03', 2000);  // power-up alarm
+    write_str(pump.get(), "RAT 20 MM\r");
+    ASSERT_EQ(read_until(pump.get(), '\x03', 2000).bytes,
+              "\x02"
+              "00S\x03");
+    write_str(smu.get(), ":SOUR:FUNC CURR;:SOUR:CURR:LEV -0.0057;:OUTP:SMOD HIMP;:OUTP ON;*OPC?\r");
+    ASSERT_EQ(read_until(smu.get(), '\r', 2000).bytes, "1\r");
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // ~30 s without feed
+    write_str(pump.get(), "RUN\r");
+    ASSERT_EQ(read_until(pump.get(), '\x03', 2000).bytes,
+              "\x02"
+              "00I\x03");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // ~100 s of feed
+    write_str(smu.get(), ":SOUR:CURR:LEV 0;:OUTP OFF;*OPC?\r");
+    ASSERT_EQ(read_until(smu.get(), '\r', 2000).bytes, "1\r");
+    write_str(pump.get(), "STP\r");
+    read_until(pump.get(), '\x03', 2000);
+
+    const auto s = host.snapshot();
+    // Faraday on whatever charge actually passed: n = eta Q / (z F).
+    EXPECT_NEAR(s.deposited_metal_mol, 0.725 * s.cathodic_charge_c / (3 * 96485.332), 1e-12);
+    EXPECT_GT(s.cathodic_charge_c, 0.5);
+    const auto profile = deposit_profile(s.deposit, host.config().cell);
+    ASSERT_GT(profile.size(), 100U);
+    EXPECT_NEAR(profile.front().x_bi, 0.5, 1e-3);  // the 50/50 bath before any feed
+    EXPECT_LT(profile.back().x_bi, 0.4);           // diluted by B
+    for (std::size_t i = 1; i < profile.size(); ++i) {
+        ASSERT_GT(profile[i].height_m, profile[i - 1].height_m);
+        ASSERT_LE(profile[i].x_bi, profile[i - 1].x_bi + 1e-9) << i;  // B carries no Bi: x only falls
+    }
+    EXPECT_NEAR(profile.back().height_m + 0.5 * s.deposit.back().thickness_m, s.thickness_m, 1e-13);
+    EXPECT_FALSE(s.output_on);
+    EXPECT_EQ(s.output_off_mode, OutputOffMode::high_impedance);
 }
 
 }  // namespace

@@ -1,0 +1,205 @@
+// edc run RECIPE [--sim] [--speed N] [--db PATH] [--operator NAME] [--fault KIND@SECONDS ...]
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <atomic>
+#include <csignal>
+#include <thread>
+
+#include "app/cli/cli.hpp"
+#include "app/cli/command_support.hpp"
+#include "app/cli/commands.hpp"
+#include "app/cli/plan_report.hpp"
+#include "app/cli/run_progress.hpp"
+#include "app/runtime/run_session.hpp"
+#include "control/model/units.hpp"
+#include "control/plan/planner.hpp"
+#include "drivers/sim/sim_fault.hpp"
+
+namespace edc::cli {
+namespace {
+
+constexpr std::array run_options{
+    OptionSpec{"--sim", "", false, false},
+    OptionSpec{"--speed", "", true, false},
+    OptionSpec{"--db", "", true, false},
+    OptionSpec{"--operator", "", true, false},
+    OptionSpec{"--fault", "", true, true},
+};
+
+constexpr std::string_view run_help =
+    R"(Usage: edc run RECIPE [--sim] [--speed N] [--db PATH] [--operator NAME] [--fault KIND@SECONDS ...]
+
+Runs a deposition: plans the recipe, checks the instruments, primes the feed, deposits under
+the charge-indexed scheduler, and journals every sample and event. Ctrl-C or SIGTERM aborts
+to the safe state (output off, pump stopped); the abort is journaled.
+
+Options:
+  --sim              run against simulated instruments (edc-sim's galvanostat and pump,
+                     reached through the real drivers over pseudo-terminals / loopback TCP)
+  --speed N          with --sim: simulated time runs N times faster than real time (default 1)
+  --fault KIND@S     with --sim: inject a fault at S simulated seconds (repeatable); KIND is
+                     galvanostat-timeout, galvanostat-disconnect, galvanostat-garbage,
+                     galvanostat-scpi-error, compliance-trip, pump-timeout, pump-disconnect,
+                     pump-stall, pump-alarm or syringe-empty
+  --db PATH          the run journal (default $XDG_DATA_HOME/edc/edc.sqlite)
+  --operator NAME    who runs it (default: the OS user)
+  -v, --verbose      debug logging
+  -h, --help         this text
+
+Exit codes: 0 completed, 1 usage or start-up failure, 2 invalid recipe, 3 infeasible plan,
+4 run faulted, 5 run aborted by the operator.
+)";
+
+// Set by the signal handler, read by the polling loop: the only thing a handler may touch.
+std::atomic<int> g_stop_signal{0};
+static_assert(std::atomic<int>::is_always_lock_free);
+
+extern "C" void on_stop_signal(int sig) { g_stop_signal.store(sig, std::memory_order_relaxed); }
+
+// SIGINT and SIGTERM handlers for the duration of a run; the previous ones come back after.
+class StopSignals {
+public:
+    StopSignals() {
+        g_stop_signal.store(0);
+        struct sigaction sa {};
+        sa.sa_handler = on_stop_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, &old_int_);
+        sigaction(SIGTERM, &sa, &old_term_);
+    }
+    ~StopSignals() {
+        sigaction(SIGINT, &old_int_, nullptr);
+        sigaction(SIGTERM, &old_term_, nullptr);
+    }
+    StopSignals(const StopSignals&) = delete;
+    StopSignals& operator=(const StopSignals&) = delete;
+
+private:
+    struct sigaction old_int_ {};
+    struct sigaction old_term_ {};
+};
+
+const char* signal_name(int sig) { return sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "signal"; }
+
+void print_summary(std::ostream& out, const app::RunSummary& s, const std::string& db_path) {
+    out << fmt::format("run {}: {}\n", s.run_id, run::to_string(s.outcome));
+    if (!s.cause.empty()) out << fmt::format("  cause           {}\n", s.cause);
+    out << fmt::format("  duration        {:.1f} s\n", s.duration_s);
+    out << fmt::format("  charge          {:.4f} C\n", s.charge_c);
+    out << fmt::format("  thickness       {:.1f} nm\n", units::m_to_nm(s.thickness_m));
+    out << fmt::format("  feed volume     {:.2f} mL\n", units::m3_to_ml(s.feed_volume_m3));
+    out << fmt::format("  final volume    {:.2f} mL\n", units::m3_to_ml(s.final_volume_m3));
+    out << fmt::format("  mean x_Bi       {:.4f}\n", s.mean_x_bi);
+    out << fmt::format("  samples         {}\n", s.samples);
+    if (s.loop_overruns > 0) out << fmt::format("  loop overruns   {}\n", s.loop_overruns);
+    if (s.sim_rms_error_at_pct) {
+        out << fmt::format("  deposited vs target {:.3f} at.% Bi RMS", *s.sim_rms_error_at_pct);
+        if (s.sim_max_error_at_pct) out << fmt::format(", {:.3f} at.% worst", *s.sim_max_error_at_pct);
+        out << " (simulated instruments)\n";
+    }
+    if (s.outcome != run::Outcome::completed) {
+        out << fmt::format("  safe state      {}\n", s.safe_state_confirmed ? "confirmed" : "not confirmed");
+    }
+    out << fmt::format("  journal         {} (edc show {} --db {})\n", db_path, s.run_id, db_path);
+}
+
+int exit_code_for(run::Outcome outcome) {
+    switch (outcome) {
+        case run::Outcome::completed:
+            return exit_code::success;
+        case run::Outcome::aborted:
+            return exit_code::run_aborted;
+        case run::Outcome::faulted:
+        case run::Outcome::none:
+            break;
+    }
+    return exit_code::run_faulted;
+}
+
+int run_run(const ParsedArgs& args, Console& console) {
+    const bool simulate = args.has("--sim");
+    double speed = 1.0;
+    if (auto text = args.value("--speed")) {
+        if (!simulate) return usage_error(console, "run", "run: --speed needs --sim (real instruments run in real time)");
+        auto v = parse_number("--speed", *text);
+        if (!v) return usage_error(console, "run", "run: " + v.error().message);
+        if (*v <= 0.0) return usage_error(console, "run", fmt::format("run: --speed must be positive, not {}", *text));
+        speed = *v;
+    }
+    const auto faults = args.values("--fault");
+    if (!faults.empty() && !simulate) return usage_error(console, "run", "run: --fault needs --sim");
+    for (const auto& f : faults) {
+        if (auto parsed = sim::parse_fault(f); !parsed) {
+            return usage_error(console, "run", "run: --fault: " + parsed.error().message);
+        }
+    }
+    if (auto name = args.value("--operator"); name && name->empty()) {
+        return usage_error(console, "run", "run: --operator needs a name");
+    }
+    const auto path = single_positional(args, console, "run", "RECIPE");
+    if (!path) return exit_code::usage;
+    auto recipe = load_recipe_reported(*path, console);
+    if (!recipe) return exit_code::invalid_recipe;
+
+    // Planned here as well as in RunSession::create, so an infeasible recipe gets the planner's
+    // full list of issues and its own exit code before anything is started.
+    if (auto plan = plan::make_plan(recipe->plan); !plan) {
+        print_plan_failure(console.err, *recipe, plan.error());
+        return exit_code::infeasible_plan;
+    }
+
+    app::RunOptions options;
+    options.recipe = std::move(*recipe);
+    options.simulate = simulate;
+    options.speed = speed;
+    options.faults = faults;
+    options.db_path = journal_path(args);
+    options.operator_name = args.value("--operator").value_or("");
+    const std::string db_path = options.db_path;
+    const std::string recipe_name = options.recipe.name;
+
+    auto session = app::RunSession::create(std::move(options));
+    if (!session) return report_error(console, session.error());
+    spdlog::info("run of '{}' starting ({}, speed {})", recipe_name, simulate ? "simulated instruments" : "instruments",
+                 speed);
+
+    RunProgressView view(console);
+    {
+        StopSignals signals;
+        (*session)->start();
+        bool abort_sent = false;
+        bool announced = false;
+        while (!(*session)->finished()) {
+            if (const int sig = g_stop_signal.load(std::memory_order_relaxed); sig != 0 && !abort_sent) {
+                (*session)->abort(fmt::format("operator abort ({})", signal_name(sig)));
+                abort_sent = true;
+                view.note(fmt::format("{}: aborting, bringing the cell to the safe state", signal_name(sig)));
+            }
+            for (const auto& e : (*session)->take_events()) view.event(e);
+            const app::RunSnapshot snapshot = (*session)->snapshot();
+            if (!announced && snapshot.run_id != 0) {
+                view.note(fmt::format("run {} of {} (journal {})", snapshot.run_id, recipe_name, db_path));
+                announced = true;
+            }
+            view.update(snapshot);
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+    }
+    const app::RunSummary summary = (*session)->wait();
+    for (const auto& e : (*session)->take_events()) view.event(e);
+    view.finish();
+    print_summary(console.out, summary, db_path);
+    return exit_code_for(summary.outcome);
+}
+
+}  // namespace
+
+const Command& run_command() {
+    static const Command command{"run", "run a deposition (real or --sim instruments), journaled", run_help,
+                                 run_options, run_run};
+    return command;
+}
+
+}  // namespace edc::cli

@@ -1,0 +1,69 @@
+#pragma once
+// History: runs from the SQLite journal, filtered by recipe, status and date; a detail view
+// replaying the run's charts from its samples; export as CSV and as a PNG report. Journal reads
+// run on worker threads.
+#include <QWidget>
+#include <cstdint>
+#include <optional>
+
+#include "app/gui/journal_queries.hpp"
+#include "app/gui/run_charts.hpp"
+
+class QCheckBox;
+class QComboBox;
+class QDateEdit;
+class QLabel;
+class QPlainTextEdit;
+class QTableWidget;
+
+namespace edc::gui {
+
+class HistoryScreen : public QWidget {
+    Q_OBJECT
+public:
+    explicit HistoryScreen(QWidget* parent = nullptr);
+
+    void set_db_path(const QString& db_path);
+    [[nodiscard]] QString db_path() const { return QString::fromStdString(db_path_); }
+    [[nodiscard]] int run_count() const;
+    [[nodiscard]] std::optional<std::int64_t> run_at(int row) const;
+    // Loads the run's detail; detail_loaded() follows.
+    void select_run(std::int64_t run_id);
+    [[nodiscard]] const std::optional<RunDetail>& detail() const { return detail_; }
+    [[nodiscard]] RunCharts* charts() const { return charts_; }
+    void set_status_filter(const QString& status);  // "" = any
+    void set_recipe_filter(const QString& recipe);  // "" = any
+
+    Result<void> export_csv(const QString& path) const;
+    Result<void> export_png(const QString& path);
+
+signals:
+    void runs_loaded();
+    void detail_loaded(qint64 run_id);
+
+public slots:
+    void reload();
+    void export_csv_dialog();
+    void export_png_dialog();
+
+private:
+    void show_runs(const std::vector<journal::RunRecord>& runs);
+    void show_detail(RunDetail detail);
+
+    std::string db_path_;
+    std::vector<journal::RunRecord> runs_;
+    std::optional<RunDetail> detail_;
+    std::optional<std::int64_t> wanted_;
+    QComboBox* recipe_filter_;
+    QComboBox* status_filter_;
+    QCheckBox* since_enabled_;
+    QDateEdit* since_;
+    QLabel* status_;
+    QTableWidget* table_;
+    QWidget* report_;  // what the PNG report shows: header + charts
+    QLabel* header_;
+    RunCharts* charts_;
+    QPlainTextEdit* events_;
+};
+
+}  // namespace edc::gui

@@ -1,0 +1,73 @@
+// `edc devices`: listing never fails on a machine without serial ports, and --probe names
+// what answers on a port: here edc-sim's instruments on pseudo-terminals and loopback TCP.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "drivers/sim/sim_host.hpp"
+#include "test_cli_support.hpp"
+
+namespace edc::cli::test {
+namespace {
+
+using nlohmann::json;
+
+class CliDevices : public CliTest {};
+
+TEST_F(CliDevices, JsonListingIsAnArrayOfPorts) {
+    const auto r = run_cli({"devices", "--json"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const json list = json::parse(r.out);
+    ASSERT_TRUE(list.is_array());
+    for (const auto& p : list) {
+        EXPECT_TRUE(p.contains("port"));
+        EXPECT_TRUE(p.contains("usb_id"));
+        EXPECT_FALSE(p.contains("probe"));  // nothing is sent without --probe
+    }
+}
+
+TEST_F(CliDevices, ProbeIdentifiesSimulatedGalvanostatAndPump) {
+    sim::SimHostConfig cfg;
+    cfg.link_delays = false;
+    sim::SimHost host(cfg);
+    auto ends = host.start();
+    ASSERT_TRUE(ends) << ends.error().message;
+    const auto r = run_cli({"devices", "--probe", "--json", ends->galvanostat, ends->pump});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const json list = json::parse(r.out);
+    ASSERT_EQ(list.size(), 2U);
+    EXPECT_EQ(list.at(0).at("port"), ends->galvanostat);
+    EXPECT_EQ(list.at(0).at("probe").at("instrument"), "keithley-2400");
+    EXPECT_NE(list.at(0).at("probe").at("identity").get<std::string>().find("2400"), std::string::npos);
+    EXPECT_EQ(list.at(1).at("probe").at("instrument"), "ne-1000");
+    // A probe only asks: the simulator saw no output switched on and no pump started.
+    const auto snap = host.snapshot();
+    EXPECT_FALSE(snap.output_ever_on);
+    EXPECT_FALSE(snap.pump_running);
+    host.stop();
+}
+
+TEST_F(CliDevices, ProbeOverTcpIdentifiesKeithley2450) {
+    sim::SimHostConfig cfg;
+    cfg.galvanostat_model = "keithley-2450";
+    cfg.pump_model = "";
+    cfg.link_delays = false;
+    sim::SimHost host(cfg);
+    auto ends = host.start();
+    ASSERT_TRUE(ends) << ends.error().message;
+    const auto r = run_cli({"devices", "--probe", ends->galvanostat});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("keithley-2450 answers"), std::string::npos) << r.out;
+    host.stop();
+}
+
+TEST_F(CliDevices, ProbeOfAMissingPortSaysWhy) {
+    const auto r = run_cli({"devices", "--probe", "--json", file("ttyNONE")});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const json list = json::parse(r.out);
+    ASSERT_EQ(list.size(), 1U);
+    EXPECT_TRUE(list.at(0).at("probe").at("instrument").is_null());
+    EXPECT_FALSE(list.at(0).at("probe").at("detail").get<std::string>().empty());
+}
+
+}  // namespace
+}  // namespace edc::cli::test

@@ -1,0 +1,185 @@
+// Run screen on simulated hardware at high speed: the state sequence, the charts filling, an
+// abort mid-run reaching Aborted with the journal entry, and the run found and exported in
+// History.
+#include <QLabel>
+#include <QPushButton>
+#include <QtTest>
+#include <algorithm>
+
+#include "app/gui/csv_export.hpp"
+#include "app/gui/gui_format.hpp"
+#include "app/gui/journal_queries.hpp"
+#include "gui_test_support.hpp"
+
+using namespace edc;
+using namespace edc::gui;
+
+namespace {
+
+bool contains_in_order(const std::vector<run::RunState>& seen, const std::vector<run::RunState>& wanted) {
+    auto it = seen.begin();
+    for (auto w : wanted) {
+        it = std::find(it, seen.end(), w);
+        if (it == seen.end()) return false;
+        ++it;
+    }
+    return true;
+}
+
+QString states_text(const std::vector<run::RunState>& seen) {
+    QStringList s;
+    for (auto st : seen) s << state_text(st);
+    return s.join(QStringLiteral(" -> "));
+}
+
+void start_simulated(MainWindow& w, double speed) {
+    QTRY_VERIFY_WITH_TIMEOUT(w.plan()->plan() != nullptr, 10000);
+    w.instruments()->set_simulate(true);
+    w.instruments()->set_speed(speed);
+    w.instruments()->tick_checklist(true);
+    QVERIFY2(w.can_start(), qPrintable(w.why_not_start()));
+    QTest::mouseClick(w.plan()->start_button(), Qt::LeftButton);
+    QVERIFY(w.run()->active());
+}
+
+QStringList csv_lines(const QString& path) {
+    QStringList lines = test::read_text(path).split(QLatin1Char('\n'));
+    while (!lines.isEmpty() && lines.back().isEmpty()) lines.removeLast();
+    return lines;
+}
+
+}  // namespace
+
+class RunSimulatedTest : public QObject {
+    Q_OBJECT
+private slots:
+    void SimulatedRunGoesThroughTheStatesAndFillsTheCharts() {
+        test::GuiFixture f(test::example_recipe("g-bi033sb067.toml"));
+        MainWindow& w = *f.window;
+        start_simulated(w, 50.0);
+        RunScreen* run = w.run();
+        QVERIFY(!w.can_start());  // one run at a time
+        QTRY_VERIFY_WITH_TIMEOUT(!run->active(), 60000);
+        QVERIFY2(run->error_text().isEmpty(), qPrintable(run->error_text()));
+
+        using S = run::RunState;
+        QVERIFY2(contains_in_order(run->state_history(), {S::checking, S::priming, S::depositing, S::completed}),
+                 qPrintable(states_text(run->state_history())));
+        QVERIFY(std::find(run->state_history().begin(), run->state_history().end(), S::aborted) ==
+                run->state_history().end());
+        QCOMPARE(run->state(), S::completed);
+        QVERIFY(run->summary().has_value());
+        QCOMPARE(run->summary()->outcome, run::Outcome::completed);
+        QVERIFY(run->summary()->safe_state_confirmed);
+        // 5.7 mA for 200 s: 1.14 C (closed form), within the regulation of the simulated source.
+        QVERIFY2(std::abs(run->summary()->charge_c - 1.14) < 0.02, qPrintable(QString::number(run->summary()->charge_c)));
+
+        // At 20 Hz polling and 50x speed a 200 s deposition gives ~80 points per chart.
+        RunCharts* charts = run->charts();
+        QVERIFY2(charts->current_series()->count() > 20, qPrintable(QString::number(charts->current_series()->count())));
+        QVERIFY(charts->potential_series()->count() > 20);
+        QVERIFY(charts->charge_series()->count() > 20);
+        QVERIFY(charts->feed_series()->count() > 20);
+        QVERIFY(charts->x_predicted_series()->count() > 10);
+        QVERIFY(charts->x_target_series()->count() > 10);
+        // The current chart reaches the set current, 5.7 mA.
+        double peak_ma = 0.0;
+        for (const QPointF& p : charts->current_series()->points()) peak_ma = std::max(peak_ma, p.y());
+        QVERIFY2(std::abs(peak_ma - 5.7) < 0.1, qPrintable(QString::number(peak_ma)));
+
+        // After a run, the bench must be confirmed again.
+        QVERIFY(!w.instruments()->checklist_complete());
+        QVERIFY(!w.can_start());
+    }
+
+    void AbortMidRunReachesAbortedAndIsJournaledAndExported() {
+        test::GuiFixture f(test::example_recipe("g-bi033sb067.toml"));
+        MainWindow& w = *f.window;
+        start_simulated(w, 10.0);
+        RunScreen* run = w.run();
+        QTRY_VERIFY_WITH_TIMEOUT(run->state() == run::RunState::depositing && run->charts()->charge_series()->count() > 5,
+                                 30000);
+        // Hold stops the deposition and Resume continues it.
+        QVERIFY(run->hold_button()->isEnabled());
+        QTest::mouseClick(run->hold_button(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(run->state() == run::RunState::held, 10000);
+        QVERIFY(run->hold_button()->text().contains(QStringLiteral("Resume")));
+        QTest::mouseClick(run->hold_button(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(run->state() == run::RunState::depositing, 10000);
+
+        QVERIFY(run->abort_button()->isEnabled());
+        QTest::mouseClick(run->abort_button(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!run->active(), 30000);
+
+        QCOMPARE(run->state(), run::RunState::aborted);
+        QVERIFY(run->summary().has_value());
+        QCOMPARE(run->summary()->outcome, run::Outcome::aborted);
+        QVERIFY(run->summary()->safe_state_confirmed);
+        QVERIFY(run->summary()->charge_c < 1.0);  // stopped well before the planned 1.14 C
+        const std::int64_t id = run->summary()->run_id;
+        QVERIFY(id > 0);
+
+        // The journal has the run as aborted (read independently of the GUI).
+        auto detail = load_run_detail(w.db_path().toStdString(), id);
+        QVERIFY(detail.has_value());
+        QCOMPARE(detail->record.status, journal::RunStatus::aborted);
+        QVERIFY(!detail->samples.empty());
+
+        // History lists it, filters by status, replays it and exports it.
+        HistoryScreen* history = w.history();
+        w.show_screen(MainWindow::Screen::history);
+        QTRY_VERIFY_WITH_TIMEOUT(history->run_count() == 1, 10000);
+        QCOMPARE(*history->run_at(0), id);
+        history->set_status_filter(QStringLiteral("completed"));
+        QTRY_VERIFY_WITH_TIMEOUT(history->run_count() == 0, 10000);
+        history->set_status_filter(QStringLiteral("aborted"));
+        QTRY_VERIFY_WITH_TIMEOUT(history->run_count() == 1, 10000);
+        history->select_run(id);
+        QTRY_VERIFY_WITH_TIMEOUT(history->detail() && history->detail()->record.id == id, 10000);
+        QCOMPARE(history->charts()->current_series()->count(),
+                 static_cast<int>(std::min<std::size_t>(detail->samples.size(), LineChart::max_points)));
+
+        QTemporaryDir out;
+        const QString csv = out.filePath(QStringLiteral("run.csv"));
+        QVERIFY(history->export_csv(csv).has_value());
+        const QStringList lines = csv_lines(csv);
+        QCOMPARE(lines.size(), static_cast<int>(detail->samples.size()) + 1);
+        QCOMPARE(lines.front(), QString::fromStdString(samples_csv_header()));
+        QCOMPARE(lines.front().split(QLatin1Char(',')).size(), 12);
+        QCOMPARE(lines.back().split(QLatin1Char(',')).size(), 12);
+        QCOMPARE(lines.back().section(QLatin1Char(','), 0, 0).toDouble(), detail->samples.back().t_s);
+
+        const QString png = out.filePath(QStringLiteral("run.png"));
+        QVERIFY(history->export_png(png).has_value());
+        QImage image(png);
+        QVERIFY(!image.isNull());
+        QVERIFY(image.width() > 400 && image.height() > 300);
+    }
+
+    void InjectedPumpStallFaultsTheRunAndSaysSo() {
+        test::GuiFixture f(test::example_recipe("g-bi033sb067.toml"));
+        MainWindow& w = *f.window;
+        w.instruments()->set_simulate(true);
+        w.instruments()->set_sim_faults(QStringLiteral("pump-stall@100"));
+        start_simulated(w, 50.0);
+        RunScreen* run = w.run();
+        QTRY_VERIFY_WITH_TIMEOUT(!run->active(), 60000);
+
+        QCOMPARE(run->state(), run::RunState::faulted);
+        QVERIFY(run->summary().has_value());
+        QCOMPARE(run->summary()->outcome, run::Outcome::faulted);
+        QVERIFY(run->summary()->safe_state_confirmed);
+        auto* banner = run->findChild<QLabel*>(QStringLiteral("fault_banner"));
+        QVERIFY(banner != nullptr);
+        QVERIFY(banner->isVisible());
+        QVERIFY2(banner->text().contains(QStringLiteral("FAULT")), qPrintable(banner->text()));
+        QVERIFY2(banner->text().contains(QStringLiteral("safe state confirmed")), qPrintable(banner->text()));
+
+        auto detail = load_run_detail(w.db_path().toStdString(), run->summary()->run_id);
+        QVERIFY(detail.has_value());
+        QCOMPARE(detail->record.status, journal::RunStatus::faulted);
+    }
+};
+
+QTEST_MAIN(RunSimulatedTest)
+#include "test_run_simulated.moc"

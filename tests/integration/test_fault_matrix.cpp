@@ -1,0 +1,203 @@
+// Issue 6's fault matrix: every fault kind of the simulators injected mid-deposition into a
+// whole simulated run (real drivers over pseudo-terminals, real scheduler loop, SQLite journal),
+// plus operator abort and a stalled scheduler thread. Each case checks, from the journal and the
+// simulator's own record:
+//   (1) galvanostat output off and pump stopped as the simulator sees it, and the safe-state
+//       sequence done within 500 ms (real) of detection; detection within the driver's timeout;
+//   (2) the run ends faulted (aborted for the operator) with an event naming the cause;
+//   (3) every sample up to the fault is journaled, contiguous in time;
+// The CLI's exit code for the same faults is checked in test_fault_cli_exit_codes.cpp.
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "fault_run.hpp"
+
+using namespace edc;
+using namespace edc::testing;
+
+namespace {
+
+constexpr double speed = 20.0;
+constexpr double fault_at_s = 60.0;        // run seconds; the deposition starts within a few s
+constexpr double sample_period_s = 0.1;    // RunOptions::sample_hz = 10
+constexpr double max_gap_s = 5 * sample_period_s;
+constexpr double safe_state_bound_ms = 500.0;  // issue 6's target, after detection
+
+enum class Link { kept, galvanostat_lost, pump_lost };
+
+struct Case {
+    const char* name;
+    const char* kind;                      // sim fault kind
+    std::vector<const char*> cause_words;  // all must appear in the detecting event
+    double detection_bound_ms;             // real ms from injection to detection
+    Link link = Link::kept;                // whether the fault takes away the link to an instrument
+};
+
+void PrintTo(const Case& c, std::ostream* os) { *os << c.kind; }
+
+// Driver timeouts (drivers/galvanostat/galvanostat_factory.hpp 2000 ms per command,
+// drivers/pump/pump_factory.hpp 1000 ms) plus one poll period and margin for the loaded CI box.
+constexpr double galvanostat_timeout_ms = 2000;
+constexpr double pump_timeout_ms = 1000;
+constexpr double slack_ms = 1500;
+const std::vector<Case> cases = {
+    {"galvanostat_timeout", "galvanostat-timeout", {"galvanostat", "timeout"}, galvanostat_timeout_ms + slack_ms,
+     Link::galvanostat_lost},
+    {"galvanostat_disconnect", "galvanostat-disconnect", {"galvanostat", "disconnect"},
+     galvanostat_timeout_ms + slack_ms, Link::galvanostat_lost},
+    {"galvanostat_garbage", "galvanostat-garbage", {"galvanostat"}, galvanostat_timeout_ms + slack_ms},
+    {"galvanostat_scpi_error", "galvanostat-scpi-error", {"galvanostat", "810"}, galvanostat_timeout_ms + slack_ms},
+    {"compliance_trip", "compliance-trip", {"compliance"}, galvanostat_timeout_ms + slack_ms},
+    {"pump_timeout", "pump-timeout", {"pump", "timeout"}, pump_timeout_ms + slack_ms, Link::pump_lost},
+    {"pump_disconnect", "pump-disconnect", {"pump", "disconnect"}, pump_timeout_ms + slack_ms, Link::pump_lost},
+    {"pump_stall", "pump-stall", {"pump"}, pump_timeout_ms + slack_ms},
+    {"pump_alarm", "pump-alarm", {"pump", "alarm"}, pump_timeout_ms + slack_ms},
+    {"syringe_empty", "syringe-empty", {"pump"}, pump_timeout_ms + slack_ms},
+};
+
+void check_common(const FaultRunResult& r, double fault_s, Link link = Link::kept) {
+    // The record is sound and complete.
+    EXPECT_EQ(r.integrity, "ok");
+    EXPECT_EQ(r.summary.samples, r.samples.size()) << "samples the writer counted vs rows in the journal";
+    ASSERT_TRUE(r.deposition_start_s.has_value()) << "the run never reached depositing";
+    ASSERT_LT(*r.deposition_start_s, fault_s) << "the fault must land mid-deposition";
+
+    // (3) every sample before the fault: contiguous from the deposition start up to the fault.
+    const double from = *r.deposition_start_s;
+    ASSERT_FALSE(r.samples.empty());
+    EXPECT_LE(r.samples.front().t_s, from + 1.0) << "first sample long after the deposition started";
+    EXPECT_GE(r.samples.back().t_s, fault_s) << "samples stop before the fault was injected";
+    EXPECT_LE(r.max_sample_gap(0.0, fault_s), max_gap_s) << "a gap in the journal before the fault";
+    for (std::size_t i = 1; i < r.samples.size() && r.samples[i].t_s <= fault_s; ++i) {
+        if (r.samples[i].t_s - r.samples[i - 1].t_s > max_gap_s) {
+            ADD_FAILURE() << "gap " << r.samples[i - 1].t_s << " -> " << r.samples[i].t_s << " s";
+            break;
+        }
+    }
+    const auto expected = static_cast<std::size_t>((fault_s - from) / sample_period_s);
+    // The loop samples at the first tick at or after t + 1/sample_hz (session_impl.cpp schedule()),
+    // so the rate lies between sample_hz and sample_hz / (1 + loop period * sample_hz) = 6.7 Hz.
+    EXPECT_GE(r.samples_between(from, fault_s), expected * 6 / 10);
+    // Strictly increasing time: no duplicated or reordered rows.
+    for (std::size_t i = 1; i < r.samples.size(); ++i) {
+        ASSERT_GT(r.samples[i].t_s, r.samples[i - 1].t_s) << "sample " << i;
+    }
+
+    // (1) safe state, as the simulator itself sees it, quickly after detection. An instrument
+    // whose link the fault took away cannot be switched off by software: then the run must SAY so
+    // (safe_state_unconfirmed naming it), the other instrument must be safe, and the sequence
+    // may last the lost instrument's timeout (see DISABLED_LinkLoss* below for the open finding).
+    ASSERT_TRUE(r.detected_s && r.safe_state_s) << "no detection or safe-state event";
+    ASSERT_TRUE(r.safe_state_ms.has_value()) << r.safe_state_message;
+    const bool galvanostat_off = r.sim_safe_state_message.find("output off") != std::string::npos;
+    const bool pump_stopped = r.sim_safe_state_message.find("pump stopped") != std::string::npos;
+    double bound_ms = safe_state_bound_ms;
+    if (link == Link::kept) {
+        EXPECT_TRUE(galvanostat_off) << r.sim_safe_state_message;
+        EXPECT_TRUE(pump_stopped) << r.sim_safe_state_message;
+    } else {
+        EXPECT_TRUE(link == Link::galvanostat_lost ? pump_stopped : galvanostat_off) << r.sim_safe_state_message;
+        const char* lost = link == Link::galvanostat_lost ? "galvanostat not confirmed" : "pump not confirmed";
+        EXPECT_NE(r.safe_state_message.find(lost), std::string::npos) << r.safe_state_message;
+        EXPECT_FALSE(r.summary.safe_state_confirmed) << "claims a safe state the simulator does not see";
+        bound_ms += link == Link::galvanostat_lost ? galvanostat_timeout_ms : pump_timeout_ms;
+    }
+    // The summary's flag never claims more than the simulator saw.
+    if (r.summary.safe_state_confirmed) EXPECT_TRUE(galvanostat_off && pump_stopped) << r.sim_safe_state_message;
+    EXPECT_LE((*r.safe_state_s - *r.detected_s) / speed * 1000.0, bound_ms);
+    EXPECT_LE(static_cast<double>(*r.safe_state_ms), bound_ms) << r.safe_state_message;
+}
+
+class FaultMatrix : public ::testing::TestWithParam<Case> {};
+
+TEST_P(FaultMatrix, InjectedFaultEndsFaultedInSafeStateWithCompleteJournal) {
+    const auto& c = GetParam();
+    FaultRunSpec spec;
+    spec.fault = std::string(c.kind) + "@" + std::to_string(fault_at_s);
+    spec.speed = speed;
+    const auto r = run_with_fault(spec);
+    print_fault_row(c.name, r, fault_at_s, speed);
+
+    // (2) faulted, and the event that ended the run names the cause.
+    EXPECT_EQ(r.summary.outcome, run::Outcome::faulted) << r.summary.cause;
+    ASSERT_TRUE(r.status.has_value());
+    EXPECT_EQ(*r.status, journal::RunStatus::faulted);
+    for (const char* w : c.cause_words) {
+        EXPECT_NE(r.detection_message.find(w), std::string::npos) << "'" << w << "' not in: " << r.detection_message;
+    }
+    // Detection within the driver's timeout (real time from injection).
+    ASSERT_TRUE(r.detected_s.has_value());
+    EXPECT_GE(*r.detected_s, fault_at_s - 0.5) << "detected before it was injected: " << r.detection_message;
+    EXPECT_LE((*r.detected_s - fault_at_s) / speed * 1000.0, c.detection_bound_ms) << r.detection_message;
+    check_common(r, fault_at_s, c.link);
+}
+
+INSTANTIATE_TEST_SUITE_P(SimFaults, FaultMatrix, ::testing::ValuesIn(cases),
+                         [](const ::testing::TestParamInfo<Case>& i) { return std::string(i.param.name); });
+
+}  // namespace
+
+TEST(FaultMatrixOperator, AbortMidDepositionEndsAbortedInSafeState) {
+    FaultRunSpec spec;
+    spec.speed = speed;
+    spec.abort_at_s = fault_at_s;
+    const auto r = run_with_fault(spec);
+    const double at = fault_at_s;
+    print_fault_row("operator_abort", r, at, speed);
+    EXPECT_EQ(r.summary.outcome, run::Outcome::aborted) << r.summary.cause;
+    ASSERT_TRUE(r.status.has_value());
+    EXPECT_EQ(*r.status, journal::RunStatus::aborted);
+    EXPECT_TRUE(r.any_event_mentions("operator abort (fault matrix)"));
+    // An abort is not an error-level state change: take the abort's own state change as detection.
+    FaultRunResult copy = r;
+    for (const auto& e : r.events) {
+        if (e.code == "state_change" && e.message.find("operator abort (fault matrix)") != std::string::npos) {
+            copy.detected_s = e.t_s;
+            break;
+        }
+    }
+    check_common(copy, at - 1.0);
+}
+
+TEST(FaultMatrixWatchdog, StalledSchedulerIsCaughtByTheWatchdog) {
+    FaultRunSpec spec;
+    spec.speed = speed;
+    spec.stall_scheduler_at_s = 50.0;  // deposition seconds
+    const auto r = run_with_fault(spec);
+    const double at = r.deposition_start_s.value_or(0.0) + spec.stall_scheduler_at_s;
+    print_fault_row("scheduler_stall", r, at, speed);
+    EXPECT_EQ(r.summary.outcome, run::Outcome::faulted) << r.summary.cause;
+    ASSERT_TRUE(r.status.has_value());
+    EXPECT_EQ(*r.status, journal::RunStatus::faulted);
+    EXPECT_NE(r.detection_message.find("watchdog"), std::string::npos) << r.detection_message;
+    // Watchdog period: max(0.5 s, 20 loop periods) real (app/runtime/session_impl.cpp); 1 s slack.
+    ASSERT_TRUE(r.detected_s.has_value());
+    EXPECT_LE((*r.detected_s - at) / speed * 1000.0, 500.0 + 1000.0);
+    // A stalled loop writes no samples after the stall: check the record up to it.
+    check_common(r, at - 0.2);
+}
+
+// DISABLED: open finding (issue 6 requirement 1 not met for link loss). When the fault takes away
+// the link to an instrument (galvanostat-timeout/-disconnect, pump-timeout/-disconnect), software
+// cannot switch it off: the simulator still sees the 2400's output ON, or the NE-1000 RUNNING,
+// after the run ended. The run does report it honestly (safe_state_unconfirmed, checked above).
+// Closing it needs the instruments' own watchdogs: the NE-1000 safe mode (recipe
+// pump.safe_mode_timeout, off in every shipped example) and, for the 2400, a hardware interlock
+// or an output-off-on-idle timer (the 2400 has none in SCPI): see docs/reliability.md.
+class LinkLoss : public ::testing::TestWithParam<Case> {};
+
+TEST_P(LinkLoss, DISABLED_InstrumentIsPhysicallySafeAfterItsLinkIsLost) {
+    const auto& c = GetParam();
+    FaultRunSpec spec;
+    spec.fault = std::string(c.kind) + "@" + std::to_string(fault_at_s);
+    spec.speed = speed;
+    const auto r = run_with_fault(spec);
+    print_fault_row(std::string("linkloss_") + c.name, r, fault_at_s, speed);
+    EXPECT_NE(r.sim_safe_state_message.find("output off"), std::string::npos) << r.sim_safe_state_message;
+    EXPECT_NE(r.sim_safe_state_message.find("pump stopped"), std::string::npos) << r.sim_safe_state_message;
+}
+
+INSTANTIATE_TEST_SUITE_P(SimFaults, LinkLoss,
+                         ::testing::Values(cases[0], cases[1], cases[5], cases[6]),
+                         [](const ::testing::TestParamInfo<Case>& i) { return std::string(i.param.name); });
