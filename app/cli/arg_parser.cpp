@@ -54,7 +54,8 @@ Result<ParsedArgs> parse_args(std::span<const std::string> args, std::span<const
             return fail("usage", fmt::format("{}: unknown option '{}'", command, name));
         }
         if (!s->takes_value) {
-            if (inline_value) return fail("usage", fmt::format("{}: option '{}' takes no value", command, s->name));
+            if (inline_value)
+                return fail("usage", fmt::format("{}: option '{}' takes no value", command, s->name));
             parsed.add(s->name, {});
             continue;
         }

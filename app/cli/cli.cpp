@@ -23,8 +23,8 @@ constexpr std::array common_options{
 };
 
 std::array<const Command*, 7> all_commands() {
-    return {&plan_command(),    &simulate_command(), &run_command(),   &runs_command(),
-            &show_command(),    &export_command(),   &devices_command()};
+    return {&plan_command(), &simulate_command(), &run_command(),    &runs_command(),
+            &show_command(), &export_command(),   &devices_command()};
 }
 
 const Command* find_command(std::string_view name) {
@@ -97,8 +97,9 @@ int dispatch(const std::vector<std::string>& args, Console& console) {
     verbose = verbose || parsed->has("--verbose");
 
     LoggingScope logging(verbose, console.err);
-    spdlog::debug("edc {} (git {}): {}{}", edc::version, edc::git_revision, command->name,
-                  logging.file_path().empty() ? std::string(", no log file") : ", log " + logging.file_path());
+    spdlog::debug(
+        "edc {} (git {}): {}{}", edc::version, edc::git_revision, command->name,
+        logging.file_path().empty() ? std::string(", no log file") : ", log " + logging.file_path());
     return command->run(*parsed, console);
 }
 

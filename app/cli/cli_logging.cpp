@@ -35,7 +35,8 @@ LoggingScope::LoggingScope(bool verbose, std::ostream& err) : previous_(spdlog::
             std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
             constexpr std::size_t max_file_bytes = 5U * 1024U * 1024U;
             constexpr std::size_t max_files = 3;
-            auto file = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(path, max_file_bytes, max_files);
+            auto file =
+                std::make_shared<spdlog::sinks::rotating_file_sink_mt>(path, max_file_bytes, max_files);
             file->set_level(verbose ? spdlog::level::debug : spdlog::level::info);
             file->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z [%P:%t] %l: %v");
             sinks.push_back(file);

@@ -9,7 +9,8 @@ namespace edc::cli {
 
 int usage_error(Console& console, std::string_view command, std::string_view message) {
     console.err << "edc: " << message << '\n';
-    console.err << fmt::format("Try 'edc {}--help'.\n", command.empty() ? std::string() : std::string(command) + " ");
+    console.err << fmt::format("Try 'edc {}--help'.\n",
+                               command.empty() ? std::string() : std::string(command) + " ");
     return exit_code::usage;
 }
 
@@ -22,13 +23,13 @@ int report_error(Console& console, const Error& error) {
     return exit_code::failure;
 }
 
-std::optional<std::string> single_positional(const ParsedArgs& args, Console& console, std::string_view command,
-                                             std::string_view what) {
+std::optional<std::string> single_positional(const ParsedArgs& args, Console& console,
+                                             std::string_view command, std::string_view what) {
     if (args.positional.size() != 1) {
         usage_error(console, command,
-                    args.positional.empty()
-                        ? fmt::format("{}: missing {}", command, what)
-                        : fmt::format("{}: expected one {}, got {} arguments", command, what, args.positional.size()));
+                    args.positional.empty() ? fmt::format("{}: missing {}", command, what)
+                                            : fmt::format("{}: expected one {}, got {} arguments", command,
+                                                          what, args.positional.size()));
         return std::nullopt;
     }
     return args.positional.front();
@@ -57,6 +58,8 @@ std::string journal_path(const ParsedArgs& args) {
     return journal::RunJournal::default_path();
 }
 
-void write_json(std::ostream& out, const nlohmann::ordered_json& j) { out << j.dump(2) << '\n'; }
+void write_json(std::ostream& out, const nlohmann::ordered_json& j) {
+    out << j.dump(2) << '\n';
+}
 
 }  // namespace edc::cli

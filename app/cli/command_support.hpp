@@ -2,7 +2,6 @@
 // Helpers shared by the subcommands: reporting usage errors and invalid recipes the same way
 // everywhere, and the journal a command reads.
 #include <nlohmann/json.hpp>
-
 #include <optional>
 #include <ostream>
 #include <string>
@@ -20,8 +19,8 @@ int usage_error(Console& console, std::string_view command, std::string_view mes
 int report_error(Console& console, const Error& error);
 
 // Exactly one positional argument named `what`, or a usage error (printed; nullopt returned).
-std::optional<std::string> single_positional(const ParsedArgs& args, Console& console, std::string_view command,
-                                             std::string_view what);
+std::optional<std::string> single_positional(const ParsedArgs& args, Console& console,
+                                             std::string_view command, std::string_view what);
 
 // Loads a recipe; on failure prints the positioned error and returns nullopt (exit 2).
 std::optional<recipes::Recipe> load_recipe_reported(const std::string& path, Console& console);

@@ -10,8 +10,8 @@ namespace edc::cli {
 
 struct Command {
     std::string_view name;
-    std::string_view summary;  // one line for `edc --help`
-    std::string_view help;     // full text for `edc NAME --help`
+    std::string_view summary;             // one line for `edc --help`
+    std::string_view help;                // full text for `edc NAME --help`
     std::span<const OptionSpec> options;  // besides --help/-h and -v/--verbose
     int (*run)(const ParsedArgs& args, Console& console);
 };

@@ -62,7 +62,7 @@ std::vector<std::string> aliases_of(const std::string& device) {
 struct ProbeAnswer {
     std::string instrument;  // "keithley-2400", "ne-1000", "harvard-elite"; empty: nothing answered
     std::string identity;
-    std::string detail;      // what each attempt said, when nothing answered
+    std::string detail;  // what each attempt said, when nothing answered
 };
 
 ProbeAnswer probe_port(const std::string& port, io::IoThread& io) {
@@ -74,16 +74,20 @@ ProbeAnswer probe_port(const std::string& port, io::IoThread& io) {
         options.connect_timeout = 2000ms;
         auto g = make_galvanostat("keithley-2450", port, options, io);
         if (!g) return {{}, {}, "connect: " + g.error().message};
-        if (auto id = (*g)->identify()) return {"keithley-2450", *id, {}};
-        else return {{}, {}, "*IDN?: " + id.error().code};
+        if (auto id = (*g)->identify())
+            return {"keithley-2450", *id, {}};
+        else
+            return {{}, {}, "*IDN?: " + id.error().code};
     }
     {
         GalvanostatOptions options;
         options.timeout = 700ms;
         auto g = make_galvanostat("keithley-2400", port, options, io);
         if (g) {
-            if (auto id = (*g)->identify()) return {"keithley-2400", *id, {}};
-            else tried.push_back("*IDN? at 9600: " + id.error().code);
+            if (auto id = (*g)->identify())
+                return {"keithley-2400", *id, {}};
+            else
+                tried.push_back("*IDN? at 9600: " + id.error().code);
         } else {
             tried.push_back("open: " + g.error().message);
             answer.detail = fmt::format("{}", fmt::join(tried, "; "));
@@ -92,13 +96,17 @@ ProbeAnswer probe_port(const std::string& port, io::IoThread& io) {
     }
     if (auto t = io::open_serial(port, io::SerialSettings{19200}, io)) {
         NewEraPump pump(std::move(*t), NewEraOptions{0, 700ms});
-        if (auto id = pump.identify()) return {"ne-1000", *id, {}};
-        else tried.push_back("New Era VER at 19200: " + id.error().code);
+        if (auto id = pump.identify())
+            return {"ne-1000", *id, {}};
+        else
+            tried.push_back("New Era VER at 19200: " + id.error().code);
     }
     if (auto t = io::open_serial(port, io::SerialSettings{115200}, io)) {
         HarvardPump pump(std::move(*t), HarvardOptions{0, 700ms});
-        if (auto id = pump.identify()) return {"harvard-elite", *id, {}};
-        else tried.push_back("Harvard VER at 115200: " + id.error().code);
+        if (auto id = pump.identify())
+            return {"harvard-elite", *id, {}};
+        else
+            tried.push_back("Harvard VER at 115200: " + id.error().code);
     }
     answer.detail = fmt::format("{}", fmt::join(tried, "; "));
     return answer;
@@ -111,7 +119,8 @@ Result<std::vector<io::PortInfo>> select_ports(const std::vector<std::string>& n
     std::vector<io::PortInfo> ports;
     for (const auto& name : names) {
         std::error_code ec;
-        const auto real = io::is_tcp_port(name) ? std::filesystem::path(name) : std::filesystem::canonical(name, ec);
+        const auto real =
+            io::is_tcp_port(name) ? std::filesystem::path(name) : std::filesystem::canonical(name, ec);
         io::PortInfo info;
         info.name = name;
         info.transport = io::is_tcp_port(name) ? "tcp" : "not enumerated";
@@ -124,7 +133,9 @@ Result<std::vector<io::PortInfo>> select_ports(const std::vector<std::string>& n
     return ports;
 }
 
-std::string hex4(const std::optional<int>& v) { return v ? fmt::format("{:04x}", *v) : std::string(); }
+std::string hex4(const std::optional<int>& v) {
+    return v ? fmt::format("{:04x}", *v) : std::string();
+}
 
 int run_devices(const ParsedArgs& args, Console& console) {
     auto ports = select_ports(args.positional);
@@ -157,10 +168,11 @@ int run_devices(const ParsedArgs& args, Console& console) {
                        {"usb_product", p.usb_product},
                        {"usb_port_path", p.usb_port_path}};
             if (answers[i]) {
-                entry["probe"] = {{"instrument", answers[i]->instrument.empty() ? json(nullptr)
-                                                                                : json(answers[i]->instrument)},
-                                  {"identity", answers[i]->identity},
-                                  {"detail", answers[i]->detail}};
+                entry["probe"] = {
+                    {"instrument",
+                     answers[i]->instrument.empty() ? json(nullptr) : json(answers[i]->instrument)},
+                    {"identity", answers[i]->identity},
+                    {"detail", answers[i]->detail}};
             }
             list.push_back(std::move(entry));
         }
@@ -175,12 +187,14 @@ int run_devices(const ParsedArgs& args, Console& console) {
     for (std::size_t i = 0; i < ports->size(); ++i) {
         const auto& p = (*ports)[i];
         const auto aliases = aliases_of(p.name);
-        console.out << fmt::format("{}{}\n", p.name,
-                                   aliases.empty() ? std::string() : fmt::format(" ({})", fmt::join(aliases, ", ")));
-        console.out << fmt::format("  {}{}[{}]\n", p.description, p.description.empty() ? "" : " ", p.transport);
+        console.out << fmt::format(
+            "{}{}\n", p.name,
+            aliases.empty() ? std::string() : fmt::format(" ({})", fmt::join(aliases, ", ")));
+        console.out << fmt::format("  {}{}[{}]\n", p.description, p.description.empty() ? "" : " ",
+                                   p.transport);
         if (p.usb_vid) {
-            console.out << fmt::format("  usb {}  serial '{}'  {} / {}  port path {}\n", io::usb_id(p), p.usb_serial,
-                                       p.usb_manufacturer, p.usb_product,
+            console.out << fmt::format("  usb {}  serial '{}'  {} / {}  port path {}\n", io::usb_id(p),
+                                       p.usb_serial, p.usb_manufacturer, p.usb_product,
                                        p.usb_port_path.empty() ? "-" : p.usb_port_path);
         }
         if (answers[i]) {

@@ -38,7 +38,8 @@ Options:
 )";
 
 void write_export(std::ostream& out, bool csv, const journal::RunRecord& run,
-                  const std::vector<journal::JournalSample>& samples, const std::vector<journal::JournalEvent>& events) {
+                  const std::vector<journal::JournalSample>& samples,
+                  const std::vector<journal::JournalEvent>& events) {
     if (csv) {
         out << samples_csv_header() << '\n';
         for (const auto& s : samples) out << sample_csv_row(s) << '\n';
@@ -48,19 +49,23 @@ void write_export(std::ostream& out, bool csv, const journal::RunRecord& run,
     for (const auto& s : samples) sample_list.push_back(sample_json(s));
     json event_list = json::array();
     for (const auto& e : events) event_list.push_back(event_json(e));
-    write_json(out, {{"run", run_json(run)}, {"samples", std::move(sample_list)}, {"events", std::move(event_list)}});
+    write_json(
+        out,
+        {{"run", run_json(run)}, {"samples", std::move(sample_list)}, {"events", std::move(event_list)}});
 }
 
 int run_export(const ParsedArgs& args, Console& console) {
     const bool csv = args.has("--csv");
-    if (csv == args.has("--json")) return usage_error(console, "export", "export: give exactly one of --csv or --json");
+    if (csv == args.has("--json"))
+        return usage_error(console, "export", "export: give exactly one of --csv or --json");
     const auto run_arg = single_positional(args, console, "export", "RUN");
     if (!run_arg) return exit_code::usage;
 
     auto journal = open_existing_journal(journal_path(args));
     if (!journal) return report_error(console, journal.error());
     auto id = resolve_run(*journal, *run_arg);
-    if (!id && id.error().code == "usage") return usage_error(console, "export", "export: " + id.error().message);
+    if (!id && id.error().code == "usage")
+        return usage_error(console, "export", "export: " + id.error().message);
     if (!id) return report_error(console, id.error());
     auto run = journal->get_run(*id);
     if (!run) return report_error(console, run.error());
@@ -78,7 +83,8 @@ int run_export(const ParsedArgs& args, Console& console) {
     if (!file) return report_error(console, Error{"io", fmt::format("cannot write '{}'", *output), *output});
     write_export(file, csv, *run, *samples, *events);
     file.flush();
-    if (!file) return report_error(console, Error{"io", fmt::format("writing '{}' failed", *output), *output});
+    if (!file)
+        return report_error(console, Error{"io", fmt::format("writing '{}' failed", *output), *output});
     console.err << fmt::format("run {}: {} samples, {} events written to {}\n", run->id, samples->size(),
                                events->size(), *output);
     return exit_code::success;

@@ -46,7 +46,8 @@ Options:
 
 int run_runs(const ParsedArgs& args, Console& console) {
     if (!args.positional.empty()) {
-        return usage_error(console, "runs", fmt::format("runs: unexpected argument '{}'", args.positional.front()));
+        return usage_error(console, "runs",
+                           fmt::format("runs: unexpected argument '{}'", args.positional.front()));
     }
     const std::string path = journal_path(args);
     const bool as_json = args.has("--json");
@@ -81,8 +82,8 @@ int run_runs(const ParsedArgs& args, Console& console) {
         console.out << fmt::format("no runs in {}\n", path);
         return exit_code::success;
     }
-    console.out << fmt::format("{:>5}  {:<24} {:<11} {:<24} {:<24} {:>8}\n", "id", "recipe", "status", "started (UTC)",
-                               "ended (UTC)", "samples");
+    console.out << fmt::format("{:>5}  {:<24} {:<11} {:<24} {:<24} {:>8}\n", "id", "recipe", "status",
+                               "started (UTC)", "ended (UTC)", "samples");
     for (const auto& r : *runs) {
         console.out << fmt::format("{:>5}  {:<24} {:<11} {:<24} {:<24} {:>8}\n", r.id, r.recipe_name,
                                    journal::to_string(r.status), r.started_at, r.ended_at.value_or("-"),
@@ -142,11 +143,13 @@ int run_show(const ParsedArgs& args, Console& console) {
         out << fmt::format("  thickness     {:.1f} nm\n", units::m_to_nm(d.depth_m));
         out << fmt::format("  dispensed     {:.2f} mL\n", units::m3_to_ml(d.dispensed_m3));
         out << fmt::format("  final volume  {:.2f} mL\n", units::m3_to_ml(d.volume_m3));
-        if (d.mean_x_bi) out << fmt::format("  mean x_Bi     {:.4f} (charge-weighted, predicted)\n", *d.mean_x_bi);
+        if (d.mean_x_bi)
+            out << fmt::format("  mean x_Bi     {:.4f} (charge-weighted, predicted)\n", *d.mean_x_bi);
     }
     out << fmt::format("events ({})\n", events->size());
     for (const auto& e : *events) {
-        out << fmt::format("  {:9.2f} s  {:<7} {}{}\n", e.t_s, e.level, e.code.empty() ? "" : e.code + ": ", e.message);
+        out << fmt::format("  {:9.2f} s  {:<7} {}{}\n", e.t_s, e.level, e.code.empty() ? "" : e.code + ": ",
+                           e.message);
     }
     return exit_code::success;
 }

@@ -14,7 +14,8 @@ using json = nlohmann::ordered_json;
 Result<journal::RunJournal> open_existing_journal(const std::string& path) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) {
-        return fail("no_journal", fmt::format("no run journal at '{}' (give another with --db PATH)", path), path);
+        return fail("no_journal", fmt::format("no run journal at '{}' (give another with --db PATH)", path),
+                    path);
     }
     return journal::RunJournal::open(path);
 }
@@ -25,14 +26,16 @@ Result<std::int64_t> resolve_run(journal::RunJournal& journal, const std::string
         filter.limit = 1;
         auto runs = journal.list_runs(filter);
         if (!runs) return std::unexpected(runs.error());
-        if (runs->empty()) return fail("no_such_run", fmt::format("the journal '{}' holds no runs", journal.path()));
+        if (runs->empty())
+            return fail("no_such_run", fmt::format("the journal '{}' holds no runs", journal.path()));
         return runs->front().id;
     }
     std::int64_t id = 0;
     const auto* end = text.data() + text.size();
     const auto [ptr, ec] = std::from_chars(text.data(), end, id);
     if (text.empty() || ec != std::errc{} || ptr != end || id <= 0) {
-        return fail("usage", fmt::format("RUN must be a run id (a positive integer) or 'last', not '{}'", text));
+        return fail("usage",
+                    fmt::format("RUN must be a run id (a positive integer) or 'last', not '{}'", text));
     }
     return id;
 }
@@ -72,7 +75,8 @@ json event_json(const journal::JournalEvent& e) {
 }
 
 std::string samples_csv_header() {
-    return "t_s,current_A,potential_V,charge_C,feed_rate_mL_min,dispensed_mL,volume_mL,depth_nm,x_bi_predicted";
+    return "t_s,current_A,potential_V,charge_C,feed_rate_mL_min,dispensed_mL,volume_mL,depth_nm,x_bi_"
+           "predicted";
 }
 
 std::string sample_csv_row(const journal::JournalSample& s) {

@@ -1,9 +1,8 @@
 #pragma once
 // Reading the run journal for `edc runs`, `edc show` and `edc export`: opening an existing
 // database, resolving a RUN argument, and the run's samples and events in lab units.
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>

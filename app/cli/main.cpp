@@ -2,4 +2,6 @@
 
 #include "app/cli/cli.hpp"
 
-int main(int argc, char** argv) { return edc::cli::main(argc, argv, std::cout, std::cerr); }
+int main(int argc, char** argv) {
+    return edc::cli::main(argc, argv, std::cout, std::cerr);
+}

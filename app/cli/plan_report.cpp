@@ -77,23 +77,26 @@ void print_plan_table(std::ostream& out, const recipes::Recipe& recipe, const pl
                        "fed mL", "volume mL", "rate mL/min", "x target", "x pred");
     for (const std::size_t i : thin_indices(plan.points.size(), rows)) {
         const auto& p = plan.points[i];
-        out << fmt::format("{:8.1f} {:9.4f} {:9.1f} {:9.2f} {:10.2f} {:11.3f} {:9.4f} {:9.4f}\n", p.t_s, p.charge_c,
-                           units::m_to_nm(p.depth_m), units::m3_to_ml(p.fed_m3), units::m3_to_ml(p.volume_m3),
-                           units::m3_per_s_to_ml_per_min(p.feed_rate_m3_per_s), p.x_target, p.x_predicted);
+        out << fmt::format("{:8.1f} {:9.4f} {:9.1f} {:9.2f} {:10.2f} {:11.3f} {:9.4f} {:9.4f}\n", p.t_s,
+                           p.charge_c, units::m_to_nm(p.depth_m), units::m3_to_ml(p.fed_m3),
+                           units::m3_to_ml(p.volume_m3), units::m3_per_s_to_ml_per_min(p.feed_rate_m3_per_s),
+                           p.x_target, p.x_predicted);
     }
     out << "totals\n";
     out << fmt::format("  duration        {:10.1f} s at {:.3f} mA\n", t.duration_s, t.current_a * 1e3);
     out << fmt::format("  charge          {:10.4f} C\n", t.charge_c);
     out << fmt::format("  thickness       {:10.1f} nm\n", units::m_to_nm(t.thickness_m));
-    out << fmt::format("  mass            {:10.4f} mg/cm2\n", units::kg_per_m2_to_mg_per_cm2(t.mass_kg_per_m2));
+    out << fmt::format("  mass            {:10.4f} mg/cm2\n",
+                       units::kg_per_m2_to_mg_per_cm2(t.mass_kg_per_m2));
     out << fmt::format("  pre-bolus       {:10.2f} mL\n", units::m3_to_ml(plan.prebolus_m3));
-    out << fmt::format("  feed volume     {:10.2f} mL (pre-bolus included)\n", units::m3_to_ml(t.feed_volume_m3));
+    out << fmt::format("  feed volume     {:10.2f} mL (pre-bolus included)\n",
+                       units::m3_to_ml(t.feed_volume_m3));
     out << fmt::format("  final volume    {:10.2f} mL\n", units::m3_to_ml(t.final_volume_m3));
     out << fmt::format("  max feed rate   {:10.3f} mL/min\n",
                        units::m3_per_s_to_ml_per_min(t.max_feed_rate_m3_per_s));
     out << fmt::format("  mean x_Bi       {:10.4f} (mole-weighted)\n", t.mean_x_bi);
-    out << fmt::format("  plan round trip {:10.3f} at.% Bi RMS, {:.3f} at.% worst\n", 100.0 * t.roundtrip_rms_x_bi,
-                       100.0 * t.roundtrip_max_x_bi);
+    out << fmt::format("  plan round trip {:10.3f} at.% Bi RMS, {:.3f} at.% worst\n",
+                       100.0 * t.roundtrip_rms_x_bi, 100.0 * t.roundtrip_max_x_bi);
     for (const auto& w : plan.warnings) out << fmt::format("warning: {}: {}\n", w.code, w.message);
 }
 

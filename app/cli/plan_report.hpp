@@ -1,9 +1,8 @@
 #pragma once
 // A feed plan (or the planner's refusal) in lab units: the human table of `edc plan` and the
 // JSON object of `edc plan --json` (keys as issue 4 names them).
-#include <nlohmann/json.hpp>
-
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <vector>
 
@@ -17,7 +16,7 @@ namespace edc::cli {
 
 // {"feasible": true, "recipe", "schedule": [...], "totals": {...}, "warnings": [...]}
 [[nodiscard]] nlohmann::ordered_json plan_json(const recipes::Recipe& recipe, const plan::FeedPlan& plan,
-                                       std::size_t max_points = 200);
+                                               std::size_t max_points = 200);
 // {"feasible": false, "errors": [{"code", "message", "depth_nm", "t_s"}...]}
 [[nodiscard]] nlohmann::ordered_json plan_failure_json(const plan::PlanFailure& failure);
 

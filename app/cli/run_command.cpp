@@ -21,10 +21,8 @@ namespace edc::cli {
 namespace {
 
 constexpr std::array run_options{
-    OptionSpec{"--sim", "", false, false},
-    OptionSpec{"--speed", "", true, false},
-    OptionSpec{"--db", "", true, false},
-    OptionSpec{"--operator", "", true, false},
+    OptionSpec{"--sim", "", false, false}, OptionSpec{"--speed", "", true, false},
+    OptionSpec{"--db", "", true, false},   OptionSpec{"--operator", "", true, false},
     OptionSpec{"--fault", "", true, true},
 };
 
@@ -56,7 +54,9 @@ Exit codes: 0 completed, 1 usage or start-up failure, 2 invalid recipe, 3 infeas
 std::atomic<int> g_stop_signal{0};
 static_assert(std::atomic<int>::is_always_lock_free);
 
-extern "C" void on_stop_signal(int sig) { g_stop_signal.store(sig, std::memory_order_relaxed); }
+extern "C" void on_stop_signal(int sig) {
+    g_stop_signal.store(sig, std::memory_order_relaxed);
+}
 
 // SIGINT and SIGTERM handlers for the duration of a run; the previous ones come back after.
 class StopSignals {
@@ -81,7 +81,9 @@ private:
     struct sigaction old_term_ {};
 };
 
-const char* signal_name(int sig) { return sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "signal"; }
+const char* signal_name(int sig) {
+    return sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "signal";
+}
 
 void print_summary(std::ostream& out, const app::RunSummary& s, const std::string& db_path) {
     out << fmt::format("run {}: {}\n", s.run_id, run::to_string(s.outcome));
@@ -122,10 +124,13 @@ int run_run(const ParsedArgs& args, Console& console) {
     const bool simulate = args.has("--sim");
     double speed = 1.0;
     if (auto text = args.value("--speed")) {
-        if (!simulate) return usage_error(console, "run", "run: --speed needs --sim (real instruments run in real time)");
+        if (!simulate)
+            return usage_error(console, "run",
+                               "run: --speed needs --sim (real instruments run in real time)");
         auto v = parse_number("--speed", *text);
         if (!v) return usage_error(console, "run", "run: " + v.error().message);
-        if (*v <= 0.0) return usage_error(console, "run", fmt::format("run: --speed must be positive, not {}", *text));
+        if (*v <= 0.0)
+            return usage_error(console, "run", fmt::format("run: --speed must be positive, not {}", *text));
         speed = *v;
     }
     const auto faults = args.values("--fault");
@@ -162,8 +167,8 @@ int run_run(const ParsedArgs& args, Console& console) {
 
     auto session = app::RunSession::create(std::move(options));
     if (!session) return report_error(console, session.error());
-    spdlog::info("run of '{}' starting ({}, speed {})", recipe_name, simulate ? "simulated instruments" : "instruments",
-                 speed);
+    spdlog::info("run of '{}' starting ({}, speed {})", recipe_name,
+                 simulate ? "simulated instruments" : "instruments", speed);
 
     RunProgressView view(console);
     {

@@ -26,7 +26,8 @@ std::optional<double> eta_s(const app::RunSnapshot& s) {
 }
 
 std::string progress_line(const app::RunSnapshot& s, bool with_bar) {
-    const double fraction = s.planned_charge_c > 0.0 ? std::clamp(s.charge_c / s.planned_charge_c, 0.0, 1.0) : 0.0;
+    const double fraction =
+        s.planned_charge_c > 0.0 ? std::clamp(s.charge_c / s.planned_charge_c, 0.0, 1.0) : 0.0;
     std::string line = fmt::format("{:<10}", run::to_string(s.state));
     if (with_bar) {
         const auto filled = static_cast<int>(std::lround(fraction * bar_width));
@@ -35,8 +36,8 @@ std::string progress_line(const app::RunSnapshot& s, bool with_bar) {
     }
     line += fmt::format(" {:3.0f}%  t {:.1f} s", 100.0 * fraction, s.t_s);
     if (const auto eta = eta_s(s)) line += fmt::format(" / ETA {:.0f} s", *eta);
-    line += fmt::format("  Q {:.3f}/{:.3f} C  h {:.0f} nm  x_Bi {:.3f}  q {:.2f} mL/min  V {:.1f} mL", s.charge_c,
-                        s.planned_charge_c, units::m_to_nm(s.depth_m), s.x_bi_now,
+    line += fmt::format("  Q {:.3f}/{:.3f} C  h {:.0f} nm  x_Bi {:.3f}  q {:.2f} mL/min  V {:.1f} mL",
+                        s.charge_c, s.planned_charge_c, units::m_to_nm(s.depth_m), s.x_bi_now,
                         units::m3_per_s_to_ml_per_min(s.feed_rate_m3_per_s), units::m3_to_ml(s.volume_m3));
     return line;
 }
@@ -82,6 +83,8 @@ void RunProgressView::note(std::string_view text) {
     console_.out << text << '\n' << std::flush;
 }
 
-void RunProgressView::finish() { clear_line(); }
+void RunProgressView::finish() {
+    clear_line();
+}
 
 }  // namespace edc::cli

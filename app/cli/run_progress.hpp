@@ -12,7 +12,8 @@
 
 namespace edc::cli {
 
-// "depositing [#####-----] 41%  t 82.1 s / ETA 118 s  Q 0.468/1.140 C  h 259 nm  x_Bi 0.361  q 21.40 mL/min  V 34.2 mL"
+// "depositing [#####-----] 41%  t 82.1 s / ETA 118 s  Q 0.468/1.140 C  h 259 nm  x_Bi 0.361  q 21.40 mL/min
+// V 34.2 mL"
 [[nodiscard]] std::string progress_line(const app::RunSnapshot& s, bool with_bar);
 // Estimated seconds left: remaining charge at the present current, else the nominal schedule.
 [[nodiscard]] std::optional<double> eta_s(const app::RunSnapshot& s);

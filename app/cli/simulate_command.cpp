@@ -57,13 +57,15 @@ int run_simulate(const ParsedArgs& args, Console& console) {
     const std::string disturb_name = args.value("--disturb").value_or("standard");
     const auto feed = parse_feed(feed_name);
     if (!feed) {
-        return usage_error(console, "simulate",
-                           fmt::format("simulate: --feed must be scheduled, constant or open-loop, not '{}'", feed_name));
+        return usage_error(
+            console, "simulate",
+            fmt::format("simulate: --feed must be scheduled, constant or open-loop, not '{}'", feed_name));
     }
     const auto disturbance = parse_disturbance(disturb_name);
     if (!disturbance) {
-        return usage_error(console, "simulate",
-                           fmt::format("simulate: --disturb must be standard or none, not '{}'", disturb_name));
+        return usage_error(
+            console, "simulate",
+            fmt::format("simulate: --disturb must be standard or none, not '{}'", disturb_name));
     }
     const auto path = single_positional(args, console, "simulate", "RECIPE");
     if (!path) return exit_code::usage;
@@ -121,7 +123,8 @@ int run_simulate(const ParsedArgs& args, Console& console) {
 }  // namespace
 
 const Command& simulate_command() {
-    static const Command command{"simulate", "run a recipe through the digital twin and report the profile error",
+    static const Command command{"simulate",
+                                 "run a recipe through the digital twin and report the profile error",
                                  simulate_help, simulate_options, run_simulate};
     return command;
 }

@@ -95,15 +95,16 @@ HistoryScreen::HistoryScreen(QWidget* parent)
     report_layout->addWidget(charts_, 1);
     report_->setAutoFillBackground(true);
     events_->setReadOnly(true);
+    events_->setMaximumHeight(90);
     events_->setPlaceholderText(tr("Events of the selected run."));
 
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(table_);
     split->addWidget(report_);
     split->addWidget(events_);
-    split->setStretchFactor(0, 2);
-    split->setStretchFactor(1, 6);
-    split->setStretchFactor(2, 1);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 8);
+    split->setStretchFactor(2, 0);
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(filters);

@@ -121,12 +121,13 @@ void InstrumentsScreen::set_recipe(const std::optional<recipes::Recipe>& recipe)
 }
 
 void InstrumentsScreen::set_b_volume_to_load_ml(std::optional<double> ml) {
-    const bool was = syringe_->isChecked();
-    syringe_->setText(ml ? tr("S&yringe loaded with solution B: at least %1, bubbles purged")
-                               .arg(with_unit(*ml, 2, "mL"))
-                         : tr("S&yringe loaded with solution B, bubbles purged"));
+    const QString text = ml ? tr("S&yringe loaded with solution B: at least %1, bubbles purged")
+                                  .arg(with_unit(*ml, 2, "mL"))
+                            : tr("S&yringe loaded with solution B, bubbles purged");
+    if (text == syringe_->text()) return;
+    syringe_->setText(text);
     // The amount changed: the technician must confirm it again.
-    if (was) syringe_->setChecked(false);
+    syringe_->setChecked(false);
 }
 
 void InstrumentsScreen::update_identities_for_mode() {

@@ -8,7 +8,10 @@
 namespace edc::gui {
 
 LineChart::LineChart(const QString& title, const QString& x_title, const QString& y_title, QWidget* parent)
-    : view_(new QChartView(parent)), chart_(new QChart()), x_(new QValueAxis()), y_(new QValueAxis()) {
+    // The view takes the chart at construction: QChartView(parent) would make a default chart
+    // that setChart() then releases without deleting.
+    : chart_(new QChart()), x_(new QValueAxis()), y_(new QValueAxis()) {
+    view_ = new QChartView(chart_, parent);
     chart_->setTitle(title);
     chart_->setMargins(QMargins(4, 4, 4, 4));
     chart_->legend()->setAlignment(Qt::AlignTop);
@@ -19,9 +22,12 @@ LineChart::LineChart(const QString& title, const QString& x_title, const QString
     y_->setLabelFormat(QStringLiteral("%.4g"));
     x_->setRange(0.0, 1.0);
     y_->setRange(0.0, 1.0);
+    QFont axis_font = x_->titleFont();
+    axis_font.setPointSizeF(std::max(7.0, axis_font.pointSizeF() - 1.0));
+    x_->setTitleFont(axis_font);
+    y_->setTitleFont(axis_font);
     chart_->addAxis(x_, Qt::AlignBottom);
     chart_->addAxis(y_, Qt::AlignLeft);
-    view_->setChart(chart_);
     view_->setRenderHint(QPainter::Antialiasing);
     view_->setMinimumSize(220, 160);
     view_->setFocusPolicy(Qt::NoFocus);

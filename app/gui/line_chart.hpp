@@ -30,8 +30,8 @@ public:
     void set_y_range(double lo, double hi);  // fixed y range (rescale keeps it)
 
 private:
-    QChartView* view_;
     QChart* chart_;
+    QChartView* view_ = nullptr;
     QValueAxis* x_;
     QValueAxis* y_;
     std::vector<QLineSeries*> series_;

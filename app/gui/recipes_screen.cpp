@@ -171,6 +171,16 @@ void RecipesScreen::set_text(const QString& text, const QString& name_for_errors
 void RecipesScreen::validate() {
     debounce_.stop();
     const QByteArray utf8 = editor_->toPlainText().toUtf8();
+    if (utf8.trimmed().isEmpty()) {
+        editor_->mark_error(0, 0, {});
+        goto_error_->setEnabled(false);
+        status_->setText(tr("Open a recipe from the folder list, or type one."));
+        const bool had = recipe_.has_value();
+        recipe_.reset();
+        last_valid_sha_.clear();
+        if (had) emit recipe_changed();
+        return;
+    }
     const std::string name = name_for_errors_.isEmpty() ? std::string("recipe.toml") : name_for_errors_.toStdString();
     auto parsed = recipes::parse_recipe(std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size())),
                                         name);

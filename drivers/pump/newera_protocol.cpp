@@ -108,7 +108,7 @@ Result<Reply> parse_reply(std::string_view p) {
     r.status = p[2];
     auto rest = p.substr(3);
     if (r.status == 'A') {
-        if (rest.size() < 2 || rest[0] != '?') {
+        if (rest.size() < 2 || rest[0] != '?' || rest[1] < 'A' || rest[1] > 'Z') {
             return fail("bad_reply",
                         strf("New Era alarm reply '%s' lacks its alarm letter", shown(p).c_str()));
         }

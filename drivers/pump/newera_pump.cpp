@@ -31,6 +31,9 @@ Result<newera::Reply> NewEraPump::exchange(std::string_view command) {
         io::discard_late_replies(*transport_, framer_);
         stale_ = false;
     }
+    // In safe mode the pump sends alarm packets unprompted. They do not acknowledge the alarm:
+    // the reply to this command carries it again, so they are dropped, not mistaken for it.
+    if (safe_mode_) transport_->drain();
     if (auto w =
             transport_->write(newera::command_bytes(options_.address, command, safe_mode_), options_.timeout);
         !w) {

@@ -1,9 +1,14 @@
 #include "recipes/format/recipe.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cmath>
-#include <fstream>
+#include <cstring>
 #include <span>
 #include <vector>
 
@@ -477,19 +482,48 @@ Result<Recipe> parse_recipe(std::string_view text, std::string_view name_for_err
 }
 
 Result<Recipe> load_recipe(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return fail("invalid_recipe", strf("%s: cannot open the recipe file", path.c_str()), path);
+    // O_NONBLOCK: opening a named pipe nobody writes must not hang; such files are refused below.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        return fail("invalid_recipe", strf("%s: cannot open the recipe file: %s", path.c_str(), std::strerror(errno)),
+                    path);
+    }
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        return fail("invalid_recipe", strf("%s: cannot stat the recipe file: %s", path.c_str(), std::strerror(errno)),
+                    path);
+    }
+    if (S_ISDIR(st.st_mode)) {
+        return fail("invalid_recipe", strf("%s: is a directory; expected a recipe file", path.c_str()), path);
+    }
+    if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) {
+        return fail("invalid_recipe", strf("%s: is not a regular file (a pipe or socket); expected a recipe file",
+                                           path.c_str()), path);
+    }
+    if (S_ISREG(st.st_mode) && static_cast<std::size_t>(st.st_size) > max_recipe_bytes) {
+        return fail("invalid_recipe", strf("%s: recipe is larger than %zu bytes (1 MiB); expected a smaller file",
+                                           path.c_str(), max_recipe_bytes), path);
+    }
+    (void)::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     std::string text;
     std::array<char, 65536> buffer{};
-    while (in) {
-        in.read(buffer.data(), buffer.size());
-        text.append(buffer.data(), static_cast<std::size_t>(in.gcount()));
-        if (text.size() > max_recipe_bytes) {
+    for (;;) {
+        const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            return fail("invalid_recipe", strf("%s: read error: %s", path.c_str(), std::strerror(errno)), path);
+        }
+        if (n == 0) break;
+        text.append(buffer.data(), static_cast<std::size_t>(n));
+        if (text.size() > max_recipe_bytes) {  // a file that grew, or a device such as /dev/zero
             return fail("invalid_recipe", strf("%s: recipe is larger than %zu bytes (1 MiB); expected a smaller file",
                                                path.c_str(), max_recipe_bytes), path);
         }
     }
-    if (in.bad()) return fail("invalid_recipe", strf("%s: read error", path.c_str()), path);
     return parse_recipe(text, path);
 }
 

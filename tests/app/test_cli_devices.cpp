@@ -1,6 +1,7 @@
 // `edc devices`: listing never fails on a machine without serial ports, and --probe names
 // what answers on a port: here edc-sim's instruments on pseudo-terminals and loopback TCP.
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "drivers/sim/sim_host.hpp"

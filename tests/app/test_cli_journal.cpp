@@ -1,8 +1,8 @@
 // `edc runs`, `edc show` and `edc export` against a journal filled here through RunJournal,
 // with samples whose every field is known, so the lab-unit conversions can be checked by hand.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <vector>
@@ -29,8 +29,8 @@ journal::JournalSample sample(int i) {
     s.current_a = 5.7e-3;
     s.potential_v = -0.25;
     s.charge_c = 5.7e-3 * t;
-    s.feed_rate_m3_s = 1e-6 / 60.0;     // 1 mL/min
-    s.dispensed_m3 = 1e-6 / 60.0 * t;   // mL = t / 60
+    s.feed_rate_m3_s = 1e-6 / 60.0;    // 1 mL/min
+    s.dispensed_m3 = 1e-6 / 60.0 * t;  // mL = t / 60
     s.volume_m3 = 20e-6 + s.dispensed_m3;
     s.depth_m = 2e-9 * t;
     s.x_bi_predicted = 0.5 - 1e-3 * t;
@@ -51,7 +51,8 @@ protected:
         start.recipe_sha256 = "ab12";
         start.software_version = "0.1.0";
         start.git_revision = "deadbeef";
-        start.instruments_json = R"({"galvanostat":"KEITHLEY INSTRUMENTS INC.,MODEL 2400","pump":"NE1000V3.928"})";
+        start.instruments_json =
+            R"({"galvanostat":"KEITHLEY INSTRUMENTS INC.,MODEL 2400","pump":"NE1000V3.928"})";
         start.operator_name = "alice";
         start.started_at = "2026-11-26T05:00:00.000Z";
         auto id = j->begin_run(start);
@@ -59,8 +60,9 @@ protected:
         id_ = *id;
         std::vector<journal::JournalSample> samples;
         for (int i = 0; i <= 1000; ++i) samples.push_back(sample(i));  // 100 s
-        const std::vector<journal::JournalEvent> events{{0.0, "info", "state_change", "idle -> checking"},
-                                                        {100.0, "info", "state_change", "stopping -> completed"}};
+        const std::vector<journal::JournalEvent> events{
+            {0.0, "info", "state_change", "idle -> checking"},
+            {100.0, "info", "state_change", "stopping -> completed"}};
         ASSERT_TRUE(j->append(id_, samples, events));
         ASSERT_TRUE(j->end_run(id_, journal::RunStatus::completed, "2026-11-26T05:01:40.000Z"));
 
@@ -83,7 +85,8 @@ TEST_F(CliJournal, RunsJsonListsEveryRunWithIssueKeys) {
     const json list = json::parse(r.out);
     ASSERT_EQ(list.size(), 2U);
     for (const auto& run : list) {
-        EXPECT_EQ(keys_of(run), (std::set<std::string>{"id", "recipe", "status", "started_at", "ended_at", "samples"}));
+        EXPECT_EQ(keys_of(run),
+                  (std::set<std::string>{"id", "recipe", "status", "started_at", "ended_at", "samples"}));
     }
     bool seen_first = false;
     for (const auto& run : list) {
@@ -130,8 +133,9 @@ TEST_F(CliJournal, ExportJsonHasIssueKeysAndLabUnits) {
     const json& samples = j.at("samples");
     ASSERT_EQ(samples.size(), 1001U);
     for (const auto& s : samples) {
-        EXPECT_EQ(keys_of(s), (std::set<std::string>{"t_s", "current_A", "potential_V", "charge_C", "feed_rate_mL_min",
-                                                     "dispensed_mL", "volume_mL", "depth_nm", "x_bi_predicted"}));
+        EXPECT_EQ(keys_of(s),
+                  (std::set<std::string>{"t_s", "current_A", "potential_V", "charge_C", "feed_rate_mL_min",
+                                         "dispensed_mL", "volume_mL", "depth_nm", "x_bi_predicted"}));
     }
     const json& s600 = samples.at(600);  // t = 60 s
     EXPECT_NEAR(s600.at("t_s").get<double>(), 60.0, 1e-9);
@@ -157,8 +161,9 @@ TEST_F(CliJournal, ExportCsvToFileHasHeaderAndOneRowPerSample) {
     std::istringstream in(read_text(csv));
     std::string header;
     std::getline(in, header);
-    EXPECT_EQ(header,
-              "t_s,current_A,potential_V,charge_C,feed_rate_mL_min,dispensed_mL,volume_mL,depth_nm,x_bi_predicted");
+    EXPECT_EQ(
+        header,
+        "t_s,current_A,potential_V,charge_C,feed_rate_mL_min,dispensed_mL,volume_mL,depth_nm,x_bi_predicted");
     std::vector<std::string> rows;
     for (std::string line; std::getline(in, line);) rows.push_back(line);
     ASSERT_EQ(rows.size(), 1001U);

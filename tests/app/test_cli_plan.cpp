@@ -3,9 +3,9 @@
 // packing 0.868, x* linear in depth from 0.50 to 0.16. Ignoring consumption (~0.1 % of the
 // bath's Bi here) the bath that deposits x holds V = V0 (1 - x) / x.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "test_cli_support.hpp"
@@ -26,8 +26,12 @@ constexpr double v0_ml = 20.0;
 constexpr double x_bottom = 0.50;
 constexpr double x_top = 0.16;
 
-double molar_volume_cm3(double x) { return 21.3 * x + 18.2 * (1.0 - x); }
-double molar_mass_g(double x) { return 208.98 * x + 121.76 * (1.0 - x); }
+double molar_volume_cm3(double x) {
+    return 21.3 * x + 18.2 * (1.0 - x);
+}
+double molar_mass_g(double x) {
+    return 208.98 * x + 121.76 * (1.0 - x);
+}
 
 // dQ = (z F A p / eta) dh / Vm(x) and x linear in h give the thickness in closed form.
 double thickness_cm() {
@@ -103,8 +107,10 @@ TEST_F(CliPlan, PlanJsonMatchesWorkedExampleArithmetic) {
     EXPECT_NEAR(first.at("x_bi_target").get<double>(), x_bottom, 1e-9);
     EXPECT_NEAR(last.at("x_bi_target").get<double>(), x_top, 1e-9);
     // design.md: q from ~8 to ~79 mL/min; the closed form here: 8.39 and 77.5.
-    EXPECT_NEAR(first.at("feed_rate_mL_min").get<double>(), feed_rate_ml_min(x_bottom), 0.01 * feed_rate_ml_min(x_bottom));
-    EXPECT_NEAR(last.at("feed_rate_mL_min").get<double>(), feed_rate_ml_min(x_top), 0.01 * feed_rate_ml_min(x_top));
+    EXPECT_NEAR(first.at("feed_rate_mL_min").get<double>(), feed_rate_ml_min(x_bottom),
+                0.01 * feed_rate_ml_min(x_bottom));
+    EXPECT_NEAR(last.at("feed_rate_mL_min").get<double>(), feed_rate_ml_min(x_top),
+                0.01 * feed_rate_ml_min(x_top));
     // The schedule is thinned evenly: the volume at mid-charge is the bath that deposits x(h(Q/2)).
     for (const auto& p : schedule) {
         const double x = p.at("x_bi_target").get<double>();
@@ -211,8 +217,8 @@ TEST_F(CliPlan, SimulateJsonScheduledFeedTracksTheTarget) {
 
 TEST_F(CliPlan, SimulateConstantFeedIsFrontLoaded) {
     // design.md: the same volume at one rate lands several at.% off (too Sb-rich early).
-    const auto r = run_cli({"simulate", example_recipe("g-bi033sb067.toml"), "--feed", "constant", "--disturb",
-                            "none", "--json"});
+    const auto r = run_cli({"simulate", example_recipe("g-bi033sb067.toml"), "--feed", "constant",
+                            "--disturb", "none", "--json"});
     ASSERT_EQ(r.code, 0) << r.err;
     const json j = json::parse(r.out);
     EXPECT_EQ(j.at("feed"), "constant");

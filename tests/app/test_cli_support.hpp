@@ -68,7 +68,8 @@ protected:
         return path;
     }
     // The paper's graded recipe with one line replaced (the whole line starting with `key =`).
-    std::string graded_recipe_with(const std::string& name, const std::string& key, const std::string& line) const {
+    std::string graded_recipe_with(const std::string& name, const std::string& key,
+                                   const std::string& line) const {
         std::istringstream in(read_text(example_recipe("g-bi033sb067.toml")));
         std::string text;
         bool replaced = false;

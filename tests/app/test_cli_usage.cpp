@@ -100,10 +100,30 @@ TEST_F(CliUsage, HelpCommandDescribesCommands) {
     EXPECT_EQ(r.out.rfind("Usage: edc export", 0), 0U);
 }
 
+TEST_F(CliUsage, VerboseLogsDebugToStderrAndTheLogFile) {
+    const auto quiet = run_cli({"plan", example_recipe("g-bi033sb067.toml")});
+    EXPECT_EQ(quiet.code, 0);
+    EXPECT_TRUE(quiet.err.empty()) << quiet.err;
+    const auto loud = run_cli({"-v", "plan", example_recipe("g-bi033sb067.toml")});
+    EXPECT_EQ(loud.code, 0);
+    EXPECT_NE(loud.err.find("edc: debug:"), std::string::npos) << loud.err;
+    const std::string log = read_text(file("state/edc/edc.log"));
+    EXPECT_NE(log.find("debug: edc "), std::string::npos) << log;
+}
+
+TEST_F(CliUsage, UnwritableLogDirectoryDoesNotStopACommand) {
+    write_file("not-a-dir", "x");
+    ::setenv("XDG_STATE_HOME", file("not-a-dir").c_str(), 1);  // edc/edc.log cannot be made under a file
+    const auto r = run_cli({"-v", "plan", example_recipe("g-bi033sb067.toml"), "--json"});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.err.find("no log file"), std::string::npos) << r.err;
+}
+
 TEST(CliArgParser, ParsesValuesFlagsRepeatsAndDoubleDash) {
-    constexpr std::array spec{OptionSpec{"--json", "", false, false}, OptionSpec{"--output", "-o", true, false},
+    constexpr std::array spec{OptionSpec{"--json", "", false, false},
+                              OptionSpec{"--output", "-o", true, false},
                               OptionSpec{"--fault", "", true, true}};
-    const std::vector<std::string> args{"--fault", "a@1", "x", "--output=f.csv", "--json",
+    const std::vector<std::string> args{"--fault", "a@1", "x",  "--output=f.csv", "--json",
                                         "--fault", "b@2", "--", "--not-an-option"};
     const auto p = parse_args(args, spec, "t");
     ASSERT_TRUE(p) << p.error().message;

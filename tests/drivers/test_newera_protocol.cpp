@@ -78,6 +78,7 @@ TEST(NewEraReply, ParsesStatusDataErrorAndAlarm) {
     EXPECT_FALSE(parse_reply("0S"));
     EXPECT_FALSE(parse_reply("00Q"));
     EXPECT_FALSE(parse_reply("00A"));
+    EXPECT_FALSE(parse_reply(std::string("00A?\0", 5)));  // found by fuzz_newera_reply
 }
 
 TEST(NewEraReply, ParsesDispensedVolumes) {

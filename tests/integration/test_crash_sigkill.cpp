@@ -4,7 +4,8 @@
 //   its samples strictly increasing and contiguous (no gap over 5 sample periods); and the loss
 //   (run time the child had printed minus the last journaled sample) within the writer's stated
 //   bound: 200 ms of real time (app/journal/journal_writer.hpp), i.e. 0.2 * speed run seconds.
-// A few kills by default; EDC_FULL_CRASH=1 runs 50. EDC_CRASH_SEED fixes the kill times.
+// A few kills by default; EDC_FULL_CRASH=1 runs 50, as five gtest cases of 10 (each fits the
+// ctest timeout; `ctest -j2` runs two at once). EDC_CRASH_SEED fixes the kill times.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -27,9 +28,9 @@ constexpr double sample_period_s = 0.1;
 constexpr double writer_loss_bound_real_s = 0.2;  // JournalWriter's stated bound
 constexpr double max_gap_s = 5 * sample_period_s;
 
-int kills_wanted() {
+bool full_suite() {
     const char* full = std::getenv("EDC_FULL_CRASH");
-    return (full && std::string(full) == "1") ? 50 : 4;
+    return full && std::string(full) == "1";
 }
 
 unsigned seed() {
@@ -37,23 +38,22 @@ unsigned seed() {
     return std::random_device{}();
 }
 
-}  // namespace
-
-TEST(CrashSigkill, KilledRunsLeaveASoundJournalMarkedInterruptedWithBoundedLoss) {
+// n kills of `edc run --sim` into one fresh journal; the checks above after each.
+void kill_series(int n, unsigned batch) {
     const auto bin = edc_binary();
     if (!bin) GTEST_SKIP() << "edc binary not built (build target edc, or set EDC_BIN)";
     const auto db = temp_db("crash");
-    const unsigned s = seed();
+    const unsigned s = seed() + batch;
     std::mt19937 rng(s);
     // Most kills mid-deposition (the deposition at speed 10 spans about 20 s of real time after
     // ~1 s of start-up); a quarter of them in the start-up itself, before or around begin_run.
     std::uniform_real_distribution<double> mid(1.5, 18.0);
     std::uniform_real_distribution<double> early(0.02, 1.5);
-    const int n = kills_wanted();
     std::printf("CRASH seed %u, %d kills, journal %s\n", s, n, db.string().c_str());
 
     std::set<std::int64_t> seen_runs;
     int runs_begun = 0;
+    int ended_early = 0;
     double worst_loss_s = 0.0;        // lower bound: printed run time - last journaled sample
     double worst_loss_upper_s = 0.0;  // plus the time between reading that line and the kill
     for (int i = 0; i < n; ++i) {
@@ -64,10 +64,20 @@ TEST(CrashSigkill, KilledRunsLeaveASoundJournalMarkedInterruptedWithBoundedLoss)
         while (p.seconds_since_start() < kill_after && !p.poll()) std::this_thread::sleep_for(5ms);
         p.poll();
         const double killed_at = p.seconds_since_start();
-        ASSERT_FALSE(p.exit_code().has_value()) << "the run ended before the kill at " << kill_after << " s\n"
-                                                << p.output();
-        p.kill(SIGKILL);
-        ASSERT_EQ(p.term_signal().value_or(0), SIGKILL);
+        // A run may end by itself before the kill (on a starved machine the simulated instruments
+        // can miss a timeout and the run faults): not a durability question, but its record must
+        // be final and sound all the same.
+        const bool ended_by_itself = p.exit_code().has_value();
+        if (ended_by_itself) {
+            ++ended_early;
+            const auto nl = p.output().rfind("run_end");
+            std::printf("CRASH kill %2d: the run ended by itself (exit %d) before %.3f s: %s\n", i, *p.exit_code(),
+                        kill_after,
+                        nl == std::string::npos ? "?" : p.output().substr(nl, p.output().find('\n', nl) - nl).c_str());
+        } else {
+            p.kill(SIGKILL);
+            ASSERT_EQ(p.term_signal().value_or(0), SIGKILL);
+        }
 
         auto j = journal::RunJournal::open(db.string());
         ASSERT_TRUE(j) << j.error().message;
@@ -82,6 +92,12 @@ TEST(CrashSigkill, KilledRunsLeaveASoundJournalMarkedInterruptedWithBoundedLoss)
         for (const auto& r : *runs) seen_runs.insert(r.id);
         for (const auto& r : *runs) {
             EXPECT_NE(r.status, journal::RunStatus::running) << "run " << r.id << " still 'running' after the kill";
+        }
+        if (ended_by_itself) {
+            ASSERT_TRUE(fresh.has_value());
+            EXPECT_NE(fresh->status, journal::RunStatus::interrupted) << "a run that ended by itself";
+            EXPECT_EQ(j->interrupted_on_open(), 0);
+            continue;
         }
         if (!fresh) {
             EXPECT_EQ(j->interrupted_on_open(), 0);
@@ -119,9 +135,36 @@ TEST(CrashSigkill, KilledRunsLeaveASoundJournalMarkedInterruptedWithBoundedLoss)
                     samples->empty() ? -1.0 : samples->back().t_s, p.last_run_time().value_or(-1.0), loss, loss_upper);
         std::fflush(stdout);
     }
-    std::printf("CRASH summary: %d kills, %d runs begun, all integrity ok, worst loss >= %.2f s and <= %.2f s of run "
+    std::printf("CRASH summary: %d runs, %d ended by themselves before the kill, %d killed after begin_run, all integrity ok, worst loss >= %.2f s and <= %.2f s of run "
                 "time (%.0f / %.0f ms real at speed %.0f)\n",
-                n, runs_begun, worst_loss_s, worst_loss_upper_s, worst_loss_s / speed * 1000.0,
+                n, ended_early, runs_begun, worst_loss_s, worst_loss_upper_s, worst_loss_s / speed * 1000.0,
                 worst_loss_upper_s / speed * 1000.0, speed);
-    EXPECT_GE(runs_begun, n / 2) << "most kills should land after the run was begun";
+    EXPECT_GE(runs_begun, n / 2) << "most kills should land after the run was begun (" << ended_early
+                                 << " runs ended by themselves)";
+}
+
+}  // namespace
+
+TEST(CrashSigkill, KilledRunsLeaveASoundJournalMarkedInterruptedWithBoundedLoss) {
+    kill_series(full_suite() ? 10 : 4, 0);
+}
+
+TEST(CrashSigkill, FullSuiteBatch2) {
+    if (!full_suite()) GTEST_SKIP() << "EDC_FULL_CRASH=1 runs this batch (10 more kills)";
+    kill_series(10, 2);
+}
+
+TEST(CrashSigkill, FullSuiteBatch3) {
+    if (!full_suite()) GTEST_SKIP() << "EDC_FULL_CRASH=1 runs this batch (10 more kills)";
+    kill_series(10, 3);
+}
+
+TEST(CrashSigkill, FullSuiteBatch4) {
+    if (!full_suite()) GTEST_SKIP() << "EDC_FULL_CRASH=1 runs this batch (10 more kills)";
+    kill_series(10, 4);
+}
+
+TEST(CrashSigkill, FullSuiteBatch5) {
+    if (!full_suite()) GTEST_SKIP() << "EDC_FULL_CRASH=1 runs this batch (10 more kills)";
+    kill_series(10, 5);
 }

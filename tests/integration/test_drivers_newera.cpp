@@ -164,3 +164,19 @@ TEST(DriversNewEraFaults, EmptySyringeStallsThePump) {
     ASSERT_TRUE(r.p->safe_stop());
     EXPECT_FALSE(r.snap().pump_running);
 }
+
+TEST(DriversNewEraFaults, UnpromptedSafeModeAlarmDoesNotShiftReplies) {
+    RigNe r(10);
+    r.run_at(1.0);
+    r.host->inject(FaultKind::pump_stall);
+    std::this_thread::sleep_for(200ms);  // the pump announces alarm S on its own
+    auto st = r.p->status();
+    ASSERT_TRUE(st) << st.error().message;
+    EXPECT_EQ(st->state, edc::PumpState::alarm);
+    EXPECT_EQ(st->alarm, "S");
+    ASSERT_TRUE(r.p->safe_stop());
+    EXPECT_FALSE(r.snap().pump_running);
+    auto after = r.p->status();
+    ASSERT_TRUE(after) << after.error().message;
+    EXPECT_EQ(after->state, edc::PumpState::stopped);
+}

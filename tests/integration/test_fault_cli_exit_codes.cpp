@@ -1,7 +1,7 @@
-// Issue 6 check (4): the documented exit codes of `edc run --sim` when a run faults (4), is
-// aborted by SIGTERM or SIGINT (5), and of `edc plan` for malformed recipes (2), with the journal
-// left in the matching state. Needs the edc binary (app/cli): skipped with the reason when it
-// has not been built.
+// Issue 6 check (4): the documented exit codes of `edc run --sim` when a run faults (4, for
+// every simulator fault kind) or is aborted by SIGTERM (5), and of `edc plan` for malformed
+// recipes (2), with the journal left in the matching state. Needs the edc binary (app/cli):
+// skipped with the reason when it has not been built.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -53,9 +53,30 @@ void expect_fault_exit(const std::string& fault, const std::string& cause_word) 
 
 }  // namespace
 
-TEST(FaultCli, GalvanostatScpiErrorExitsFaulted) { expect_fault_exit("galvanostat-scpi-error@60", "810"); }
+struct CliFault {
+    const char* name;
+    const char* fault;
+    const char* cause_word;  // in edc's output
+};
+void PrintTo(const CliFault& c, std::ostream* os) { *os << c.fault; }
 
-TEST(FaultCli, PumpStallExitsFaulted) { expect_fault_exit("pump-stall@60", "pump"); }
+class FaultCliExit : public ::testing::TestWithParam<CliFault> {};
+
+TEST_P(FaultCliExit, FaultedRunExitsWithCode4) { expect_fault_exit(GetParam().fault, GetParam().cause_word); }
+
+INSTANTIATE_TEST_SUITE_P(
+    SimFaults, FaultCliExit,
+    ::testing::Values(CliFault{"galvanostat_timeout", "galvanostat-timeout@60", "galvanostat_timeout"},
+                      CliFault{"galvanostat_disconnect", "galvanostat-disconnect@60", "galvanostat_disconnected"},
+                      CliFault{"galvanostat_garbage", "galvanostat-garbage@60", "galvanostat_bad_reply"},
+                      CliFault{"galvanostat_scpi_error", "galvanostat-scpi-error@60", "810"},
+                      CliFault{"compliance_trip", "compliance-trip@60", "compliance"},
+                      CliFault{"pump_timeout", "pump-timeout@60", "pump_timeout"},
+                      CliFault{"pump_disconnect", "pump-disconnect@60", "pump_disconnected"},
+                      CliFault{"pump_stall", "pump-stall@60", "alarm S"},
+                      CliFault{"pump_alarm", "pump-alarm@60", "alarm R"},
+                      CliFault{"syringe_empty", "syringe-empty@60", "alarm S"}),
+    [](const ::testing::TestParamInfo<CliFault>& i) { return std::string(i.param.name); });
 
 TEST(FaultCli, SigtermMidDepositionAbortsToSafeStateAndExitsAborted) {
     const auto bin = require_edc();

@@ -139,5 +139,12 @@ TEST(RecipeExamples, MissingFileIsAnError) {
     auto r = load_recipe("/nonexistent/edc/recipe.toml");
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(r.error().code, "invalid_recipe");
-    EXPECT_EQ(r.error().message, "/nonexistent/edc/recipe.toml: cannot open the recipe file");
+    EXPECT_EQ(r.error().message, "/nonexistent/edc/recipe.toml: cannot open the recipe file: No such file or directory");
+    EXPECT_EQ(r.error().where, "/nonexistent/edc/recipe.toml");
+}
+
+TEST(RecipeExamples, DirectoryIsNotARecipe) {
+    auto r = load_recipe(examples_dir().string());
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().message, examples_dir().string() + ": is a directory; expected a recipe file");
 }

@@ -1,0 +1,64 @@
+#pragma once
+// A size-capped tmpfs for "journal disk full" tests. Mounting needs root (CI runs as root):
+// mounted() is false elsewhere and error() says why, for GTEST_SKIP.
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <string>
+
+namespace edc::testing {
+
+class SmallTmpfs {
+public:
+    explicit SmallTmpfs(const char* size) {
+        dir_ = std::filesystem::temp_directory_path() /
+               ("edc-diskfull-" + std::to_string(::getpid()) + "-" +
+                std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+        std::filesystem::create_directories(dir_);
+        const std::string opts = std::string("size=") + size + ",mode=0700";
+        if (::mount("tmpfs", dir_.c_str(), "tmpfs", 0, opts.c_str()) == 0) {
+            mounted_ = true;
+        } else {
+            error_ = std::strerror(errno);
+        }
+    }
+    ~SmallTmpfs() {
+        if (mounted_) ::umount2(dir_.c_str(), MNT_DETACH);
+        std::error_code ec;
+        std::filesystem::remove_all(dir_, ec);
+    }
+    SmallTmpfs(const SmallTmpfs&) = delete;
+    SmallTmpfs& operator=(const SmallTmpfs&) = delete;
+    [[nodiscard]] bool mounted() const { return mounted_; }
+    [[nodiscard]] const std::string& error() const { return error_; }
+    [[nodiscard]] const std::filesystem::path& dir() const { return dir_; }
+
+    // Writes a filler file until the filesystem refuses; returns the bytes it took.
+    std::size_t fill() {
+        std::FILE* f = std::fopen((dir_ / "filler").c_str(), "wb");
+        if (!f) return 0;
+        std::setvbuf(f, nullptr, _IONBF, 0);
+        const std::string block(4096, 'F');
+        std::size_t total = 0;
+        for (;;) {
+            const auto n = std::fwrite(block.data(), 1, block.size(), f);
+            total += n;
+            if (n < block.size()) break;
+        }
+        std::fclose(f);
+        return total;
+    }
+
+private:
+    std::filesystem::path dir_;
+    bool mounted_ = false;
+    std::string error_;
+};
+
+
+}  // namespace edc::testing
