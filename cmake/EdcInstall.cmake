@@ -88,4 +88,8 @@ endif()
 list(JOIN _depends ", " CPACK_DEBIAN_PACKAGE_DEPENDS)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "udev")
 
+# `cpack --config CPackSourceConfig.cmake`: the sources without build trees or git metadata.
+set(CPACK_SOURCE_GENERATOR TGZ)
+set(CPACK_SOURCE_IGNORE_FILES "/build/" "/\\.git/" "/\\.cache/")
+
 include(CPack)

@@ -21,7 +21,7 @@ constexpr std::array keys{
     SettingKey{"operator", "--operator", "operator recorded with each run", &Settings::operator_name, false},
 };
 
-constexpr std::size_t max_config_bytes = 64 * 1024;
+constexpr std::size_t max_config_bytes = std::size_t{64} * 1024;
 
 std::string env_or_empty(const char* name) {
     const char* v = std::getenv(name);

@@ -1,5 +1,8 @@
 #pragma once
 // `edc doctor`: what goes wrong on a new bench PC, one line per check, with the fix.
+// FAIL: a run cannot start, or the ports are not safely ours (exit code 1). warn: runs work
+// with worse timing (FTDI latency, no SCHED_FIFO, slow clock source) or need a step first
+// (an older journal schema). skip: nothing to check here.
 //
 // Every system path (/dev, /sys, /proc, /etc, /lib, /usr/lib) is read under `root`, so tests
 // build a fake tree in a temporary folder. The instrument probe and the real-time probe are

@@ -30,7 +30,7 @@ std::string mib(std::uint64_t bytes) {
     return fmt::format("{:.0f} MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
 }
 
-// The nearest folder that exists at or above `p`, and whether something in the way is not a folder.
+// The nearest path that exists at or above `p` (a file there means the folder cannot be made).
 std::filesystem::path existing_ancestor(std::filesystem::path p) {
     std::error_code ec;
     while (!p.empty() && !std::filesystem::exists(p, ec)) {
@@ -126,9 +126,8 @@ Check check_instruments(const DoctorOptions& o) {
         c.status = Status::fail;
         c.message = fmt::format("no answer from {}", fmt::join(silent, "; "));
         c.fix =
-            "check power, cable and settings (Keithley 2400: RS-232 9600 8N1, terminator CR; New Era: 19200 "
-            "baud, "
-            "address 0; Harvard Elite: 115200); `edc devices --probe` shows who answers on which port";
+            "check power, cable and settings (Keithley 2400: RS-232 9600 8N1, terminator CR; New Era: "
+            "19200 baud, address 0; Harvard Elite: 115200); `edc devices --probe` shows who answers where";
         if (!answers.empty()) c.message += fmt::format("; answered: {}", fmt::join(answers, "; "));
         return c;
     }

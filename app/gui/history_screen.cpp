@@ -95,7 +95,6 @@ HistoryScreen::HistoryScreen(QWidget* parent)
     report_layout->addWidget(charts_, 1);
     report_->setAutoFillBackground(true);
     events_->setReadOnly(true);
-    events_->setMaximumHeight(90);
     events_->setPlaceholderText(tr("Events of the selected run."));
 
     auto* split = new QSplitter(Qt::Vertical, this);
@@ -104,7 +103,8 @@ HistoryScreen::HistoryScreen(QWidget* parent)
     split->addWidget(events_);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 8);
-    split->setStretchFactor(2, 0);
+    split->setStretchFactor(2, 1);
+    split->setSizes({110, 470, 60});  // at 1366x768 the charts get the room
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(filters);

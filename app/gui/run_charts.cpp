@@ -26,6 +26,7 @@ RunCharts::RunCharts(QWidget* parent) : QWidget(parent) {
     x_target_ = x_chart_->add_series(QStringLiteral("target"), QColor(0x75, 0x75, 0x75), Qt::DashLine);
     x_predicted_ = x_chart_->add_series(QStringLiteral("predicted (deposited)"), QColor(0xc6, 0x28, 0x28));
     x_chart_->set_y_range(0.0, 1.0);
+    x_chart_->chart()->legend()->setAlignment(Qt::AlignRight);  // the wide chart has room beside, not above
 
     auto* grid = new QGridLayout(this);
     grid->setContentsMargins(0, 0, 0, 0);

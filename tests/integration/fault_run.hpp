@@ -19,6 +19,8 @@ namespace edc::testing {
 
 struct FaultRunSpec {
     std::string recipe = "g-bi033sb067.toml";
+    std::string galvanostat_model;          // replaces the recipe's (e.g. "keithley-2450"); empty: keep
+    std::string pump_model;                 // replaces the recipe's (e.g. "harvard-elite"); empty: keep
     std::string fault;                      // "KIND@SECONDS" (simulated run seconds); empty: none
     double speed = 20.0;
     double abort_at_s = 0.0;                // operator abort at this run time, once depositing (0: never)
@@ -66,12 +68,36 @@ struct FaultRunResult {
     }
 };
 
+// The example recipe with its instrument models swapped, as a lab would edit the text.
+inline app::RunOptions variant_options(const FaultRunSpec& spec, const std::filesystem::path& db) {
+    auto o = sim_options(spec.recipe, db, spec.speed);
+    if (spec.galvanostat_model.empty() && spec.pump_model.empty()) return o;
+    std::string text = o.recipe.text;
+    auto swap = [&text](const std::string& from, const std::string& to) {
+        const auto at = text.find(from);
+        EXPECT_NE(at, std::string::npos) << from;
+        if (at != std::string::npos) text.replace(at, from.size(), to);
+    };
+    if (!spec.galvanostat_model.empty()) {
+        swap("model = \"" + std::string(recipes::to_string(o.recipe.galvanostat.model)) + "\"",
+             "model = \"" + spec.galvanostat_model + "\"");
+    }
+    if (!spec.pump_model.empty() && o.recipe.pump) {
+        swap("model = \"" + std::string(recipes::to_string(o.recipe.pump->model)) + "\"",
+             "model = \"" + spec.pump_model + "\"");
+    }
+    auto r = recipes::parse_recipe(text, spec.recipe + " (instrument variant)");
+    EXPECT_TRUE(r) << (r ? "" : r.error().message);
+    if (r) o.recipe = *r;
+    return o;
+}
+
 // Runs the spec to its end and reads the journal back (with a fresh connection, as `edc show` would).
 inline FaultRunResult run_with_fault(const FaultRunSpec& spec) {
     FaultRunResult r;
     const auto db = spec.db.empty() ? temp_db("fault") : spec.db;
     r.db = db.string();
-    auto options = sim_options(spec.recipe, db, spec.speed);
+    auto options = variant_options(spec, db);
     if (!spec.fault.empty()) options.faults.push_back(spec.fault);
     options.stall_scheduler_at_s = spec.stall_scheduler_at_s;
     const auto t_begin = std::chrono::steady_clock::now();
