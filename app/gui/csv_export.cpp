@@ -16,7 +16,8 @@ std::string samples_csv_header() {
 
 Result<void> write_samples_csv(const std::string& path, const std::vector<journal::JournalSample>& samples) {
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "w"), &std::fclose);
-    if (!file) return fail("export_failed", fmt::format("cannot write {}: {}", path, std::strerror(errno)), path);
+    if (!file)
+        return fail("export_failed", fmt::format("cannot write {}: {}", path, std::strerror(errno)), path);
     fmt::print(file.get(), "{}\n", samples_csv_header());
     for (const auto& s : samples) {
         fmt::print(file.get(), "{},{},{},{},{},{},{},{},{},{},{},{}\n", s.t_s, s.current_a, s.potential_v,

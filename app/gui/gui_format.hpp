@@ -19,8 +19,8 @@ namespace edc::gui {
 [[nodiscard]] double to_ma(double a);
 [[nodiscard]] double to_nm(double m);
 
-[[nodiscard]] QString state_text(run::RunState s);      // "Depositing"
-[[nodiscard]] QColor state_colour(run::RunState s);     // background of the state indicator
+[[nodiscard]] QString state_text(run::RunState s);        // "Depositing"
+[[nodiscard]] QColor state_colour(run::RunState s);       // background of the state indicator
 [[nodiscard]] QString status_text(journal::RunStatus s);  // "completed"
 [[nodiscard]] QColor status_colour(journal::RunStatus s);
 

@@ -75,8 +75,9 @@ HistoryScreen::HistoryScreen(QWidget* parent)
     filters->addWidget(png);
 
     table_->setObjectName(QStringLiteral("history_table"));
-    table_->setHorizontalHeaderLabels({tr("Run"), tr("Recipe"), tr("Status"), tr("Started (UTC)"), tr("Ended (UTC)"),
-                                       tr("Operator"), tr("Samples"), tr("Recipe sha256")});
+    table_->setHorizontalHeaderLabels({tr("Run"), tr("Recipe"), tr("Status"), tr("Started (UTC)"),
+                                       tr("Ended (UTC)"), tr("Operator"), tr("Samples"),
+                                       tr("Recipe sha256")});
     table_->horizontalHeader()->setStretchLastSection(true);
     table_->verticalHeader()->setVisible(false);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -130,21 +131,26 @@ void HistoryScreen::set_recipe_filter(const QString& recipe) {
 void HistoryScreen::reload() {
     if (db_path_.empty()) return;
     journal::RunFilter filter;
-    if (const QString r = recipe_filter_->currentText().trimmed(); !r.isEmpty()) filter.recipe_name = r.toStdString();
+    if (const QString r = recipe_filter_->currentText().trimmed(); !r.isEmpty())
+        filter.recipe_name = r.toStdString();
     if (const QString s = status_filter_->currentData().toString(); !s.isEmpty())
         filter.status = journal::parse_run_status(s.toStdString());
     if (since_enabled_->isChecked())
         filter.started_since = since_->date().toString(Qt::ISODate).toStdString() + "T00:00:00Z";
     status_->setText(tr("Loading runs from %1…").arg(QString::fromStdString(db_path_)));
+    const std::uint64_t generation = ++reload_generation_;
     run_in_background(
         this, [db = db_path_, filter] { return load_runs(db, filter); },
-        [this](Result<std::vector<journal::RunRecord>> runs) {
+        [this, generation](Result<std::vector<journal::RunRecord>> runs) {
+            if (generation != reload_generation_) return;
             if (!runs) {
-                status_->setText(tr("✘ Journal %1: %2").arg(QString::fromStdString(db_path_),
-                                                             QString::fromStdString(runs.error().message)));
+                status_->setText(
+                    tr("✘ Journal %1: %2")
+                        .arg(QString::fromStdString(db_path_), QString::fromStdString(runs.error().message)));
                 show_runs({});
             } else {
-                status_->setText(tr("%1 run(s) in %2").arg(runs->size()).arg(QString::fromStdString(db_path_)));
+                status_->setText(
+                    tr("%1 run(s) in %2").arg(runs->size()).arg(QString::fromStdString(db_path_)));
                 show_runs(*runs);
             }
             emit runs_loaded();
@@ -183,7 +189,9 @@ void HistoryScreen::show_runs(const std::vector<journal::RunRecord>& runs) {
     recipe_filter_->setCurrentText(current);
 }
 
-int HistoryScreen::run_count() const { return static_cast<int>(runs_.size()); }
+int HistoryScreen::run_count() const {
+    return static_cast<int>(runs_.size());
+}
 
 std::optional<std::int64_t> HistoryScreen::run_at(int row) const {
     if (row < 0 || row >= static_cast<int>(runs_.size())) return std::nullopt;
@@ -198,17 +206,18 @@ void HistoryScreen::select_run(std::int64_t run_id) {
             table_->selectRow(row);
         }
     header_->setText(tr("Loading run #%1…").arg(run_id));
-    run_in_background(this, [db = db_path_, run_id] { return load_run_detail(db, run_id); },
-                      [this, run_id](Result<RunDetail> detail) {
-                          if (wanted_ != run_id) return;
-                          if (!detail) {
-                              header_->setText(tr("✘ Run #%1: %2").arg(run_id).arg(
-                                  QString::fromStdString(detail.error().message)));
-                              return;
-                          }
-                          show_detail(std::move(*detail));
-                          emit detail_loaded(run_id);
-                      });
+    run_in_background(
+        this, [db = db_path_, run_id] { return load_run_detail(db, run_id); },
+        [this, run_id](Result<RunDetail> detail) {
+            if (wanted_ != run_id) return;
+            if (!detail) {
+                header_->setText(
+                    tr("✘ Run #%1: %2").arg(run_id).arg(QString::fromStdString(detail.error().message)));
+                return;
+            }
+            show_detail(std::move(*detail));
+            emit detail_loaded(run_id);
+        });
 }
 
 void HistoryScreen::show_detail(RunDetail detail) {
@@ -221,23 +230,24 @@ void HistoryScreen::show_detail(RunDetail detail) {
         depth = last.depth_m;
         fed = last.dispensed_m3;
     }
-    header_->setText(tr("<b>Run #%1 — %2 — <span style='color:%3'>%4</span></b><br>"
-                        "started %5, ended %6, operator %7, software %8 (%9)<br>"
-                        "duration %10, charge %11, thickness %12, B dispensed %13, %14 samples, %15 events")
-                         .arg(r.id)
-                         .arg(QString::fromStdString(r.recipe_name).toHtmlEscaped(), status_colour(r.status).name(),
-                              status_text(r.status), QString::fromStdString(r.started_at),
-                              QString::fromStdString(r.ended_at.value_or("–")),
-                              QString::fromStdString(r.operator_name).toHtmlEscaped(),
-                              QString::fromStdString(r.software_version), QString::fromStdString(r.git_revision))
-                         .arg(duration_text(duration), with_unit(charge, 3, "C"), with_unit(to_nm(depth), 0, "nm"),
-                              with_unit(to_ml(fed), 3, "mL"))
-                         .arg(detail.samples.size())
-                         .arg(detail.events.size()));
+    header_->setText(
+        tr("<b>Run #%1 — %2 — <span style='color:%3'>%4</span></b><br>"
+           "started %5, ended %6, operator %7, software %8 (%9)<br>"
+           "duration %10, charge %11, thickness %12, B dispensed %13, %14 samples, %15 events")
+            .arg(r.id)
+            .arg(QString::fromStdString(r.recipe_name).toHtmlEscaped(), status_colour(r.status).name(),
+                 status_text(r.status), QString::fromStdString(r.started_at),
+                 QString::fromStdString(r.ended_at.value_or("–")),
+                 QString::fromStdString(r.operator_name).toHtmlEscaped(),
+                 QString::fromStdString(r.software_version), QString::fromStdString(r.git_revision))
+            .arg(duration_text(duration), with_unit(charge, 3, "C"), with_unit(to_nm(depth), 0, "nm"),
+                 with_unit(to_ml(fed), 3, "mL"))
+            .arg(detail.samples.size())
+            .arg(detail.events.size()));
     charts_->clear();
     for (const auto& s : detail.samples)
-        charts_->append({s.t_s, s.current_a, s.potential_v, s.charge_c, s.feed_rate_m3_s, s.depth_m, s.x_bi_predicted,
-                         s.x_bi_target});
+        charts_->append({s.t_s, s.current_a, s.potential_v, s.charge_c, s.feed_rate_m3_s, s.depth_m,
+                         s.x_bi_predicted, s.x_bi_target});
     charts_->refresh();
     events_->clear();
     for (const auto& e : detail.events)
@@ -256,26 +266,31 @@ Result<void> HistoryScreen::export_png(const QString& path) {
     if (!detail_) return fail("no_run_selected", "select a run to export");
     const QPixmap image = report_->grab();
     if (!image.save(path, "PNG"))
-        return fail("export_failed", QStringLiteral("cannot write %1").arg(path).toStdString(), path.toStdString());
+        return fail("export_failed", QStringLiteral("cannot write %1").arg(path).toStdString(),
+                    path.toStdString());
     return {};
 }
 
 void HistoryScreen::export_csv_dialog() {
     if (!detail_) return;
     const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export run as CSV"), QStringLiteral("edc-run-%1.csv").arg(detail_->record.id), tr("CSV (*.csv)"));
+        this, tr("Export run as CSV"), QStringLiteral("edc-run-%1.csv").arg(detail_->record.id),
+        tr("CSV (*.csv)"));
     if (path.isEmpty()) return;
     const auto done = export_csv(path);
-    status_->setText(done ? tr("Exported %1").arg(path) : tr("✘ %1").arg(QString::fromStdString(done.error().message)));
+    status_->setText(done ? tr("Exported %1").arg(path)
+                          : tr("✘ %1").arg(QString::fromStdString(done.error().message)));
 }
 
 void HistoryScreen::export_png_dialog() {
     if (!detail_) return;
     const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export PNG report"), QStringLiteral("edc-run-%1.png").arg(detail_->record.id), tr("PNG (*.png)"));
+        this, tr("Export PNG report"), QStringLiteral("edc-run-%1.png").arg(detail_->record.id),
+        tr("PNG (*.png)"));
     if (path.isEmpty()) return;
     const auto done = export_png(path);
-    status_->setText(done ? tr("Exported %1").arg(path) : tr("✘ %1").arg(QString::fromStdString(done.error().message)));
+    status_->setText(done ? tr("Exported %1").arg(path)
+                          : tr("✘ %1").arg(QString::fromStdString(done.error().message)));
 }
 
 }  // namespace edc::gui

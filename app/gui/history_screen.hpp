@@ -54,6 +54,7 @@ private:
     std::vector<journal::RunRecord> runs_;
     std::optional<RunDetail> detail_;
     std::optional<std::int64_t> wanted_;
+    std::uint64_t reload_generation_ = 0;  // only the newest query's answer is shown
     QComboBox* recipe_filter_;
     QComboBox* status_filter_;
     QCheckBox* since_enabled_;

@@ -9,7 +9,9 @@
 
 namespace edc::gui {
 
-Result<std::vector<io::PortInfo>> scan_ports() { return io::list_serial_ports(); }
+Result<std::vector<io::PortInfo>> scan_ports() {
+    return io::list_serial_ports();
+}
 
 std::vector<InstrumentIdentity> identify_instruments(const recipes::Recipe& recipe) {
     std::vector<InstrumentIdentity> out;

@@ -48,7 +48,8 @@ InstrumentsScreen::InstrumentsScreen(QWidget* parent)
       instruments_(make_table(this, {tr("Role"), tr("Model"), tr("Port"), tr("Identity")})),
       identify_(new QPushButton(tr("&Identify (connect, ask, disconnect)"), this)),
       rescan_(new QPushButton(tr("Re&scan ports"), this)),
-      electrodes_(new QCheckBox(tr("&Electrodes connected: WE (substrate), CE, RE; cell filled with A"), this)),
+      electrodes_(
+          new QCheckBox(tr("&Electrodes connected: WE (substrate), CE, RE; cell filled with A"), this)),
       syringe_(new QCheckBox(this)),
       stirrer_(new QCheckBox(tr("S&tirrer on"), this)) {
     simulate_->setObjectName(QStringLiteral("simulate"));
@@ -112,18 +113,18 @@ InstrumentsScreen::InstrumentsScreen(QWidget* parent)
 }
 
 void InstrumentsScreen::set_recipe(const std::optional<recipes::Recipe>& recipe) {
-    const bool instruments_changed =
-        !recipe || !recipe_ || recipe->galvanostat.port != recipe_->galvanostat.port ||
-        recipe->pump.has_value() != recipe_->pump.has_value() ||
-        (recipe->pump && recipe->pump->port != recipe_->pump->port);
+    const bool instruments_changed = !recipe || !recipe_ ||
+                                     recipe->galvanostat.port != recipe_->galvanostat.port ||
+                                     recipe->pump.has_value() != recipe_->pump.has_value() ||
+                                     (recipe->pump && recipe->pump->port != recipe_->pump->port);
     recipe_ = recipe;
     if (instruments_changed) update_identities_for_mode();
 }
 
 void InstrumentsScreen::set_b_volume_to_load_ml(std::optional<double> ml) {
-    const QString text = ml ? tr("S&yringe loaded with solution B: at least %1, bubbles purged")
-                                  .arg(with_unit(*ml, 2, "mL"))
-                            : tr("S&yringe loaded with solution B, bubbles purged");
+    const QString text =
+        ml ? tr("S&yringe loaded with solution B: at least %1, bubbles purged").arg(with_unit(*ml, 2, "mL"))
+           : tr("S&yringe loaded with solution B, bubbles purged");
     if (text == syringe_->text()) return;
     syringe_->setText(text);
     // The amount changed: the technician must confirm it again.
@@ -157,11 +158,13 @@ void InstrumentsScreen::update_identities_for_mode() {
 void InstrumentsScreen::identify() {
     if (!recipe_ || simulate() || run_active_) return;
     identify_->setEnabled(false);
+    identifying_ = true;
     for (int r = 0; r < instruments_->rowCount(); ++r)
         instruments_->setItem(r, 3, new QTableWidgetItem(tr("connecting…")));
     run_in_background(
         this, [recipe = *recipe_] { return identify_instruments(recipe); },
         [this](std::vector<InstrumentIdentity> ids) {
+            identifying_ = false;
             for (int r = 0; r < instruments_->rowCount() && r < static_cast<int>(ids.size()); ++r) {
                 const auto& id = ids[static_cast<std::size_t>(r)];
                 auto* item = new QTableWidgetItem(
@@ -179,41 +182,57 @@ void InstrumentsScreen::identify() {
 
 void InstrumentsScreen::rescan_ports() {
     rescan_->setEnabled(false);
+    scanning_ = true;
     ports_status_->setText(tr("Scanning…"));
-    run_in_background(this, [] { return scan_ports(); }, [this](Result<std::vector<io::PortInfo>> ports) {
-        rescan_->setEnabled(true);
-        ports_->setRowCount(0);
-        if (!ports) {
-            ports_status_->setText(tr("✘ %1").arg(QString::fromStdString(ports.error().message)));
-            return;
-        }
-        for (const auto& p : *ports) {
-            const int row = ports_->rowCount();
-            ports_->insertRow(row);
-            set_row(ports_, row,
-                    {QString::fromStdString(p.name), QString::fromStdString(p.description),
-                     QString::fromStdString(io::usb_id(p)),
-                     QString::fromStdString(p.usb_manufacturer + " " + p.usb_product).trimmed(),
-                     QString::fromStdString(p.usb_serial)});
-        }
-        ports_->resizeColumnsToContents();
-        ports_->horizontalHeader()->setStretchLastSection(true);
-        ports_status_->setText(ports->empty() ? tr("No serial ports found (simulators use pseudo-terminals, "
-                                                   "which are not listed).")
-                                              : tr("%1 port(s).").arg(ports->size()));
-    });
+    run_in_background(
+        this, [] { return scan_ports(); },
+        [this](Result<std::vector<io::PortInfo>> ports) {
+            rescan_->setEnabled(true);
+            scanning_ = false;
+            ports_->setRowCount(0);
+            if (!ports) {
+                ports_status_->setText(tr("✘ %1").arg(QString::fromStdString(ports.error().message)));
+                return;
+            }
+            for (const auto& p : *ports) {
+                const int row = ports_->rowCount();
+                ports_->insertRow(row);
+                set_row(ports_, row,
+                        {QString::fromStdString(p.name), QString::fromStdString(p.description),
+                         QString::fromStdString(io::usb_id(p)),
+                         QString::fromStdString(p.usb_manufacturer + " " + p.usb_product).trimmed(),
+                         QString::fromStdString(p.usb_serial)});
+            }
+            ports_->resizeColumnsToContents();
+            ports_->horizontalHeader()->setStretchLastSection(true);
+            ports_status_->setText(ports->empty()
+                                       ? tr("No serial ports found (simulators use pseudo-terminals, "
+                                            "which are not listed).")
+                                       : tr("%1 port(s).").arg(ports->size()));
+        });
 }
 
-void InstrumentsScreen::set_simulate(bool on) { simulate_->setChecked(on); }
-bool InstrumentsScreen::simulate() const { return simulate_->isChecked(); }
-void InstrumentsScreen::set_speed(double speed) { speed_->setValue(speed); }
-double InstrumentsScreen::speed() const { return speed_->value(); }
-void InstrumentsScreen::set_sim_faults(const QString& faults) { faults_->setText(faults); }
+void InstrumentsScreen::set_simulate(bool on) {
+    simulate_->setChecked(on);
+}
+bool InstrumentsScreen::simulate() const {
+    return simulate_->isChecked();
+}
+void InstrumentsScreen::set_speed(double speed) {
+    speed_->setValue(speed);
+}
+double InstrumentsScreen::speed() const {
+    return speed_->value();
+}
+void InstrumentsScreen::set_sim_faults(const QString& faults) {
+    faults_->setText(faults);
+}
 
 std::vector<std::string> InstrumentsScreen::sim_faults() const {
     std::vector<std::string> out;
     if (!simulate()) return out;
-    for (const QString& f : faults_->text().split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts))
+    for (const QString& f :
+         faults_->text().split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts))
         out.push_back(f.toStdString());
     return out;
 }

@@ -35,8 +35,9 @@ public:
     [[nodiscard]] std::vector<std::string> sim_faults() const;
     [[nodiscard]] bool checklist_complete() const;
     [[nodiscard]] QString checklist_missing() const;  // the unticked items, for the Start hint
-    void tick_checklist(bool on);  // after a run every item must be confirmed again
-    void set_run_active(bool active);  // the switch and identification are locked during a run
+    void tick_checklist(bool on);                     // after a run every item must be confirmed again
+    void set_run_active(bool active);                 // the switch and identification are locked during a run
+    [[nodiscard]] bool busy() const { return identifying_ || scanning_; }
 
 signals:
     void readiness_changed();
@@ -61,6 +62,8 @@ private:
     QCheckBox* syringe_;
     QCheckBox* stirrer_;
     bool run_active_ = false;
+    bool identifying_ = false;
+    bool scanning_ = false;
 };
 
 }  // namespace edc::gui

@@ -4,7 +4,8 @@
 
 namespace edc::gui {
 
-Result<std::vector<journal::RunRecord>> load_runs(const std::string& db_path, const journal::RunFilter& filter) {
+Result<std::vector<journal::RunRecord>> load_runs(const std::string& db_path,
+                                                  const journal::RunFilter& filter) {
     auto j = journal::RunJournal::open(db_path);
     if (!j) return std::unexpected(j.error());
     return j->list_runs(filter);

@@ -18,14 +18,19 @@ int main(int argc, char** argv) {
     cli.setApplicationDescription(QStringLiteral("Electrodeposition controller for graded Bi/Sb films"));
     cli.addHelpOption();
     cli.addVersionOption();
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Render a screen to FILE.png and exit."),
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Render a screen to FILE.png and exit."),
                                         QStringLiteral("FILE.png"));
-    const QCommandLineOption screen(QStringLiteral("screen"),
-                                    QStringLiteral("Screen for --screenshot: recipes, plan, instruments, run, history."),
-                                    QStringLiteral("NAME"), QStringLiteral("recipes"));
-    const QCommandLineOption recipe(QStringLiteral("recipe"), QStringLiteral("Open this recipe."), QStringLiteral("PATH"));
-    const QCommandLineOption db(QStringLiteral("db"), QStringLiteral("SQLite run journal."), QStringLiteral("PATH"));
-    const QCommandLineOption folder(QStringLiteral("folder"), QStringLiteral("Recipe folder."), QStringLiteral("DIR"));
+    const QCommandLineOption screen(
+        QStringLiteral("screen"),
+        QStringLiteral("Screen for --screenshot: recipes, plan, instruments, run, history."),
+        QStringLiteral("NAME"), QStringLiteral("recipes"));
+    const QCommandLineOption recipe(QStringLiteral("recipe"), QStringLiteral("Open this recipe."),
+                                    QStringLiteral("PATH"));
+    const QCommandLineOption db(QStringLiteral("db"), QStringLiteral("SQLite run journal."),
+                                QStringLiteral("PATH"));
+    const QCommandLineOption folder(QStringLiteral("folder"), QStringLiteral("Recipe folder."),
+                                    QStringLiteral("DIR"));
     const QCommandLineOption speed(QStringLiteral("speed"),
                                    QStringLiteral("Simulated-time factor for --screen run (default 40)."),
                                    QStringLiteral("X"), QStringLiteral("40"));

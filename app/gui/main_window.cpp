@@ -52,8 +52,8 @@ MainWindow::MainWindow(WindowOptions options, QWidget* parent)
     connect(recipes_, &RecipesScreen::recipe_changed, this, &MainWindow::on_recipe_changed);
     connect(plan_, &PlanScreen::plan_ready, this, [this] {
         const auto* p = plan_->plan();
-        instruments_->set_b_volume_to_load_ml(p ? std::optional<double>(units::m3_to_ml(p->totals.feed_volume_m3))
-                                                : std::nullopt);
+        instruments_->set_b_volume_to_load_ml(
+            p ? std::optional<double>(units::m3_to_ml(p->totals.feed_volume_m3)) : std::nullopt);
         update_start();
     });
     connect(instruments_, &InstrumentsScreen::readiness_changed, this, &MainWindow::update_start);
@@ -75,7 +75,8 @@ MainWindow::MainWindow(WindowOptions options, QWidget* parent)
     build_menus();
     if (options_.use_settings) restore_settings();
     QString folder = options_.recipe_folder;
-    if (folder.isEmpty() && !options_.recipe_path.isEmpty()) folder = QFileInfo(options_.recipe_path).absolutePath();
+    if (folder.isEmpty() && !options_.recipe_path.isEmpty())
+        folder = QFileInfo(options_.recipe_path).absolutePath();
     if (folder.isEmpty() && options_.use_settings) folder = QSettings().value("recipes/folder").toString();
     if (folder.isEmpty()) folder = QDir::current().absoluteFilePath(QStringLiteral("recipes/examples"));
     recipes_->set_folder(folder);
@@ -94,39 +95,47 @@ MainWindow::~MainWindow() = default;
 void MainWindow::build_menus() {
     auto* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("Recipe &folder…"), recipes_, &RecipesScreen::choose_folder);
-    file->addAction(tr("&Save recipe as new file…"), QKeySequence::SaveAs, recipes_, &RecipesScreen::save_as_dialog);
+    file->addAction(tr("&Save recipe as new file…"), QKeySequence::SaveAs, recipes_,
+                    &RecipesScreen::save_as_dialog);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     auto* view = menuBar()->addMenu(tr("&View"));
-    const Screen screens[] = {Screen::recipes, Screen::plan, Screen::instruments, Screen::run, Screen::history};
-    const QString names[] = {tr("&Recipes"), tr("&Plan preview"), tr("&Instruments"), tr("R&un"), tr("&History")};
+    const Screen screens[] = {Screen::recipes, Screen::plan, Screen::instruments, Screen::run,
+                              Screen::history};
+    const QString names[] = {tr("&Recipes"), tr("&Plan preview"), tr("&Instruments"), tr("R&un"),
+                             tr("&History")};
     for (int i = 0; i < 5; ++i)
         view->addAction(names[i], QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)), this,
                         [this, s = screens[i]] { show_screen(s); });
 
     auto* runmenu = menuBar()->addMenu(tr("&Run"));
     runmenu->addAction(tr("&Start"), QKeySequence(Qt::CTRL | Qt::Key_R), this, &MainWindow::start_run);
-    runmenu->addAction(tr("&Hold / resume"), QKeySequence(Qt::CTRL | Qt::Key_H), run_, &RunScreen::hold_or_resume);
+    runmenu->addAction(tr("&Hold / resume"), QKeySequence(Qt::CTRL | Qt::Key_H), run_,
+                       &RunScreen::hold_or_resume);
     // The keyboard path asks first (a stray key must not end a day-long sample); the red button
     // on the Run screen is the one-click emergency abort.
     runmenu->addAction(tr("&Abort…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A), this, [this] {
         if (!run_->active()) return;
-        if (QMessageBox::question(this, tr("Abort run"), tr("Abort the run now? The sample will be incomplete.")) ==
+        if (QMessageBox::question(this, tr("Abort run"),
+                                  tr("Abort the run now? The sample will be incomplete.")) ==
             QMessageBox::Yes)
             run_->abort_run();
     });
     runmenu->addAction(tr("&Refresh history"), QKeySequence::Refresh, history_, &HistoryScreen::reload);
 }
 
-void MainWindow::show_screen(Screen screen) { tabs_->setCurrentIndex(static_cast<int>(screen)); }
+void MainWindow::show_screen(Screen screen) {
+    tabs_->setCurrentIndex(static_cast<int>(screen));
+}
 
 void MainWindow::on_recipe_changed() {
     const auto& recipe = recipes_->recipe();
     instruments_->set_recipe(recipe);
     if (recipe) {
         plan_->set_recipe(*recipe);
-        statusBar()->showMessage(tr("Recipe “%1” — journal: %2").arg(QString::fromStdString(recipe->name), db_path_));
+        statusBar()->showMessage(
+            tr("Recipe “%1” — journal: %2").arg(QString::fromStdString(recipe->name), db_path_));
     } else {
         plan_->clear_recipe(tr("The recipe has errors: see the Recipes screen."));
     }
@@ -142,7 +151,9 @@ QString MainWindow::why_not_start() const {
     return {};
 }
 
-bool MainWindow::can_start() const { return why_not_start().isEmpty(); }
+bool MainWindow::can_start() const {
+    return why_not_start().isEmpty();
+}
 
 void MainWindow::update_start() {
     const QString why = why_not_start();
@@ -193,7 +204,8 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     if (run_->active()) {
         if (!closing_ &&
             QMessageBox::question(this, tr("Run in progress"),
-                                  tr("A run is in progress. Abort it (safe state first) and quit?")) != QMessageBox::Yes) {
+                                  tr("A run is in progress. Abort it (safe state first) and quit?")) !=
+                QMessageBox::Yes) {
             event->ignore();
             return;
         }

@@ -16,10 +16,10 @@ class QTabWidget;
 namespace edc::gui {
 
 struct WindowOptions {
-    QString db_path;             // empty: RunJournal::default_path()
-    QString recipe_folder;       // empty: the last one, else ./recipes/examples
-    QString recipe_path;         // opened at start when given
-    bool use_settings = true;    // false: neither read nor write QSettings (tests, screenshots)
+    QString db_path;           // empty: RunJournal::default_path()
+    QString recipe_folder;     // empty: the last one, else ./recipes/examples
+    QString recipe_path;       // opened at start when given
+    bool use_settings = true;  // false: neither read nor write QSettings (tests, screenshots)
 };
 
 class MainWindow : public QMainWindow {

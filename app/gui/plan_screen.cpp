@@ -27,7 +27,8 @@ PlanScreen::PlanScreen(QWidget* parent)
     x_target_ = x_chart_->add_series(tr("target"), QColor(0x75, 0x75, 0x75), Qt::DashLine);
     x_predicted_ = x_chart_->add_series(tr("predicted by the plan"), QColor(0xc6, 0x28, 0x28));
     x_chart_->set_y_range(0.0, 1.0);
-    feed_chart_ = std::make_unique<LineChart>(tr("Feed rate of B"), tr("time (s)"), tr("feed rate (mL/min)"), this);
+    feed_chart_ =
+        std::make_unique<LineChart>(tr("Feed rate of B"), tr("time (s)"), tr("feed rate (mL/min)"), this);
     feed_rate_ = feed_chart_->add_series(tr("feed rate"), QColor(0xef, 0x6c, 0x00));
     volume_chart_ = std::make_unique<LineChart>(tr("Volumes"), tr("time (s)"), tr("volume (mL)"), this);
     volume_ = volume_chart_->add_series(tr("cell volume"), QColor(0x1e, 0x88, 0xe5));
@@ -113,8 +114,8 @@ void PlanScreen::clear_charts() {
     x_chart_->clear();
     feed_chart_->clear();
     volume_chart_->clear();
-    for (QLabel* l : {feed_volume_, syringe_, prebolus_, final_volume_, duration_, mass_, thickness_, current_,
-                      charge_, max_rate_, mean_x_, roundtrip_})
+    for (QLabel* l : {feed_volume_, syringe_, prebolus_, final_volume_, duration_, mass_, thickness_,
+                      current_, charge_, max_rate_, mean_x_, roundtrip_})
         l->setText(QStringLiteral("–"));
 }
 
@@ -137,7 +138,8 @@ void PlanScreen::set_recipe(const recipes::Recipe& recipe) {
     update_start();
     run_in_background(
         this, [recipe] { return std::make_pair(recipe, plan::make_plan(recipe.plan)); },
-        [this, generation](std::pair<recipes::Recipe, std::expected<plan::FeedPlan, plan::PlanFailure>> done) {
+        [this,
+         generation](std::pair<recipes::Recipe, std::expected<plan::FeedPlan, plan::PlanFailure>> done) {
             if (generation != generation_) return;  // a newer recipe replaced this one
             planning_ = false;
             if (done.second)
@@ -183,18 +185,21 @@ void PlanScreen::show_plan(const recipes::Recipe& recipe, const plan::FeedPlan& 
     duration_->setText(with_unit(t.duration_s, 1, "s") + QStringLiteral(" (") + duration_text(t.duration_s) +
                        QLatin1Char(')'));
     mass_->setText(with_unit(t.mass_kg_per_m2 * area_m2 * 1e6, 3, "mg") + QStringLiteral(" (") +
-                   with_unit(units::kg_per_m2_to_mg_per_cm2(t.mass_kg_per_m2), 3, "mg/cm²") + QLatin1Char(')'));
+                   with_unit(units::kg_per_m2_to_mg_per_cm2(t.mass_kg_per_m2), 3, "mg/cm²") +
+                   QLatin1Char(')'));
     thickness_->setText(with_unit(to_nm(t.thickness_m), 0, "nm"));
     current_->setText(with_unit(to_ma(t.current_a), 3, "mA"));
     charge_->setText(with_unit(t.charge_c, 3, "C"));
     max_rate_->setText(with_unit(to_ml_per_min(t.max_feed_rate_m3_per_s), 4, "mL/min"));
     mean_x_->setText(fixed(t.mean_x_bi, 3));
-    roundtrip_->setText(tr("RMS %1 at.%, max %2 at.%")
-                            .arg(fixed(t.roundtrip_rms_x_bi * 100.0, 3), fixed(t.roundtrip_max_x_bi * 100.0, 3)));
+    roundtrip_->setText(
+        tr("RMS %1 at.%, max %2 at.%")
+            .arg(fixed(t.roundtrip_rms_x_bi * 100.0, 3), fixed(t.roundtrip_max_x_bi * 100.0, 3)));
     QStringList w;
     for (const auto& warning : p.warnings)
-        w << QStringLiteral("⚠ %1: %2").arg(QString::fromStdString(warning.code),
-                                           QString::fromStdString(warning.message).toHtmlEscaped());
+        w << QStringLiteral("⚠ %1: %2")
+                 .arg(QString::fromStdString(warning.code),
+                      QString::fromStdString(warning.message).toHtmlEscaped());
     warnings_->setText(w.join(QStringLiteral("<br>")));
 }
 
@@ -206,7 +211,8 @@ void PlanScreen::show_failure(const plan::PlanFailure& failure) {
     QStringList lines;
     for (const auto& issue : failure.issues)
         lines << tr("✘ <b>%1</b>: %2<br>&nbsp;&nbsp;&nbsp;where: depth %3, t = %4")
-                     .arg(QString::fromStdString(issue.code), QString::fromStdString(issue.message).toHtmlEscaped(),
+                     .arg(QString::fromStdString(issue.code),
+                          QString::fromStdString(issue.message).toHtmlEscaped(),
                           with_unit(to_nm(issue.depth_m), 0, "nm"), with_unit(issue.t_s, 1, "s"));
     issues_->setText(QStringLiteral("<span style='color:#c62828'>") + lines.join(QStringLiteral("<br>")) +
                      QStringLiteral("</span>"));

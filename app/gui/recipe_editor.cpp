@@ -38,7 +38,9 @@ int RecipeEditor::line_number_width() const {
     return 8 + fontMetrics().horizontalAdvance(QLatin1Char('9')) * (digits + 1);
 }
 
-void RecipeEditor::update_margin() { setViewportMargins(line_number_width(), 0, 0, 0); }
+void RecipeEditor::update_margin() {
+    setViewportMargins(line_number_width(), 0, 0, 0);
+}
 
 void RecipeEditor::update_line_area(const QRect& rect, int dy) {
     if (dy != 0)
@@ -99,7 +101,8 @@ void RecipeEditor::go_to_error() {
     if (error_line_ <= 0) return;
     QTextBlock block = document()->findBlockByNumber(error_line_ - 1);
     QTextCursor c(block);
-    c.movePosition(QTextCursor::Right, QTextCursor::MoveAnchor, std::clamp(error_column_ - 1, 0, block.length() - 1));
+    c.movePosition(QTextCursor::Right, QTextCursor::MoveAnchor,
+                   std::clamp(error_column_ - 1, 0, block.length() - 1));
     setTextCursor(c);
     centerCursor();
     setFocus();

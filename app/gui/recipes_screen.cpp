@@ -156,7 +156,8 @@ bool RecipesScreen::open_recipe(const QString& path) {
     {
         const QSignalBlocker block(list_);
         for (int i = 0; i < list_->count(); ++i)
-            if (QFileInfo(list_->item(i)->data(Qt::UserRole).toString()) == QFileInfo(path)) list_->setCurrentRow(i);
+            if (QFileInfo(list_->item(i)->data(Qt::UserRole).toString()) == QFileInfo(path))
+                list_->setCurrentRow(i);
     }
     set_text(QString::fromUtf8(f.readAll()), path);
     return true;
@@ -181,9 +182,10 @@ void RecipesScreen::validate() {
         if (had) emit recipe_changed();
         return;
     }
-    const std::string name = name_for_errors_.isEmpty() ? std::string("recipe.toml") : name_for_errors_.toStdString();
-    auto parsed = recipes::parse_recipe(std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size())),
-                                        name);
+    const std::string name =
+        name_for_errors_.isEmpty() ? std::string("recipe.toml") : name_for_errors_.toStdString();
+    auto parsed = recipes::parse_recipe(
+        std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size())), name);
     if (parsed) {
         editor_->mark_error(0, 0, {});
         goto_error_->setEnabled(false);
@@ -208,11 +210,14 @@ void RecipesScreen::validate() {
     if (had) emit recipe_changed();
 }
 
-QString RecipesScreen::error_text() const { return recipe_ ? QString() : status_->text(); }
+QString RecipesScreen::error_text() const {
+    return recipe_ ? QString() : status_->text();
+}
 
 std::optional<std::int64_t> RecipesScreen::ran_as() const {
     const QByteArray utf8 = editor_->toPlainText().toUtf8();
-    const auto it = ran_.find(recipes::sha256_hex(std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size()))));
+    const auto it = ran_.find(
+        recipes::sha256_hex(std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size()))));
     if (it == ran_.end()) return std::nullopt;
     return it->second;
 }
@@ -223,12 +228,14 @@ void RecipesScreen::update_ran_label() {
         if (auto sha = file_sha256(path_); sha)
             if (auto it = ran_.find(*sha); it != ran_.end()) file_ran = it->second;
     if (file_ran)
-        ran_label_->setText(tr("ℹ The file %1 ran as run #%2: the journal keeps its text, and edits are saved "
-                               "as a new file.")
-                                .arg(QFileInfo(path_).fileName())
-                                .arg(*file_ran));
+        ran_label_->setText(
+            tr("ℹ The file %1 ran as run #%2: the journal keeps its text, and edits are saved "
+               "as a new file.")
+                .arg(QFileInfo(path_).fileName())
+                .arg(*file_ran));
     else
-        ran_label_->setText(path_.isEmpty() ? QString() : tr("File: %1").arg(QDir::toNativeSeparators(path_)));
+        ran_label_->setText(path_.isEmpty() ? QString()
+                                            : tr("File: %1").arg(QDir::toNativeSeparators(path_)));
 }
 
 Result<void> RecipesScreen::save_as(const QString& path) {
@@ -244,11 +251,13 @@ Result<void> RecipesScreen::save_as(const QString& path) {
     }
     QFile f(path);
     if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text))
-        return fail("save_failed", QStringLiteral("cannot write %1: %2").arg(path, f.errorString()).toStdString(),
+        return fail("save_failed",
+                    QStringLiteral("cannot write %1: %2").arg(path, f.errorString()).toStdString(),
                     path.toStdString());
     const QByteArray utf8 = editor_->toPlainText().toUtf8();
     if (f.write(utf8) != utf8.size() || !f.flush())
-        return fail("save_failed", QStringLiteral("writing %1 failed: %2").arg(path, f.errorString()).toStdString(),
+        return fail("save_failed",
+                    QStringLiteral("writing %1 failed: %2").arg(path, f.errorString()).toStdString(),
                     path.toStdString());
     f.close();
     path_ = path;
@@ -263,7 +272,8 @@ void RecipesScreen::save_as_dialog() {
     QString suggestion = path_.isEmpty() ? folder_ + QStringLiteral("/new-recipe.toml") : path_;
     if (!path_.isEmpty()) {
         const QFileInfo fi(path_);
-        suggestion = fi.absolutePath() + QLatin1Char('/') + fi.completeBaseName() + QStringLiteral("-copy.toml");
+        suggestion =
+            fi.absolutePath() + QLatin1Char('/') + fi.completeBaseName() + QStringLiteral("-copy.toml");
     }
     const QString path =
         QFileDialog::getSaveFileName(this, tr("Save recipe as new file"), suggestion, tr("Recipes (*.toml)"));

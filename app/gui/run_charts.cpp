@@ -12,8 +12,8 @@ RunCharts::RunCharts(QWidget* parent) : QWidget(parent) {
                                                  QStringLiteral("current (mA)"), this);
     potential_chart_ = std::make_unique<LineChart>(QStringLiteral("Potential"), time_axis,
                                                    QStringLiteral("potential (V)"), this);
-    charge_chart_ = std::make_unique<LineChart>(QStringLiteral("Charge"), time_axis,
-                                                QStringLiteral("charge (C)"), this);
+    charge_chart_ =
+        std::make_unique<LineChart>(QStringLiteral("Charge"), time_axis, QStringLiteral("charge (C)"), this);
     feed_chart_ = std::make_unique<LineChart>(QStringLiteral("Feed rate of B (commanded)"), time_axis,
                                               QStringLiteral("feed (mL/min)"), this);
     x_chart_ = std::make_unique<LineChart>(QStringLiteral("Composition over depth"),

@@ -71,8 +71,9 @@ RunScreen::RunScreen(QWidget* parent)
     start_->setObjectName(QStringLiteral("run_start"));
     hold_->setObjectName(QStringLiteral("run_hold"));
     abort_->setObjectName(QStringLiteral("run_abort"));
-    abort_->setStyleSheet(QStringLiteral("QPushButton { background: #c62828; color: white; }"
-                                         "QPushButton:disabled { background: #e0a0a0; }"));
+    abort_->setStyleSheet(
+        QStringLiteral("QPushButton { background: #c62828; color: white; }"
+                       "QPushButton:disabled { background: #e0a0a0; }"));
     abort_->setToolTip(tr("Abort now: output off, pump stopped, run journaled as aborted (one click)"));
     hold_->setToolTip(tr("Hold: current off and pump stopped, the charge index is kept; Resume continues"));
     connect(start_, &QPushButton::clicked, this, &RunScreen::start_requested);
@@ -157,21 +158,25 @@ void RunScreen::start(app::RunOptions options, const plan::FeedPlan& plan) {
     charts_->refresh();
     banner_->setVisible(false);
     log_->clear();
-    log_->appendPlainText(tr("Preparing the run (%1)…").arg(simulate_ ? tr("simulated hardware") : tr("instruments")));
+    log_->appendPlainText(
+        tr("Preparing the run (%1)…").arg(simulate_ ? tr("simulated hardware") : tr("instruments")));
     states_.push_back(run::RunState::idle);
     show_snapshot(last_);
     state_->setText(tr("Starting…"));
     update_buttons();
     emit active_changed(true);
     run_in_background(
-        this, [options = std::move(options)]() mutable { return app::RunSession::create(std::move(options)); },
+        this,
+        [options = std::move(options)]() mutable { return app::RunSession::create(std::move(options)); },
         [this](Result<std::unique_ptr<app::RunSession>> created) {
             creating_ = false;
             if (!created) {
-                error_ = QStringLiteral("%1: %2 (%3)").arg(QString::fromStdString(created.error().code),
-                                                           QString::fromStdString(created.error().message),
-                                                           QString::fromStdString(created.error().where));
-                show_banner(tr("Run not started: %1. Nothing was energised.").arg(error_), QColor(0xc6, 0x28, 0x28));
+                error_ = QStringLiteral("%1: %2 (%3)")
+                             .arg(QString::fromStdString(created.error().code),
+                                  QString::fromStdString(created.error().message),
+                                  QString::fromStdString(created.error().where));
+                show_banner(tr("Run not started: %1. Nothing was energised.").arg(error_),
+                            QColor(0xc6, 0x28, 0x28));
                 log_->appendPlainText(error_);
                 show_snapshot(last_);
                 update_buttons();
@@ -203,8 +208,9 @@ void RunScreen::show_snapshot(const app::RunSnapshot& s) {
     last_ = s;
     const QColor colour = state_colour(s.state);
     state_->setText(state_text(s.state));
-    state_->setStyleSheet(QStringLiteral("QLabel { background: %1; color: white; border-radius: 8px; padding: 6px; }")
-                              .arg(colour.name()));
+    state_->setStyleSheet(
+        QStringLiteral("QLabel { background: %1; color: white; border-radius: 8px; padding: 6px; }")
+            .arg(colour.name()));
     const QString sim = simulate_ ? tr(" (sim.)") : QString();
     elapsed_->setText(duration_text(s.t_s) + sim);
     double remaining = s.nominal_duration_s - s.t_s;
@@ -221,11 +227,12 @@ void RunScreen::show_snapshot(const app::RunSnapshot& s) {
     volume_->setText(with_unit(to_ml(s.volume_m3), 2, "mL"));
     if (session_ && s.t_s > last_chart_t_ && s.state != run::RunState::idle) {
         last_chart_t_ = s.t_s;
-        charts_->append({s.t_s, s.current_a, s.potential_v, s.charge_c, s.feed_rate_m3_per_s, s.depth_m, s.x_bi_now,
-                         s.x_bi_target});
+        charts_->append({s.t_s, s.current_a, s.potential_v, s.charge_c, s.feed_rate_m3_per_s, s.depth_m,
+                         s.x_bi_now, s.x_bi_target});
     }
     if (s.state == run::RunState::stopping)
-        show_banner(tr("Stopping: output off (high impedance) and pump stop in progress."), QColor(0xef, 0x6c, 0x00));
+        show_banner(tr("Stopping: output off (high impedance) and pump stop in progress."),
+                    QColor(0xef, 0x6c, 0x00));
     update_buttons();
 }
 
@@ -251,7 +258,8 @@ void RunScreen::finish() {
     session_.reset();
     // wait() joins the session's threads: never on the GUI thread.
     run_in_background(
-        this, [session]() mutable {
+        this,
+        [session]() mutable {
             auto summary = session->wait();
             auto events = session->take_events();
             auto snap = session->snapshot();
@@ -264,11 +272,12 @@ void RunScreen::finish() {
             show_snapshot(snap);
             show_events(events);
             summary_ = summary;
-            const QString hardware = summary.safe_state_confirmed
-                                         ? tr("Hardware: safe state confirmed (galvanostat output off, high impedance; "
-                                              "pump stopped).")
-                                         : tr("Hardware: safe state NOT confirmed — check the galvanostat output and "
-                                              "the pump by hand.");
+            const QString hardware =
+                summary.safe_state_confirmed
+                    ? tr("Hardware: safe state confirmed (galvanostat output off, high impedance; "
+                         "pump stopped).")
+                    : tr("Hardware: safe state NOT confirmed — check the galvanostat output and "
+                         "the pump by hand.");
             const QString cause = QString::fromStdString(summary.cause);
             switch (summary.outcome) {
                 case run::Outcome::faulted:
@@ -285,12 +294,13 @@ void RunScreen::finish() {
                         show_banner(hardware, QColor(0xef, 0x6c, 0x00));
                     break;
             }
-            log_->appendPlainText(tr("Run #%1 %2: %3 in %4, %5 deposited, mean x_Bi %6, %7 B fed.")
-                                      .arg(summary.run_id)
-                                      .arg(QString::fromUtf8(run::to_string(summary.outcome).data()),
-                                           with_unit(summary.charge_c, 3, "C"), duration_text(summary.duration_s),
-                                           with_unit(to_nm(summary.thickness_m), 0, "nm"),
-                                           fixed(summary.mean_x_bi, 3), with_unit(to_ml(summary.feed_volume_m3), 3, "mL")));
+            log_->appendPlainText(
+                tr("Run #%1 %2: %3 in %4, %5 deposited, mean x_Bi %6, %7 B fed.")
+                    .arg(summary.run_id)
+                    .arg(QString::fromUtf8(run::to_string(summary.outcome).data()),
+                         with_unit(summary.charge_c, 3, "C"), duration_text(summary.duration_s),
+                         with_unit(to_nm(summary.thickness_m), 0, "nm"), fixed(summary.mean_x_bi, 3),
+                         with_unit(to_ml(summary.feed_volume_m3), 3, "mL")));
             update_buttons();
             emit active_changed(false);
             emit run_finished(summary.run_id);
@@ -317,9 +327,10 @@ void RunScreen::abort_run() {
 
 void RunScreen::show_banner(const QString& text, const QColor& colour) {
     banner_->setText(text);
-    banner_->setStyleSheet(QStringLiteral("QLabel { background: %1; color: white; font-weight: bold; padding: 8px; "
-                                          "border-radius: 4px; }")
-                               .arg(colour.name()));
+    banner_->setStyleSheet(
+        QStringLiteral("QLabel { background: %1; color: white; font-weight: bold; padding: 8px; "
+                       "border-radius: 4px; }")
+            .arg(colour.name()));
     banner_->setVisible(true);
 }
 
@@ -327,11 +338,14 @@ void RunScreen::update_buttons() {
     const bool running = session_ != nullptr && !is_final(last_.state);
     start_->setEnabled(!active() && start_allowed_);
     abort_->setEnabled((running || creating_) && !abort_pending_);
-    hold_->setEnabled(running && (last_.state == run::RunState::depositing || last_.state == run::RunState::held));
+    hold_->setEnabled(running &&
+                      (last_.state == run::RunState::depositing || last_.state == run::RunState::held));
     hold_->setText(last_.state == run::RunState::held ? tr("▶ &Resume") : tr("❚❚ &Hold"));
     if (active()) start_reason_->clear();
 }
 
-QString RunScreen::error_text() const { return error_; }
+QString RunScreen::error_text() const {
+    return error_;
+}
 
 }  // namespace edc::gui

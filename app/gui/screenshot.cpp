@@ -21,7 +21,9 @@ bool wait_until(const std::function<bool()>& ready, int timeout_ms) {
 
 namespace {
 
-bool plan_settled(const MainWindow& w) { return !w.plan()->planning(); }
+bool plan_settled(const MainWindow& w) {
+    return !w.plan()->planning();
+}
 
 }  // namespace
 
@@ -44,8 +46,10 @@ int take_screenshot(MainWindow& w, const ScreenshotRequest& r) {
         settle([&] { return plan_settled(w); }, "the plan");
     } else if (r.screen == QLatin1String("instruments")) {
         w.show_screen(Screen::instruments);
-        w.instruments()->rescan_ports();
         settle([&] { return plan_settled(w); }, "the plan");
+        w.instruments()->rescan_ports();
+        w.instruments()->identify();  // shows what the recipe's ports answer (or why not)
+        settle([&] { return !w.instruments()->busy(); }, "the instruments");
     } else if (r.screen == QLatin1String("run")) {
         w.instruments()->set_simulate(true);
         w.instruments()->set_speed(r.speed);
@@ -67,10 +71,12 @@ int take_screenshot(MainWindow& w, const ScreenshotRequest& r) {
         if (ok && w.history()->run_count() > 0) {
             const auto id = *w.history()->run_at(0);
             w.history()->select_run(id);
-            settle([&] { return w.history()->detail() && w.history()->detail()->record.id == id; }, "the run detail");
+            settle([&] { return w.history()->detail() && w.history()->detail()->record.id == id; },
+                   "the run detail");
         }
     } else {
-        std::fprintf(stderr, "edc-gui: --screen must be recipes, plan, instruments, run or history (got %s)\n",
+        std::fprintf(stderr,
+                     "edc-gui: --screen must be recipes, plan, instruments, run or history (got %s)\n",
                      qPrintable(r.screen));
         return 2;
     }

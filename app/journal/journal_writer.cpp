@@ -44,6 +44,11 @@ void JournalWriter::push_event(JournalEvent event) {
     events_.push_back(std::move(event));
 }
 
+std::optional<Error> JournalWriter::error() const {
+    std::lock_guard lock(mutex_);
+    return first_error_;
+}
+
 Result<void> JournalWriter::flush() {
     std::unique_lock lock(mutex_);
     if (stopping_ || !thread_.joinable()) {

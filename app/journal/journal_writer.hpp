@@ -56,6 +56,9 @@ public:
     // Drains everything, stops the thread. Idempotent.
     [[nodiscard]] Result<void> stop();
 
+    // The first write error since start, without waiting (the supervisor polls it: a journal
+    // that cannot write is a fault, not a silent loss). Not real-time safe (mutex).
+    [[nodiscard]] std::optional<Error> error() const;
     [[nodiscard]] std::uint64_t samples_written() const noexcept { return samples_written_.load(); }
     [[nodiscard]] std::uint64_t samples_overflowed() const noexcept { return overflowed_.load(); }
     [[nodiscard]] std::uint64_t batches_written() const noexcept { return batches_written_.load(); }
@@ -72,7 +75,7 @@ private:
     SampleRing<JournalSample> samples_;
     std::vector<JournalSample> batch_;  // writer thread only
 
-    std::mutex mutex_;  // guards everything below up to the atomics
+    mutable std::mutex mutex_;  // guards everything below up to the atomics
     std::condition_variable wake_;
     std::condition_variable flushed_;
     std::vector<JournalEvent> events_;

@@ -193,6 +193,12 @@ void RunSession::Impl::supervise() {
             }
         }
         drain_ticks();
+        if (writer_ && !journal_failed_) {
+            if (auto e = writer_->error()) {
+                journal_failed_ = true;
+                fault("journal_write_failed", describe(*e));
+            }
+        }
         if (scheduler_running_ && !watchdog_fired && steady_ns() - last_tick_ns_.load() > watchdog_ns) {
             watchdog_fired = true;
             pending_.push_back({run::EventKind::watchdog_expired,
@@ -642,7 +648,9 @@ void RunSession::Impl::schedule() {
         const bool done_now = out.done && !done_sent;
         if (t >= next_sample || rec.tripped || done_now) {
             done_sent = done_sent || out.done;
-            next_sample = t + sample_period;
+            // On an absolute schedule, so tick jitter does not stretch the sample period.
+            next_sample += sample_period;
+            if (next_sample < t - sample_period) next_sample = t + sample_period;
             journal::JournalSample s;
             s.t_s = t;
             s.current_a = rec.current_a;

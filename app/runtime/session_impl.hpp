@@ -111,6 +111,7 @@ private:
 
     run::RunStateMachine machine_;
     std::deque<run::RunEvent> pending_;  // supervisor only
+    bool journal_failed_ = false;        // supervisor only
 
     // scheduler thread and its queues
     std::thread scheduler_thread_;

@@ -1,4 +1,5 @@
 #include "drivers/galvanostat/keithley2400.hpp"
+#include "drivers/galvanostat/scpi_safe_off.hpp"
 
 #include <cmath>
 
@@ -119,14 +120,8 @@ Result<GalvanostatReading> Keithley2400::read() {
 }
 
 Result<void> Keithley2400::safe_off() {
-    transport_->drain();
-    Result<void> first{};
     // HIMP before OFF, so the output opens into high impedance rather than a 0 V short.
-    for (const char* cmd : {":SOUR:CURR:LEV 0", ":OUTP:SMOD HIMP", ":OUTP OFF"}) {
-        if (auto r = scpi_.write(cmd); !r && first) first = r;
-    }
-    if (auto r = scpi_.check_errors("safe off"); !r && first) first = r;
-    return first;
+    return scpi_safe_off(scpi_, *transport_, {":SOUR:CURR:LEV 0", ":OUTP:SMOD HIMP", ":OUTP OFF"});
 }
 
 }  // namespace edc

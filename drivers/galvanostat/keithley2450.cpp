@@ -1,4 +1,5 @@
 #include "drivers/galvanostat/keithley2450.hpp"
+#include "drivers/galvanostat/scpi_safe_off.hpp"
 
 #include <cmath>
 
@@ -120,13 +121,8 @@ Result<GalvanostatReading> Keithley2450::read() {
 }
 
 Result<void> Keithley2450::safe_off() {
-    transport_->drain();
-    Result<void> first{};
-    for (const char* cmd : {":SOUR:CURR:LEV 0", ":OUTP:CURR:SMOD HIMP", ":OUTP OFF"}) {
-        if (auto r = scpi_.write(cmd); !r && first) first = r;
-    }
-    if (auto r = scpi_.check_errors("safe off"); !r && first) first = r;
-    return first;
+    // HIMP before OFF, so the output opens into high impedance rather than a 0 V short.
+    return scpi_safe_off(scpi_, *transport_, {":SOUR:CURR:LEV 0", ":OUTP:CURR:SMOD HIMP", ":OUTP OFF"});
 }
 
 }  // namespace edc

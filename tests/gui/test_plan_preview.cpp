@@ -18,7 +18,9 @@ QString label_text(QWidget* w, const char* name) {
     return l ? l->text() : QStringLiteral("<no label %1>").arg(QString::fromLatin1(name));
 }
 
-double leading_number(const QString& text) { return text.section(QLatin1Char(' '), 0, 0).toDouble(); }
+double leading_number(const QString& text) {
+    return text.section(QLatin1Char(' '), 0, 0).toDouble();
+}
 
 }  // namespace
 
@@ -43,12 +45,15 @@ private slots:
 
         // The totals shown are the planner's, in the units the labels name.
         const auto& t = expected->totals;
-        QCOMPARE(label_text(screen, "total_feed_volume"), QString::number(t.feed_volume_m3 * 1e6, 'f', 3) + " mL");
-        QCOMPARE(label_text(screen, "total_final_volume"), QString::number(t.final_volume_m3 * 1e6, 'f', 2) + " mL");
-        QVERIFY(label_text(screen, "total_duration").startsWith(QString::number(t.duration_s, 'f', 1) + " s"));
+        QCOMPARE(label_text(screen, "total_feed_volume"),
+                 QString::number(t.feed_volume_m3 * 1e6, 'f', 3) + " mL");
+        QCOMPARE(label_text(screen, "total_final_volume"),
+                 QString::number(t.final_volume_m3 * 1e6, 'f', 2) + " mL");
+        QVERIFY(
+            label_text(screen, "total_duration").startsWith(QString::number(t.duration_s, 'f', 1) + " s"));
         QCOMPARE(label_text(screen, "total_thickness"), QString::number(t.thickness_m * 1e9, 'f', 0) + " nm");
-        QVERIFY(label_text(screen, "total_mass").startsWith(QString::number(t.mass_kg_per_m2 * 1e-4 * 1e6, 'f', 3) +
-                                                              " mg"));
+        QVERIFY(label_text(screen, "total_mass")
+                    .startsWith(QString::number(t.mass_kg_per_m2 * 1e-4 * 1e6, 'f', 3) + " mg"));
 
         // Independent of the planner: 5.7 mA/cm2 on 1 cm2 for 200 s passes 1.140 C at 5.700 mA, and
         // in a growing cell (no outflow) the final volume is the 20 mL start plus every mL of B fed.
@@ -57,7 +62,8 @@ private slots:
         QCOMPARE(label_text(screen, "total_duration").left(7), QStringLiteral("200.0 s"));
         const double fed_ml = leading_number(label_text(screen, "total_feed_volume"));
         const double final_ml = leading_number(label_text(screen, "total_final_volume"));
-        QVERIFY2(std::abs(final_ml - (20.0 + fed_ml)) < 0.02, qPrintable(QString("%1 vs %2").arg(final_ml).arg(fed_ml)));
+        QVERIFY2(std::abs(final_ml - (20.0 + fed_ml)) < 0.02,
+                 qPrintable(QString("%1 vs %2").arg(final_ml).arg(fed_ml)));
         // The target chart starts at the recipe's substrate composition 0.50 and ends at 0.16.
         QCOMPARE(screen->target_series()->at(0).y(), 0.50);
         QVERIFY(std::abs(screen->target_series()->at(n - 1).y() - 0.16) < 1e-9);

@@ -31,7 +31,8 @@ private slots:
 
         QString text = test::read_text(test::example_recipe("g-bi033sb067.toml"));
         QVERIFY(text.contains(QStringLiteral("current_density = \"5.7 mA/cm2\"")));
-        text.replace(QStringLiteral("current_density = \"5.7 mA/cm2\""), QStringLiteral("current_density = \"5.7 furlongs\""));
+        text.replace(QStringLiteral("current_density = \"5.7 mA/cm2\""),
+                     QStringLiteral("current_density = \"5.7 furlongs\""));
         const int bad_line = line_of(text, QStringLiteral("furlongs"));
         QVERIFY(bad_line > 0);
         screen->set_text(text, QStringLiteral("bad.toml"));

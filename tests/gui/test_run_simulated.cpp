@@ -63,8 +63,9 @@ private slots:
         QVERIFY2(run->error_text().isEmpty(), qPrintable(run->error_text()));
 
         using S = run::RunState;
-        QVERIFY2(contains_in_order(run->state_history(), {S::checking, S::priming, S::depositing, S::completed}),
-                 qPrintable(states_text(run->state_history())));
+        QVERIFY2(
+            contains_in_order(run->state_history(), {S::checking, S::priming, S::depositing, S::completed}),
+            qPrintable(states_text(run->state_history())));
         QVERIFY(std::find(run->state_history().begin(), run->state_history().end(), S::aborted) ==
                 run->state_history().end());
         QCOMPARE(run->state(), S::completed);
@@ -72,11 +73,13 @@ private slots:
         QCOMPARE(run->summary()->outcome, run::Outcome::completed);
         QVERIFY(run->summary()->safe_state_confirmed);
         // 5.7 mA for 200 s: 1.14 C (closed form), within the regulation of the simulated source.
-        QVERIFY2(std::abs(run->summary()->charge_c - 1.14) < 0.02, qPrintable(QString::number(run->summary()->charge_c)));
+        QVERIFY2(std::abs(run->summary()->charge_c - 1.14) < 0.02,
+                 qPrintable(QString::number(run->summary()->charge_c)));
 
         // At 20 Hz polling and 50x speed a 200 s deposition gives ~80 points per chart.
         RunCharts* charts = run->charts();
-        QVERIFY2(charts->current_series()->count() > 20, qPrintable(QString::number(charts->current_series()->count())));
+        QVERIFY2(charts->current_series()->count() > 20,
+                 qPrintable(QString::number(charts->current_series()->count())));
         QVERIFY(charts->potential_series()->count() > 20);
         QVERIFY(charts->charge_series()->count() > 20);
         QVERIFY(charts->feed_series()->count() > 20);
@@ -97,8 +100,8 @@ private slots:
         MainWindow& w = *f.window;
         start_simulated(w, 10.0);
         RunScreen* run = w.run();
-        QTRY_VERIFY_WITH_TIMEOUT(run->state() == run::RunState::depositing && run->charts()->charge_series()->count() > 5,
-                                 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            run->state() == run::RunState::depositing && run->charts()->charge_series()->count() > 5, 30000);
         // Hold stops the deposition and Resume continues it.
         QVERIFY(run->hold_button()->isEnabled());
         QTest::mouseClick(run->hold_button(), Qt::LeftButton);

@@ -21,6 +21,7 @@ struct FaultRunSpec {
     std::string recipe = "g-bi033sb067.toml";
     std::string galvanostat_model;          // replaces the recipe's (e.g. "keithley-2450"); empty: keep
     std::string pump_model;                 // replaces the recipe's (e.g. "harvard-elite"); empty: keep
+    std::string syringe_diameter;           // replaces the recipe's (e.g. "48 mm"); empty: keep
     std::string fault;                      // "KIND@SECONDS" (simulated run seconds); empty: none
     double speed = 20.0;
     double abort_at_s = 0.0;                // operator abort at this run time, once depositing (0: never)
@@ -71,7 +72,7 @@ struct FaultRunResult {
 // The example recipe with its instrument models swapped, as a lab would edit the text.
 inline app::RunOptions variant_options(const FaultRunSpec& spec, const std::filesystem::path& db) {
     auto o = sim_options(spec.recipe, db, spec.speed);
-    if (spec.galvanostat_model.empty() && spec.pump_model.empty()) return o;
+    if (spec.galvanostat_model.empty() && spec.pump_model.empty() && spec.syringe_diameter.empty()) return o;
     std::string text = o.recipe.text;
     auto swap = [&text](const std::string& from, const std::string& to) {
         const auto at = text.find(from);
@@ -85,6 +86,18 @@ inline app::RunOptions variant_options(const FaultRunSpec& spec, const std::file
     if (!spec.pump_model.empty() && o.recipe.pump) {
         swap("model = \"" + std::string(recipes::to_string(o.recipe.pump->model)) + "\"",
              "model = \"" + spec.pump_model + "\"");
+        // NE-1000 safe mode has no Elite counterpart: the recipe refuses the key for other pumps.
+        if (const auto at = text.find("\nsafe_mode_timeout"); at != std::string::npos && spec.pump_model != "ne-1000") {
+            text.erase(at + 1, text.find('\n', at + 1) - at);
+        }
+    }
+    if (!spec.syringe_diameter.empty()) {
+        const auto at = text.find("syringe_diameter = \"");
+        EXPECT_NE(at, std::string::npos);
+        if (at != std::string::npos) {
+            const auto open = at + std::string("syringe_diameter = \"").size();
+            text.replace(open, text.find('"', open) - open, spec.syringe_diameter);
+        }
     }
     auto r = recipes::parse_recipe(text, spec.recipe + " (instrument variant)");
     EXPECT_TRUE(r) << (r ? "" : r.error().message);
