@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "app/cli/cli.hpp"
+#include "app/config/settings.hpp"
 #include "app/journal/run_journal.hpp"
 
 namespace edc::cli {
@@ -55,6 +56,9 @@ std::optional<recipes::Recipe> load_recipe_reported(const std::string& path, Con
 
 std::string journal_path(const ParsedArgs& args) {
     if (auto db = args.value("--db")) return *db;
+    // ~/.config/edc/edc.toml may name the database; a broken config file is reported by
+    // `edc config`, and must not stop a run from journaling to the default place.
+    if (auto settings = config::load(config::Environment::from_process())) return settings->database.value;
     return journal::RunJournal::default_path();
 }
 

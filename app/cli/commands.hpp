@@ -23,5 +23,7 @@ const Command& runs_command();
 const Command& show_command();
 const Command& export_command();
 const Command& devices_command();
+const Command& doctor_command();  // setup_commands.cpp
+const Command& config_command();
 
 }  // namespace edc::cli

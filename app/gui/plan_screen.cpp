@@ -191,7 +191,7 @@ void PlanScreen::show_plan(const recipes::Recipe& recipe, const plan::FeedPlan& 
     current_->setText(with_unit(to_ma(t.current_a), 3, "mA"));
     charge_->setText(with_unit(t.charge_c, 3, "C"));
     max_rate_->setText(with_unit(to_ml_per_min(t.max_feed_rate_m3_per_s), 4, "mL/min"));
-    mean_x_->setText(fixed(t.mean_x_bi, 3));
+    mean_x_->setText(with_unit(t.mean_x_bi, 3, "mol/mol"));
     roundtrip_->setText(
         tr("RMS %1 at.%, max %2 at.%")
             .arg(fixed(t.roundtrip_rms_x_bi * 100.0, 3), fixed(t.roundtrip_max_x_bi * 100.0, 3)));
