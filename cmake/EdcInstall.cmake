@@ -6,7 +6,7 @@
 #   lib/udev/rules.d/99-edc.rules                stable names, dialout access, FTDI latency
 #   share/applications/edc-gui.desktop, share/icons/hicolor/scalable/apps/edc.svg (with edc-gui)
 #   share/man/man1/edc.1.gz edc-sim.1.gz [edc-gui.1.gz], share/man/man5/edc-recipe.5.gz
-#   share/doc/edc/README.md install.md
+#   share/doc/edc/README.md (install, wiring and safety notes are README sections)
 #
 # `cpack -G DEB` (or `cmake --build B --target package`) builds edc_<version>_<arch>.deb under
 # /usr. The udev folder is spelled lib/udev, not CMAKE_INSTALL_LIBDIR: udev reads
@@ -33,9 +33,6 @@ if(TARGET edc-gui)
   install(FILES ${PROJECT_SOURCE_DIR}/packaging/edc.svg DESTINATION ${CMAKE_INSTALL_DATADIR}/icons/hicolor/scalable/apps)
 endif()
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
-if(EXISTS ${PROJECT_SOURCE_DIR}/docs/install.md)
-  install(FILES ${PROJECT_SOURCE_DIR}/docs/install.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
-endif()
 
 # Manual pages, compressed as Debian policy wants (gzip -n: no timestamp, reproducible).
 find_program(EDC_GZIP gzip REQUIRED)

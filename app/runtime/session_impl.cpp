@@ -409,26 +409,32 @@ void RunSession::Impl::start_deposition() {
 }
 
 void RunSession::Impl::resume_deposition() {
+    // The output switch and the scheduler's view of it change together on the worker thread
+    // (the only producer of galvanostat samples): charge is counted from the moment current
+    // flows, at the set point until the first reading arrives.
     const double amps = instrument_current_from_cathodic(current_a_);
-    auto on = await(galvanostat_->call([amps](Galvanostat& g) -> Result<void> {
+    auto on = await(galvanostat_->call([this, amps](Galvanostat& g) -> Result<void> {
                         if (auto e = g.set_current(amps); !e) return e;
-                        return g.output(true);
+                        if (auto e = g.output(true); !e) return e;
+                        galvanostat_q_.try_push({run_time(), current_a_, 0.0, false});
+                        current_on_ = true;
+                        return {};
                     }),
                     call_limit, "galvanostat");
     if (!on) return fault("galvanostat_output", describe(on.error()));
-    current_on_ = true;
     galvanostat_->set_streaming(true);
     pump_enabled_ = true;
     if (pump_) pump_->set_streaming(true);
 }
 
 void RunSession::Impl::pause_deposition() {
-    current_on_ = false;
     pump_enabled_ = false;
-    galvanostat_->set_streaming(false);
-    auto off = await(galvanostat_->call([](Galvanostat& g) -> Result<void> {
-                         if (auto e = g.set_current(0.0); !e) return e;
-                         return g.output(false);
+    auto off = await(galvanostat_->call([this](Galvanostat& g) -> Result<void> {
+                         auto level = g.set_current(0.0);
+                         auto out = g.output(false);
+                         current_on_ = false;  // counted until the output is off
+                         galvanostat_q_.try_push({run_time(), 0.0, 0.0, false});
+                         return !level ? level : out;
                      }),
                      call_limit, "galvanostat");
     if (!off) fault("galvanostat_output", describe(off.error()));

@@ -74,3 +74,34 @@ TEST(RunSession, OperatorAbortReachesSafeStateAndIsJournaled) {
     for (const auto& e : *events) named = named || e.message.find("operator abort (test)") != std::string::npos;
     EXPECT_TRUE(named);
 }
+
+TEST(RunSession, HoldAndResumeKeepTheDepositOnTarget) {
+    // The plan is indexed by charge: a 30 s hold (current off, pump stopped) must not shear the
+    // gradient. The deposit is read from the simulator, an independent record.
+    const auto db = temp_db("hold");
+    auto session = app::RunSession::create(sim_options("g-bi033sb067.toml", db, 20.0));
+    ASSERT_TRUE(session) << session.error().message;
+    (*session)->start();
+    double held_at = -1.0;
+    bool resumed = false;
+    std::set<run::RunState> seen;
+    const auto summary = run_to_end(**session, std::chrono::seconds(150), [&](const app::RunSnapshot& s) {
+        seen.insert(s.state);
+        if (held_at < 0.0 && s.state == run::RunState::depositing && s.charge_c > 0.3) {
+            (*session)->hold();
+            held_at = s.t_s;
+        }
+        if (held_at >= 0.0 && !resumed && s.state == run::RunState::held && s.t_s > held_at + 30.0) {
+            (*session)->resume();
+            resumed = true;
+        }
+    });
+    EXPECT_TRUE(seen.count(run::RunState::held));
+    EXPECT_TRUE(resumed);
+    EXPECT_EQ(summary.outcome, run::Outcome::completed) << summary.cause;
+    EXPECT_NEAR(summary.charge_c, 1.14, 0.02);
+    ASSERT_TRUE(summary.sim_rms_error_at_pct.has_value());
+    EXPECT_LT(*summary.sim_rms_error_at_pct, 0.5);
+    std::printf("hold/resume run: deposited vs target %.3f at.%% RMS, %.3f at.%% max\n", *summary.sim_rms_error_at_pct,
+                summary.sim_max_error_at_pct.value_or(-1));
+}
