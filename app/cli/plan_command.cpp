@@ -30,20 +30,15 @@ in "errors" with --json).
 int run_plan(const ParsedArgs& args, Console& console) {
     const auto path = single_positional(args, console, "plan", "RECIPE");
     if (!path) return exit_code::usage;
-    const auto recipe = load_recipe_reported(*path, console);
-    if (!recipe) return exit_code::invalid_recipe;
-
     const bool as_json = args.has("--json");
-    auto plan = plan::make_plan(recipe->plan);
-    if (!plan) {
-        if (as_json) write_json(console.out, plan_failure_json(plan.error()));
-        print_plan_failure(console.err, *recipe, plan.error());
-        return exit_code::infeasible_plan;
-    }
+    const auto planned = load_and_plan(*path, console, as_json);
+    if (!planned) return planned.error();
+    const auto& recipe = planned->recipe;
+    const auto& plan = planned->plan;
     if (as_json) {
-        write_json(console.out, plan_json(*recipe, *plan));
+        write_json(console.out, plan_json(recipe, plan));
     } else {
-        print_plan_table(console.out, *recipe, *plan);
+        print_plan_table(console.out, recipe, plan);
     }
     return exit_code::success;
 }

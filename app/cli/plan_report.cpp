@@ -4,7 +4,10 @@
 
 #include <cmath>
 
+#include "app/cli/cli.hpp"
+#include "app/cli/command_support.hpp"
 #include "control/model/units.hpp"
+#include "control/plan/planner.hpp"
 
 namespace edc::cli {
 
@@ -106,6 +109,18 @@ void print_plan_failure(std::ostream& err, const recipes::Recipe& recipe, const 
     for (const auto& i : failure.issues) {
         err << fmt::format("  {}: {}\n", i.code, i.message);  // the planner's message names depth and time
     }
+}
+
+std::expected<PlannedRecipe, int> load_and_plan(const std::string& path, Console& console, bool as_json) {
+    auto recipe = load_recipe_reported(path, console);
+    if (!recipe) return std::unexpected(exit_code::invalid_recipe);
+    auto plan = plan::make_plan(recipe->plan);
+    if (!plan) {
+        if (as_json) write_json(console.out, plan_failure_json(plan.error()));
+        print_plan_failure(console.err, *recipe, plan.error());
+        return std::unexpected(exit_code::infeasible_plan);
+    }
+    return PlannedRecipe{std::move(*recipe), std::move(*plan)};
 }
 
 }  // namespace edc::cli

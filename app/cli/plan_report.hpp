@@ -2,10 +2,13 @@
 // A feed plan (or the planner's refusal) in lab units: the human table of `edc plan` and the
 // JSON object of `edc plan --json` (keys as issue 4 names them).
 #include <cstddef>
+#include <expected>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <string>
 #include <vector>
 
+#include "app/cli/console.hpp"
 #include "control/plan/feed_plan.hpp"
 #include "recipes/format/recipe.hpp"
 
@@ -24,5 +27,16 @@ void print_plan_table(std::ostream& out, const recipes::Recipe& recipe, const pl
                       std::size_t rows = 21);
 // One line per planner issue: "  code: message".
 void print_plan_failure(std::ostream& err, const recipes::Recipe& recipe, const plan::PlanFailure& failure);
+
+struct PlannedRecipe {
+    recipes::Recipe recipe;
+    plan::FeedPlan plan;
+};
+
+// Loads and plans a recipe the way every command reports it: file:line:col for an invalid
+// recipe (exit_code::invalid_recipe), the planner's issues for an infeasible one
+// (exit_code::infeasible_plan; also as JSON on stdout when as_json). The error is the exit code.
+[[nodiscard]] std::expected<PlannedRecipe, int> load_and_plan(const std::string& path, Console& console,
+                                                              bool as_json);
 
 }  // namespace edc::cli

@@ -145,18 +145,14 @@ int run_run(const ParsedArgs& args, Console& console) {
     }
     const auto path = single_positional(args, console, "run", "RECIPE");
     if (!path) return exit_code::usage;
-    auto recipe = load_recipe_reported(*path, console);
-    if (!recipe) return exit_code::invalid_recipe;
-
     // Planned here as well as in RunSession::create, so an infeasible recipe gets the planner's
     // full list of issues and its own exit code before anything is started.
-    if (auto plan = plan::make_plan(recipe->plan); !plan) {
-        print_plan_failure(console.err, *recipe, plan.error());
-        return exit_code::infeasible_plan;
-    }
+    auto planned = load_and_plan(*path, console, false);
+    if (!planned) return planned.error();
+    auto& recipe = planned->recipe;
 
     app::RunOptions options;
-    options.recipe = std::move(*recipe);
+    options.recipe = std::move(recipe);
     options.simulate = simulate;
     options.speed = speed;
     options.faults = faults;

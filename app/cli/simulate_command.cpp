@@ -69,21 +69,16 @@ int run_simulate(const ParsedArgs& args, Console& console) {
     }
     const auto path = single_positional(args, console, "simulate", "RECIPE");
     if (!path) return exit_code::usage;
-    const auto recipe = load_recipe_reported(*path, console);
-    if (!recipe) return exit_code::invalid_recipe;
-
     const bool as_json = args.has("--json");
-    auto plan = plan::make_plan(recipe->plan);
-    if (!plan) {
-        if (as_json) write_json(console.out, plan_failure_json(plan.error()));
-        print_plan_failure(console.err, *recipe, plan.error());
-        return exit_code::infeasible_plan;
-    }
+    const auto planned = load_and_plan(*path, console, as_json);
+    if (!planned) return planned.error();
+    const auto& recipe = planned->recipe;
+    const auto& plan = planned->plan;
 
     twin::TwinOptions options;
     options.feed = *feed;
     options.disturbance = *disturbance;
-    const twin::TwinResult result = twin::simulate(recipe->plan, *plan, options);
+    const twin::TwinResult result = twin::simulate(recipe.plan, plan, options);
 
     if (as_json) {
         nlohmann::ordered_json profile = nlohmann::ordered_json::array();
@@ -101,7 +96,7 @@ int run_simulate(const ParsedArgs& args, Console& console) {
     }
 
     auto& out = console.out;
-    out << fmt::format("recipe {}: feed {}, disturbances {}\n", recipe->name, feed_name, disturb_name);
+    out << fmt::format("recipe {}: feed {}, disturbances {}\n", recipe.name, feed_name, disturb_name);
     out << fmt::format("{:>10} {:>9} {:>10} {:>12}\n", "depth nm", "x target", "x achieved", "error at.%");
     for (const std::size_t i : thin_indices(result.profile.size(), 21)) {
         const auto& p = result.profile[i];

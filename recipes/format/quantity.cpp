@@ -115,25 +115,6 @@ const Unit* find_unit(std::string_view symbol) {
     return nullptr;
 }
 
-// Printable form of untrusted text for an error message (control bytes escaped, long cut).
-std::string quoted(std::string_view s) {
-    constexpr std::size_t max_shown = 60;
-    std::string out = "\"";
-    for (std::size_t i = 0; i < s.size() && i < max_shown; ++i) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c == '"' || c == '\\') {
-            out.push_back('\\');
-            out.push_back(static_cast<char>(c));
-        } else if (c < 0x20 || c == 0x7F) {
-            out += strf("\\x%02X", c);
-        } else {
-            out.push_back(static_cast<char>(c));
-        }
-    }
-    if (s.size() > max_shown) out += "...";
-    out.push_back('"');
-    return out;
-}
 
 }  // namespace
 
@@ -212,31 +193,31 @@ Result<Quantity> parse(std::string_view text, const Dimension* expected) {
     const auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), value);
     if (!starts_like_number || ec == std::errc::invalid_argument || end == rest.data()) {
         return fail("invalid_quantity",
-                    strf("%s is not a quantity; expected %s", quoted(text).c_str(), expectation(expected).c_str()));
+                    strf("%s is not a quantity; expected %s", quote(text).c_str(), expectation(expected).c_str()));
     }
     if (ec == std::errc::result_out_of_range || !std::isfinite(value)) {
-        return fail("invalid_quantity", strf("%s: the number is not finite; expected %s", quoted(text).c_str(),
+        return fail("invalid_quantity", strf("%s: the number is not finite; expected %s", quote(text).c_str(),
                                              expectation(expected).c_str()));
     }
     const auto unit_size = static_cast<std::size_t>(rest.data() + rest.size() - end);
     const std::string_view unit_text = trim(std::string_view(end, unit_size));
     if (unit_text.empty()) {
         return fail("invalid_quantity",
-                    strf("%s has no unit; expected %s", quoted(text).c_str(), expectation(expected).c_str()));
+                    strf("%s has no unit; expected %s", quote(text).c_str(), expectation(expected).c_str()));
     }
     const Unit* unit = find_unit(normalize_micro(unit_text));
     if (unit == nullptr) {
-        return fail("invalid_quantity", strf("%s: unknown unit %s; expected %s", quoted(text).c_str(),
-                                             quoted(unit_text).c_str(), expectation(expected).c_str()));
+        return fail("invalid_quantity", strf("%s: unknown unit %s; expected %s", quote(text).c_str(),
+                                             quote(unit_text).c_str(), expectation(expected).c_str()));
     }
     if (expected != nullptr && unit->dimension != *expected) {
-        return fail("wrong_dimension", strf("%s is %s; expected %s", quoted(text).c_str(),
+        return fail("wrong_dimension", strf("%s is %s; expected %s", quote(text).c_str(),
                                             with_article(unit->dimension).c_str(), expectation(expected).c_str()));
     }
     const double si = value * unit->to_si;
     if (!std::isfinite(si)) {
         return fail("invalid_quantity", strf("%s: the number is too large for its unit; expected %s",
-                                             quoted(text).c_str(), expectation(expected).c_str()));
+                                             quote(text).c_str(), expectation(expected).c_str()));
     }
     return Quantity{si, unit->dimension};
 }
@@ -249,6 +230,25 @@ Result<double> parse_quantity_as(std::string_view text, Dimension expected) {
     auto q = parse(text, &expected);
     if (!q) return std::unexpected(std::move(q.error()));
     return q->si;
+}
+
+std::string quote(std::string_view s) {
+    constexpr std::size_t max_shown = 60;
+    std::string out = "\"";
+    for (std::size_t i = 0; i < s.size() && i < max_shown; ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c == '"' || c == '\\') {
+            out.push_back('\\');
+            out.push_back(static_cast<char>(c));
+        } else if (c < 0x20 || c == 0x7F) {
+            out += strf("\\x%02X", c);
+        } else {
+            out.push_back(static_cast<char>(c));
+        }
+    }
+    if (s.size() > max_shown) out += "...";
+    out.push_back('"');
+    return out;
 }
 
 }  // namespace edc::recipes

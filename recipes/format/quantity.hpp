@@ -52,4 +52,8 @@ struct Quantity {
 // As parse_quantity, and the unit must measure `expected` (else "wrong_dimension").
 [[nodiscard]] Result<double> parse_quantity_as(std::string_view text, Dimension expected);
 
+// Printable, bounded form of untrusted text for an error message (control bytes escaped,
+// long text cut).
+[[nodiscard]] std::string quote(std::string_view s);
+
 }  // namespace edc::recipes

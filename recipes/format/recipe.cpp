@@ -22,7 +22,6 @@ namespace edc::recipes {
 namespace {
 
 using detail::ErrorSink;
-using detail::quote;
 using detail::RecipeProblem;
 using detail::Section;
 

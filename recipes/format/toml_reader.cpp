@@ -38,25 +38,6 @@ std::optional<double> as_finite_number(const toml::node& n) noexcept {
     return std::nullopt;
 }
 
-std::string quote(std::string_view s) {
-    constexpr std::size_t max_shown = 60;
-    std::string out = "\"";
-    for (std::size_t i = 0; i < s.size() && i < max_shown; ++i) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c == '"' || c == '\\') {
-            out.push_back('\\');
-            out.push_back(static_cast<char>(c));
-        } else if (c < 0x20 || c == 0x7F) {
-            out += strf("\\x%02X", c);
-        } else {
-            out.push_back(static_cast<char>(c));
-        }
-    }
-    if (s.size() > max_shown) out += "...";
-    out.push_back('"');
-    return out;
-}
-
 Section::Section(const toml::table& table, std::string name, std::initializer_list<std::string_view> allowed,
                  const ErrorSink& errors)
     : table_(table), name_(std::move(name)), errors_(errors) {

@@ -71,7 +71,5 @@ private:
 [[nodiscard]] std::string_view type_name(const toml::node& n) noexcept;
 // A finite number from an integer or floating-point node.
 [[nodiscard]] std::optional<double> as_finite_number(const toml::node& n) noexcept;
-// Printable, bounded form of untrusted text for an error message.
-[[nodiscard]] std::string quote(std::string_view s);
 
 }  // namespace edc::recipes::detail
