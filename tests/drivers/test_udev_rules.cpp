@@ -11,9 +11,7 @@
 namespace {
 
 std::string rules_path() {
-    // The test runs from the build tree; the rules live in the source tree next to tests/.
-    std::string here = __FILE__;
-    return here.substr(0, here.rfind("/tests/drivers/")) + "/udev/99-edc.rules";
+    return std::string(EDC_SOURCE_DIR) + "/udev/99-edc.rules";
 }
 
 // Rule lines with backslash continuations joined; comments and blank lines dropped.

@@ -32,7 +32,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-fs::path corpus_dir() { return fs::path(__FILE__).parent_path() / "malformed"; }
+fs::path corpus_dir() { return fs::path(EDC_SOURCE_DIR) / "tests" / "recipes" / "malformed"; }
 
 struct Answer {
     enum Kind { error, accepted, crashed, hung } kind = crashed;

@@ -14,7 +14,7 @@ using edc::recipes::Recipe;
 namespace {
 
 std::filesystem::path examples_dir() {
-    return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "recipes" / "examples";
+    return std::filesystem::path(EDC_SOURCE_DIR) / "recipes" / "examples";
 }
 
 Recipe load(const char* name) {
