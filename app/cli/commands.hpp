@@ -25,5 +25,6 @@ const Command& export_command();
 const Command& devices_command();
 const Command& doctor_command();  // setup_commands.cpp
 const Command& config_command();
+const Command& verify_command();
 
 }  // namespace edc::cli
