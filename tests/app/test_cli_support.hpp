@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "app/cli/cli.hpp"
+#include "edc/test_source_dir.hpp"
 
 namespace edc::cli::test {
 

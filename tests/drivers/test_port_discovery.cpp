@@ -7,7 +7,9 @@ TEST(PortDiscovery, EnumerationSucceedsAndNamesAreDevicePaths) {
     ASSERT_TRUE(ports) << ports.error().message;
     for (const auto& p : *ports) {
         EXPECT_EQ(p.name.rfind("/dev/", 0), 0U) << p.name;
-        if (p.transport == "usb") EXPECT_TRUE(p.usb_vid.has_value()) << p.name;
+        if (p.transport == "usb") {
+            EXPECT_TRUE(p.usb_vid.has_value()) << p.name;
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 #include <vector>
+#include "edc/test_source_dir.hpp"
 
 namespace {
 
@@ -62,7 +63,9 @@ TEST(UdevRules, EveryKeyIsAKnownKeyWithAValidOperatorAndQuotedValue) {
             const std::string op = m[3];
             const bool match_key = m[1] == "ACTION" || m[1] == "SUBSYSTEM" || m[1] == "KERNELS" ||
                                    m[1] == "DRIVER" || m[1] == "ATTRS" || m[1] == "SUBSYSTEMS";
-            if (match_key) EXPECT_TRUE(op == "==" || op == "!=") << "assignment to match key in: " << line;
+            if (match_key) {
+                EXPECT_TRUE(op == "==" || op == "!=") << "assignment to match key in: " << line;
+            }
             if (comma == std::string::npos) break;
             pos = comma + 1;
         }

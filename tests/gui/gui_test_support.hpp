@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "app/gui/main_window.hpp"
+#include "edc/test_source_dir.hpp"
 
 namespace edc::gui::test {
 

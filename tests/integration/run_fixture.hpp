@@ -9,6 +9,7 @@
 
 #include "app/runtime/run_session.hpp"
 #include "recipes/format/recipe.hpp"
+#include "edc/test_source_dir.hpp"
 
 namespace edc::testing {
 

@@ -10,6 +10,7 @@
 #include "app/journal/run_journal.hpp"
 #include "edc_process.hpp"
 #include "run_fixture.hpp"
+#include "edc/test_source_dir.hpp"
 
 using namespace edc;
 using namespace edc::testing;

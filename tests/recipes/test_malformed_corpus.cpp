@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "recipes/format/recipe.hpp"
+#include "edc/test_source_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;

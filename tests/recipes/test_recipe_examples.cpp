@@ -7,6 +7,7 @@
 
 #include "recipes/format/recipe.hpp"
 #include "recipes/format/sha256.hpp"
+#include "edc/test_source_dir.hpp"
 
 using edc::recipes::load_recipe;
 using edc::recipes::Recipe;
