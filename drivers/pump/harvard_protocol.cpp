@@ -5,18 +5,10 @@
 
 #include "control/model/units.hpp"
 #include "control/text.hpp"
+#include "drivers/io/printable.hpp"
 
 namespace edc::harvard {
 namespace {
-
-std::string shown(std::string_view s) {
-    std::string out;
-    for (const char c : s.substr(0, 60)) {
-        const auto u = static_cast<unsigned char>(c);
-        out += (u >= 0x20 && u < 0x7F) ? std::string(1, c) : strf("\\x%02x", u);
-    }
-    return out;
-}
 
 std::string_view trim(std::string_view s) {
     const auto a = s.find_first_not_of(" \t\r\n");
@@ -79,7 +71,7 @@ const char* to_string(Prompt p) {
 Result<Reply> parse_reply(std::string_view frame) {
     const auto last_nl = frame.rfind('\n');
     if (last_nl == std::string_view::npos) {
-        return fail("bad_reply", strf("Elite reply '%s' has no prompt line", shown(frame).c_str()));
+        return fail("bad_reply", strf("Elite reply '%s' has no prompt line", io::printable(frame).c_str()));
     }
     Reply r;
     auto prompt = frame.substr(last_nl + 1);
@@ -102,7 +94,7 @@ Result<Reply> parse_reply(std::string_view frame) {
     else if (prompt == "T*")
         r.prompt = Prompt::target_reached;
     else
-        return fail("bad_reply", strf("Elite reply '%s' ends without a prompt", shown(frame).c_str()));
+        return fail("bad_reply", strf("Elite reply '%s' ends without a prompt", io::printable(frame).c_str()));
 
     std::string_view body = frame.substr(0, last_nl);
     while (!body.empty()) {
@@ -160,26 +152,26 @@ std::optional<std::string> format_number(double v) {
 Result<double> parse_rate(std::string_view text) {
     std::string_view number, unit;
     if (!split_value(text, number, unit))
-        return fail("bad_reply", strf("rate '%s' lacks a unit", shown(text).c_str()));
+        return fail("bad_reply", strf("rate '%s' lacks a unit", io::printable(text).c_str()));
     const auto value = to_double(number);
     const auto slash = unit.find('/');
     if (!value || slash == std::string_view::npos) {
-        return fail("bad_reply", strf("rate '%s' is not <number> <vol>/<time>", shown(text).c_str()));
+        return fail("bad_reply", strf("rate '%s' is not <number> <vol>/<time>", io::printable(text).c_str()));
     }
     const auto v = volume_unit(unit.substr(0, slash));
     const auto t = time_unit_s(unit.substr(slash + 1));
-    if (!v || !t) return fail("bad_reply", strf("rate '%s' has an unknown unit", shown(text).c_str()));
+    if (!v || !t) return fail("bad_reply", strf("rate '%s' has an unknown unit", io::printable(text).c_str()));
     return *value * *v / *t;
 }
 
 Result<double> parse_volume(std::string_view text) {
     std::string_view number, unit;
     if (!split_value(text, number, unit))
-        return fail("bad_reply", strf("volume '%s' lacks a unit", shown(text).c_str()));
+        return fail("bad_reply", strf("volume '%s' lacks a unit", io::printable(text).c_str()));
     const auto value = to_double(number);
     const auto v = volume_unit(unit);
     if (!value || !v)
-        return fail("bad_reply", strf("volume '%s' is not <number> <ml|ul|nl|pl>", shown(text).c_str()));
+        return fail("bad_reply", strf("volume '%s' is not <number> <ml|ul|nl|pl>", io::printable(text).c_str()));
     return *value * *v;
 }
 
@@ -187,7 +179,7 @@ Result<double> parse_current_rate(std::string_view text) {
     const auto at = text.find(" at ");
     if (at == std::string_view::npos) {
         return fail("bad_reply",
-                    strf("crate '%s' is not '<Infusing|Withdrawing> at <rate>'", shown(text).c_str()));
+                    strf("crate '%s' is not '<Infusing|Withdrawing> at <rate>'", io::printable(text).c_str()));
     }
     return parse_rate(text.substr(at + 4));
 }
@@ -195,13 +187,13 @@ Result<double> parse_current_rate(std::string_view text) {
 Result<RateLimits> parse_rate_limits(std::string_view text) {
     const auto to = text.find(" to ");
     if (to == std::string_view::npos) {
-        return fail("bad_reply", strf("rate limits '%s' are not '<min> to <max>'", shown(text).c_str()));
+        return fail("bad_reply", strf("rate limits '%s' are not '<min> to <max>'", io::printable(text).c_str()));
     }
     auto lo = parse_rate(text.substr(0, to));
     auto hi = parse_rate(text.substr(to + 4));
     if (!lo) return std::unexpected(lo.error());
     if (!hi) return std::unexpected(hi.error());
-    if (*lo > *hi) return fail("bad_reply", strf("rate limits '%s' are reversed", shown(text).c_str()));
+    if (*lo > *hi) return fail("bad_reply", strf("rate limits '%s' are reversed", io::printable(text).c_str()));
     return RateLimits{*lo, *hi};
 }
 
@@ -215,14 +207,14 @@ Result<StatusWord> parse_status(std::string_view text) {
     }
     if (f.size() != 4 || f[3].empty()) {
         return fail("bad_reply",
-                    strf("status '%s' is not '<rate> <time> <volume> <flags>'", shown(text).c_str()));
+                    strf("status '%s' is not '<rate> <time> <volume> <flags>'", io::printable(text).c_str()));
     }
     const auto rate = to_double(f[0]);
     const auto time = to_double(f[1]);
     const auto volume = to_double(f[2]);
     const char dir = f[3][0];
     if (!rate || !time || !volume || std::string_view("iIwW").find(dir) == std::string_view::npos) {
-        return fail("bad_reply", strf("status '%s' does not parse", shown(text).c_str()));
+        return fail("bad_reply", strf("status '%s' does not parse", io::printable(text).c_str()));
     }
     constexpr double m3_per_fl = 1e-18;
     StatusWord s;

@@ -7,6 +7,7 @@
 #include "control/model/units.hpp"
 #include "control/text.hpp"
 #include "drivers/io/framing.hpp"
+#include "drivers/io/printable.hpp"
 
 namespace edc::newera {
 namespace {
@@ -20,15 +21,6 @@ std::optional<double> to_double(std::string_view s) {
     const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc{} || p != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
     return v;
-}
-
-std::string shown(std::string_view s) {
-    std::string out;
-    for (const char c : s.substr(0, 40)) {
-        const auto u = static_cast<unsigned char>(c);
-        out += (u >= 0x20 && u < 0x7F) ? std::string(1, c) : strf("\\x%02x", u);
-    }
-    return out;
 }
 
 }  // namespace
@@ -101,7 +93,7 @@ Result<UnitChoice> choose_rate_unit(double max_rate_m3_per_s) {
 
 Result<Reply> parse_reply(std::string_view p) {
     if (p.size() < 3 || p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9') {
-        return fail("bad_reply", strf("New Era reply '%s' lacks address and status", shown(p).c_str()));
+        return fail("bad_reply", strf("New Era reply '%s' lacks address and status", io::printable(p, 40).c_str()));
     }
     Reply r;
     r.address = (p[0] - '0') * 10 + (p[1] - '0');
@@ -110,13 +102,13 @@ Result<Reply> parse_reply(std::string_view p) {
     if (r.status == 'A') {
         if (rest.size() < 2 || rest[0] != '?' || rest[1] < 'A' || rest[1] > 'Z') {
             return fail("bad_reply",
-                        strf("New Era alarm reply '%s' lacks its alarm letter", shown(p).c_str()));
+                        strf("New Era alarm reply '%s' lacks its alarm letter", io::printable(p, 40).c_str()));
         }
         r.alarm = rest[1];
         return r;
     }
     if (std::string_view("IWSPTUX").find(r.status) == std::string_view::npos) {
-        return fail("bad_reply", strf("New Era reply '%s' has unknown status", shown(p).c_str()));
+        return fail("bad_reply", strf("New Era reply '%s' has unknown status", io::printable(p, 40).c_str()));
     }
     if (!rest.empty() && rest[0] == '?') {
         r.has_error = true;
@@ -128,17 +120,17 @@ Result<Reply> parse_reply(std::string_view p) {
 }
 
 Result<double> parse_rate(std::string_view data) {
-    if (data.size() < 3) return fail("bad_reply", strf("rate '%s' too short", shown(data).c_str()));
+    if (data.size() < 3) return fail("bad_reply", strf("rate '%s' too short", io::printable(data, 40).c_str()));
     const auto unit = unit_from_code(data.substr(data.size() - 2));
     const auto value = to_double(data.substr(0, data.size() - 2));
     if (!unit || !value)
-        return fail("bad_reply", strf("rate '%s' is not <number><UM|MM|UH|MH>", shown(data).c_str()));
+        return fail("bad_reply", strf("rate '%s' is not <number><UM|MM|UH|MH>", io::printable(data, 40).c_str()));
     return *value * m3_per_s_per_unit(*unit);
 }
 
 Result<Dispensed> parse_dispensed(std::string_view data) {
     auto bad = [&] {
-        return fail("bad_reply", strf("dispensed volume '%s' is not I<n>W<n><UL|ML>", shown(data).c_str()));
+        return fail("bad_reply", strf("dispensed volume '%s' is not I<n>W<n><UL|ML>", io::printable(data, 40).c_str()));
     };
     if (data.size() < 6 || data[0] != 'I') return bad();
     const auto w = data.find('W');

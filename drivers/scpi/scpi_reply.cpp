@@ -4,22 +4,9 @@
 #include <cmath>
 
 #include "control/text.hpp"
+#include "drivers/io/printable.hpp"
 
 namespace edc::scpi {
-namespace {
-
-std::string shown(std::string_view s) {
-    std::string out;
-    for (const char c : s.substr(0, 60)) {
-        const auto u = static_cast<unsigned char>(c);
-        out += (u >= 0x20 && u < 0x7F) ? std::string(1, c) : strf("\\x%02x", u);
-    }
-    if (s.size() > 60) out += "...";
-    return out;
-}
-
-}  // namespace
-
 std::string_view trim(std::string_view s) {
     const auto first = s.find_first_not_of(" \t\r\n");
     if (first == std::string_view::npos) return {};
@@ -31,12 +18,12 @@ Result<Number> parse_number(std::string_view text) {
     auto t = trim(text);
     if (!t.empty() && t[0] == '+') t.remove_prefix(1);
     if (t.empty() || !(t[0] == '-' || t[0] == '.' || (t[0] >= '0' && t[0] <= '9'))) {
-        return fail("bad_reply", strf("expected a number, got '%s'", shown(text).c_str()));
+        return fail("bad_reply", strf("expected a number, got '%s'", io::printable(text).c_str()));
     }
     double v = 0.0;
     const auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
     if (ec != std::errc{} || p != t.data() + t.size() || !std::isfinite(v)) {
-        return fail("bad_reply", strf("expected a number, got '%s'", shown(text).c_str()));
+        return fail("bad_reply", strf("expected a number, got '%s'", io::printable(text).c_str()));
     }
     const double a = std::fabs(v);
     if (a >= 9.905e37 && v > 0) return Number{v, ValueKind::not_measured};
@@ -60,7 +47,7 @@ Result<std::vector<Number>> parse_number_list(std::string_view text, std::size_t
     }
     if (expected != 0 && out.size() != expected) {
         return fail("bad_reply",
-                    strf("expected %zu comma-separated values, got '%s'", expected, shown(text).c_str()));
+                    strf("expected %zu comma-separated values, got '%s'", expected, io::printable(text).c_str()));
     }
     return out;
 }
@@ -69,21 +56,21 @@ Result<bool> parse_bool(std::string_view text) {
     const auto t = trim(text);
     if (t == "1" || t == "ON") return true;
     if (t == "0" || t == "OFF") return false;
-    return fail("bad_reply", strf("expected 0 or 1, got '%s'", shown(text).c_str()));
+    return fail("bad_reply", strf("expected 0 or 1, got '%s'", io::printable(text).c_str()));
 }
 
 Result<ErrorEntry> parse_error_entry(std::string_view text) {
     const auto t = trim(text);
     const auto comma = t.find(',');
     if (comma == std::string_view::npos) {
-        return fail("bad_reply", strf("expected <code>,\"<message>\", got '%s'", shown(text).c_str()));
+        return fail("bad_reply", strf("expected <code>,\"<message>\", got '%s'", io::printable(text).c_str()));
     }
     auto code_text = trim(t.substr(0, comma));
     if (!code_text.empty() && code_text[0] == '+') code_text.remove_prefix(1);
     int code = 0;
     const auto [p, ec] = std::from_chars(code_text.data(), code_text.data() + code_text.size(), code);
     if (code_text.empty() || ec != std::errc{} || p != code_text.data() + code_text.size()) {
-        return fail("bad_reply", strf("bad error code in '%s'", shown(text).c_str()));
+        return fail("bad_reply", strf("bad error code in '%s'", io::printable(text).c_str()));
     }
     auto msg = trim(t.substr(comma + 1));
     if (msg.size() >= 2 && msg.front() == '"' && msg.back() == '"') {
