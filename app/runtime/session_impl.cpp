@@ -262,7 +262,6 @@ void RunSession::Impl::check_instruments() {
             std::move(*g), [this](Galvanostat& d) { poll_galvanostat(d); }, clock_.real(1.0 / options_.loop_hz));
         auto id = await(galvanostat_->call([](Galvanostat& d) { return d.identify(); }), call_limit, "galvanostat");
         if (id) {
-            galvanostat_identity_ = *id;
             instruments["galvanostat"]["idn"] = *id;
         } else {
             problems.push_back("galvanostat on " + gport + ": " + describe(id.error()));
@@ -282,7 +281,6 @@ void RunSession::Impl::check_instruments() {
                 std::move(*p), [this](SyringePump& d) { poll_pump(d); }, clock_.real(0.2));
             auto id = await(pump_->call([](SyringePump& d) { return d.identify(); }), call_limit, "pump");
             if (id) {
-                pump_identity_ = *id;
                 instruments["pump"]["version"] = *id;
             } else {
                 problems.push_back("pump on " + pport + ": " + describe(id.error()));

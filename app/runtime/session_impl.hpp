@@ -104,8 +104,6 @@ private:
     std::unique_ptr<io::IoThread> io_;
     std::unique_ptr<InstrumentWorker<Galvanostat>> galvanostat_;
     std::unique_ptr<InstrumentWorker<SyringePump>> pump_;
-    std::string galvanostat_identity_;
-    std::string pump_identity_;
     std::unique_ptr<journal::JournalWriter> writer_;
     std::int64_t run_id_ = 0;
 
@@ -134,7 +132,6 @@ private:
 
     // last values seen by the supervisor
     TickRecord last_tick_{};
-    double final_charge_c_ = 0.0;
 
     mutable std::mutex mutex_;  // guards everything below
     std::condition_variable done_cv_;
