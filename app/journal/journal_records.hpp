@@ -5,6 +5,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "control/error.hpp"
 
 namespace edc::journal {
 
@@ -70,6 +73,16 @@ struct RunFilter {
     std::optional<std::string> recipe_name;
     std::optional<std::string> started_since;  // ISO 8601, inclusive
     std::int64_t limit = 0;                    // newest first; 0 = all
+};
+
+// What RunJournal::check_chain found: the counts, and every problem (code
+// "journal_chain_broken", where "run <id>", the kind of row in the message), in run order.
+struct ChainReport {
+    std::int64_t runs = 0;
+    std::int64_t sealed = 0;     // header, rows and final status covered
+    std::int64_t legacy = 0;     // ended before schema v2: header only, no seal
+    std::int64_t recording = 0;  // still 'running': sealed when they end (or at recovery)
+    std::vector<Error> problems;
 };
 
 // "2026-11-26T05:07:04.123Z"

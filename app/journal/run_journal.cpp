@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <utility>
 
+#include "app/journal/run_seal.hpp"
 #include "app/journal/schema_migrations.hpp"
 #include "control/text.hpp"
 #include "recipes/format/sha256.hpp"
@@ -21,32 +22,10 @@ namespace {
 using detail::exec;
 using detail::sqlite_error;
 using detail::Statement;
+using detail::zero_hash;
 
-constexpr const char* zero_hash = "0000000000000000000000000000000000000000000000000000000000000000";
-
-// Length-prefixed fields: no choice of separator can make two different rows hash alike.
-std::string chain_material(std::int64_t id, const RunStart& s, const std::string& prev_hash) {
-    std::string m;
-    auto field = [&m](std::string_view v) {
-        m += std::to_string(v.size());
-        m += ':';
-        m += v;
-        m += ';';
-    };
-    field(prev_hash);
-    field(std::to_string(id));
-    field(s.recipe_name);
-    field(s.recipe_sha256);
-    field(s.software_version);
-    field(s.git_revision);
-    field(s.instruments_json);
-    field(s.operator_name);
-    field(s.started_at);
-    return m;
-}
-
-std::string row_hash(std::int64_t id, const RunStart& s, const std::string& prev_hash) {
-    return recipes::sha256_hex(chain_material(id, s, prev_hash));
+std::string row_hash(int chain_version, std::int64_t id, const RunStart& s, const std::string& prev_hash) {
+    return recipes::sha256_hex(detail::header_material(chain_version, id, s, prev_hash));
 }
 
 // Rolls back unless committed: every early return inside a transaction leaves the file as it was.
@@ -261,8 +240,8 @@ Result<std::int64_t> RunJournal::begin_run(const RunStart& start_in) {
 
     auto insert = statement(
         "INSERT INTO runs (recipe_name, recipe_text, recipe_sha256, software_version, git_revision, instruments, "
-        "operator, started_at, ended_at, status, prev_hash, row_hash) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, 'running', ?9, '')");
+        "operator, started_at, ended_at, status, prev_hash, row_hash, chain_version) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, 'running', ?9, '', ?10)");
     if (!insert) return std::unexpected(insert.error());
     Statement& in = **insert;
     in.bind(1, std::string_view(start.recipe_name));
@@ -274,13 +253,14 @@ Result<std::int64_t> RunJournal::begin_run(const RunStart& start_in) {
     in.bind(7, std::string_view(start.operator_name));
     in.bind(8, std::string_view(start.started_at));
     in.bind(9, std::string_view(prev_hash));
+    in.bind(10, std::int64_t{detail::chain_version_sealed});
     if (auto r = step_done(db_, in, "insert run"); !r) return std::unexpected(r.error());
     const std::int64_t id = sqlite3_last_insert_rowid(db_);
     if (start.instruments_json.empty()) start.instruments_json = "{}";
 
     auto update = statement("UPDATE runs SET row_hash = ?1 WHERE id = ?2");
     if (!update) return std::unexpected(update.error());
-    (*update)->bind(1, std::string_view(row_hash(id, start, prev_hash)));
+    (*update)->bind(1, std::string_view(row_hash(detail::chain_version_sealed, id, start, prev_hash)));
     (*update)->bind(2, id);
     if (auto r = step_done(db_, **update, "hash run"); !r) return std::unexpected(r.error());
 
@@ -306,7 +286,7 @@ Result<void> RunJournal::set_instruments(std::int64_t id, const std::string& ins
     if (auto r = tx.begin(true); !r) return r;
     auto read = statement(
         "SELECT recipe_name, recipe_sha256, software_version, git_revision, operator, started_at, prev_hash, status, "
-        "(SELECT MAX(id) FROM runs) FROM runs WHERE id = ?1");
+        "(SELECT MAX(id) FROM runs), chain_version FROM runs WHERE id = ?1");
     if (!read) return std::unexpected(read.error());
     Statement& q = **read;
     q.bind(1, id);
@@ -324,6 +304,7 @@ Result<void> RunJournal::set_instruments(std::int64_t id, const std::string& ins
     const std::string prev_hash = q.column_text(6);
     const std::string status = q.column_text(7);
     const std::int64_t newest = q.column_int(8);
+    const auto version = static_cast<int>(q.column_int(9));
     q.reset();
     if (status != "running" || newest != id) {
         return fail("journal_error",
@@ -335,7 +316,7 @@ Result<void> RunJournal::set_instruments(std::int64_t id, const std::string& ins
     auto update = statement("UPDATE runs SET instruments = ?1, row_hash = ?2 WHERE id = ?3");
     if (!update) return std::unexpected(update.error());
     (*update)->bind(1, std::string_view(s.instruments_json));
-    (*update)->bind(2, std::string_view(row_hash(id, s, prev_hash)));
+    (*update)->bind(2, std::string_view(row_hash(version, id, s, prev_hash)));
     (*update)->bind(3, id);
     if (auto r = step_done(db_, **update, "set instruments"); !r) return r;
     return tx.commit();
@@ -348,16 +329,26 @@ Result<void> RunJournal::end_run(std::int64_t id, RunStatus status, std::string 
     if (ended_at.empty()) ended_at = utc_now_iso8601();
     auto update = statement("UPDATE runs SET status = ?1, ended_at = ?2 WHERE id = ?3 AND status = 'running'");
     if (!update) return std::unexpected(update.error());
-    (*update)->bind(1, to_string(status));
-    (*update)->bind(2, std::string_view(ended_at));
-    (*update)->bind(3, id);
-    if (auto r = step_done(db_, **update, "end run"); !r) return r;
-    const int changed = sqlite3_changes(db_);
+    // Status, end time and seal in one transaction: a run is never ended without its seal. If the
+    // seal cannot be written (disk full) the run stays 'running' and is sealed at recovery.
+    Transaction tx(db_);
+    auto r = tx.begin(true);
+    int changed = 0;
+    if (r) {
+        (*update)->bind(1, to_string(status));
+        (*update)->bind(2, std::string_view(ended_at));
+        (*update)->bind(3, id);
+        r = step_done(db_, **update, "end run");
+        if (r) changed = sqlite3_changes(db_);
+    }
+    if (r && changed == 1) r = detail::seal_run(db_, id);
+    if (r) r = tx.commit();
     if (auto it = run_locks_.find(id); it != run_locks_.end()) {
         ::unlink(lock_path(id).c_str());
         ::close(it->second);
         run_locks_.erase(it);
     }
+    if (!r) return r;
     if (changed != 1) {
         return fail("no_such_run", strf("run %lld is not a running run of %s", static_cast<long long>(id), path_.c_str()),
                     path_);
@@ -407,6 +398,8 @@ Result<int> RunJournal::mark_interrupted() {
                                                     "sample at t = %.3f s; marked when the journal was next opened",
                                                     last_t)));
             r = step_done(db_, **event, "interrupted event");
+            // Rows written by the dead process are sealed now, as they stand.
+            if (r) r = detail::seal_run(db_, id);
             if (r) ++marked;
         }
         if (r) r = tx.commit();
@@ -427,10 +420,26 @@ Result<void> RunJournal::append(std::int64_t run_id, std::span<const JournalSamp
         "volume_m3, n_bi, n_sb, depth_m, x_bi_predicted, x_bi_target) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
     auto insert_event = statement("INSERT INTO events (run_id, t_s, level, code, message) VALUES (?1, ?2, ?3, ?4, ?5)");
+    auto status = statement("SELECT status FROM runs WHERE id = ?1");
     if (!insert_sample) return std::unexpected(insert_sample.error());
     if (!insert_event) return std::unexpected(insert_event.error());
+    if (!status) return std::unexpected(status.error());
+    // Immediate: the status read below and the inserts see the same state of the file.
     Transaction tx(db_);
-    if (auto r = tx.begin(false); !r) return r;
+    if (auto r = tx.begin(true); !r) return r;
+    (*status)->bind(1, run_id);
+    const bool found = (*status)->step() == SQLITE_ROW;
+    const std::string current = found ? (*status)->column_text(0) : std::string();
+    (*status)->reset();
+    if (!found) {
+        return fail("no_such_run", strf("no run %lld in %s", static_cast<long long>(run_id), path_.c_str()), path_);
+    }
+    if (current != "running") {
+        return fail("journal_error",
+                    strf("run %lld has ended (%s) and is sealed: rows can no longer be added to it",
+                         static_cast<long long>(run_id), current.c_str()),
+                    path_);
+    }
     Statement& si = **insert_sample;
     for (const JournalSample& s : samples) {
         si.bind(1, run_id);
@@ -550,40 +559,12 @@ Result<std::string> RunJournal::integrity_check() {
     return out;
 }
 
-Result<void> RunJournal::verify_chain() {
-    Statement st(db_,
-                 "SELECT id, recipe_name, recipe_sha256, software_version, git_revision, instruments, operator, "
-                 "started_at, prev_hash, row_hash FROM runs ORDER BY id");
-    if (!st.ok()) return std::unexpected(st.prepare_error());
-    std::string expected_prev = zero_hash;
-    int rc = 0;
-    while ((rc = st.step()) == SQLITE_ROW) {
-        const std::int64_t id = st.column_int(0);
-        RunStart s;
-        s.recipe_name = st.column_text(1);
-        s.recipe_sha256 = st.column_text(2);
-        s.software_version = st.column_text(3);
-        s.git_revision = st.column_text(4);
-        s.instruments_json = st.column_text(5);
-        s.operator_name = st.column_text(6);
-        s.started_at = st.column_text(7);
-        const std::string prev = st.column_text(8);
-        const std::string stored = st.column_text(9);
-        const std::string where = strf("run %lld", static_cast<long long>(id));
-        if (prev != expected_prev) {
-            return fail("journal_chain_broken", strf("run %lld does not link to the run before it (prev_hash %s, "
-                                                     "expected %s)", static_cast<long long>(id), prev.c_str(),
-                                                     expected_prev.c_str()), where);
-        }
-        if (row_hash(id, s, prev) != stored) {
-            return fail("journal_chain_broken",
-                        strf("run %lld was changed after it was recorded (row_hash does not match its fields)",
-                             static_cast<long long>(id)), where);
-        }
-        expected_prev = stored;
-    }
-    if (rc != SQLITE_DONE) return std::unexpected(sqlite_error(db_, rc, "verify chain"));
-    return {};
+Result<ChainReport> RunJournal::check_chain() { return detail::verify_chain(db_); }
+
+Result<ChainReport> RunJournal::verify_chain() {
+    auto report = detail::verify_chain(db_);
+    if (report && !report->problems.empty()) return std::unexpected(report->problems.front());
+    return report;
 }
 
 }  // namespace edc::journal

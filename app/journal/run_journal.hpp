@@ -25,7 +25,7 @@
 
 namespace edc::journal {
 
-inline constexpr int journal_schema_version = 1;
+inline constexpr int journal_schema_version = 2;
 
 struct OpenOptions {
     bool mark_interrupted = true;  // run mark_interrupted() once opened
@@ -57,13 +57,16 @@ public:
     // run is running and still the newest run (its row_hash is recomputed; no later run links
     // to it yet); otherwise "journal_error".
     [[nodiscard]] Result<void> set_instruments(std::int64_t id, const std::string& instruments_json);
-    // Final status (completed, aborted, faulted or interrupted); ended_at defaults to now.
+    // Final status (completed, aborted, faulted or interrupted); ended_at defaults to now. Seals
+    // the run in the same transaction (run_seal.hpp): its samples, events, status and end time
+    // join the hash chain, and nothing can be appended to it afterwards.
     [[nodiscard]] Result<void> end_run(std::int64_t id, RunStatus status, std::string ended_at = {});
     // Runs left 'running' by a process that no longer holds their lock become 'interrupted'
-    // (ended_at = the last sample's wall time is unknown: now). Returns how many.
+    // (ended_at = the last sample's wall time is unknown: now) and are sealed with the rows the
+    // dead process had committed. Returns how many.
     [[nodiscard]] Result<int> mark_interrupted();
 
-    // Each call is one transaction.
+    // Each call is one transaction. A run that has ended is refused ("journal_error"): it is sealed.
     [[nodiscard]] Result<void> append(std::int64_t run_id, std::span<const JournalSample> samples,
                                       std::span<const JournalEvent> events);
     [[nodiscard]] Result<void> append_samples(std::int64_t run_id, std::span<const JournalSample> samples) {
@@ -80,9 +83,14 @@ public:
 
     // PRAGMA integrity_check: "ok" or SQLite's list of problems.
     [[nodiscard]] Result<std::string> integrity_check();
-    // Recomputes every run's row_hash and its link to the previous run; the first break fails
-    // with code "journal_chain_broken" and the run id in `where`.
-    [[nodiscard]] Result<void> verify_chain();
+    // Recomputes every run's header hash and link, every sealed run's row digests and seal, and
+    // the seals' own chain. The first problem fails with code "journal_chain_broken", the run
+    // in `where` ("run 7") and the kind of row in the message (header, sample rows, event rows,
+    // final status or end time, seal link). Runs from before schema v2 count as legacy.
+    [[nodiscard]] Result<ChainReport> verify_chain();
+    // The same checks, every problem listed in ChainReport::problems (an error only when SQLite
+    // fails): what `edc verify` prints.
+    [[nodiscard]] Result<ChainReport> check_chain();
 
 private:
     RunJournal() = default;

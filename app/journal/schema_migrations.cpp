@@ -53,8 +53,25 @@ Result<void> create_v1(sqlite3* db) {
     )sql");
 }
 
-constexpr std::array<Migration, 1> all{{
+// Runs recorded before v2 keep chain_version 1: their headers are hashed, nothing else
+// (verify counts them as legacy). Every run begun from v2 on is sealed when it ends.
+Result<void> add_seals_v2(sqlite3* db) {
+    return exec(db, R"sql(
+        ALTER TABLE runs ADD COLUMN chain_version  INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE runs ADD COLUMN sample_count   INTEGER;
+        ALTER TABLE runs ADD COLUMN samples_sha256 TEXT;
+        ALTER TABLE runs ADD COLUMN event_count    INTEGER;
+        ALTER TABLE runs ADD COLUMN events_sha256  TEXT;
+        ALTER TABLE runs ADD COLUMN seal_seq       INTEGER;
+        ALTER TABLE runs ADD COLUMN seal_prev      TEXT;
+        ALTER TABLE runs ADD COLUMN seal_hash      TEXT;
+        CREATE UNIQUE INDEX runs_by_seal_seq ON runs (seal_seq);
+    )sql");
+}
+
+constexpr std::array<Migration, 2> all{{
     {1, "runs, samples, events", &create_v1},
+    {2, "run seals: rows, final status and end time in the hash chain", &add_seals_v2},
 }};
 
 }  // namespace

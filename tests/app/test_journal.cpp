@@ -40,14 +40,14 @@ std::string query_text(const std::string& path, const char* sql) {
 
 }  // namespace
 
-TEST(Journal, OpenCreatesParentDirectoriesAndSchemaVersionOne) {
+TEST(Journal, OpenCreatesParentDirectoriesAndSchemaVersionTwo) {
     TempDir dir;
     const std::string path = dir.file("deep/er/edc.sqlite");
     RunJournal j = open_ok(path);
     EXPECT_TRUE(std::filesystem::exists(path));
-    EXPECT_EQ(j.schema_version(), 1);
-    EXPECT_EQ(journal_schema_version, 1);
-    EXPECT_EQ(query_text(path, "PRAGMA user_version"), "1");
+    EXPECT_EQ(j.schema_version(), 2);
+    EXPECT_EQ(journal_schema_version, 2);
+    EXPECT_EQ(query_text(path, "PRAGMA user_version"), "2");
 }
 
 TEST(Journal, UsesWriteAheadLogging) {
@@ -68,7 +68,7 @@ TEST(Journal, MigratesAnEmptyExistingDatabase) {
         sqlite3_close(db);
     }
     RunJournal j = open_ok(path);
-    EXPECT_EQ(j.schema_version(), 1);
+    EXPECT_EQ(j.schema_version(), 2);
     EXPECT_EQ(query_text(path, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN "
                                "('runs', 'samples', 'events')"), "3");
     EXPECT_EQ(query_text(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'unrelated'"), "1");
@@ -84,7 +84,7 @@ TEST(Journal, ReopeningDoesNotMigrateTwice) {
         ASSERT_TRUE(j.end_run(id, RunStatus::completed).has_value());
     }
     RunJournal j = open_ok(path);
-    EXPECT_EQ(j.schema_version(), 1);
+    EXPECT_EQ(j.schema_version(), 2);
     EXPECT_EQ(j.get_run(id)->status, RunStatus::completed);
 }
 
@@ -100,7 +100,7 @@ TEST(Journal, RefusesADatabaseFromANewerEdc) {
     auto j = RunJournal::open(path);
     ASSERT_FALSE(j.has_value());
     EXPECT_EQ(j.error().code, "journal_too_new");
-    EXPECT_EQ(j.error().message, path + " has journal schema version 99; this edc knows up to 1: use a newer edc");
+    EXPECT_EQ(j.error().message, path + " has journal schema version 99; this edc knows up to 2: use a newer edc");
 }
 
 TEST(Journal, BeginRunRecordsEveryField) {
@@ -351,10 +351,11 @@ TEST(Journal, HashChainLinksRunsAndDetectsEdits) {
     const auto r1 = j.get_run(first).value();
     const auto r2 = j.get_run(second).value();
     EXPECT_EQ(r2.prev_hash, r1.row_hash);
-    // The chain's material, recomputed here independently of the journal's code.
+    // The chain's material (v2 header, docs/reliability.md), recomputed here independently.
     auto field = [](const std::string& v) { return std::to_string(v.size()) + ":" + v + ";"; };
     const RunStart s = run_start("one");
-    const std::string material = field(std::string(64, '0')) + field(std::to_string(first)) + field(s.recipe_name) +
+    const std::string material = field("edc-run-v2") + field(std::string(64, '0')) + field(std::to_string(first)) +
+                                 field(s.recipe_name) +
                                  field(s.recipe_sha256) + field(s.software_version) + field(s.git_revision) +
                                  field(s.instruments_json) + field(s.operator_name) + field(r1.started_at);
     EXPECT_EQ(r1.row_hash, edc::recipes::sha256_hex(material));

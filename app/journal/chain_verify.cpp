@@ -1,0 +1,171 @@
+// RunJournal::verify_chain's work: recompute every hash run_seal.hpp defines and compare.
+#include <algorithm>
+#include <vector>
+
+#include "app/journal/run_seal.hpp"
+#include "app/journal/sqlite_statement.hpp"
+#include "control/text.hpp"
+#include "recipes/format/sha256.hpp"
+
+namespace edc::journal::detail {
+namespace {
+
+struct SealLink {
+    std::int64_t seq = 0;
+    std::int64_t id = 0;
+    std::string prev;
+    std::string hash;
+};
+
+std::string run_where(std::int64_t id) {
+    return strf("run %lld", static_cast<long long>(id));
+}
+
+Error broken(std::int64_t id, const std::string& message) {
+    return Error{"journal_chain_broken", strf("run %lld: %s", static_cast<long long>(id), message.c_str()),
+                 run_where(id)};
+}
+
+void check_rows(std::vector<Error>& problems, std::int64_t id, const char* kind, const RowDigest& now,
+                std::int64_t sealed_count, const std::string& sealed_sha256) {
+    if (now.count != sealed_count) {
+        problems.push_back(
+            broken(id, strf("%s rows: %lld now, %lld when the run was sealed (rows were %s after the "
+                            "run ended)",
+                            kind, static_cast<long long>(now.count), static_cast<long long>(sealed_count),
+                            now.count < sealed_count ? "deleted" : "inserted")));
+    } else if (now.sha256 != sealed_sha256) {
+        problems.push_back(broken(
+            id, strf("%s rows: %lld as sealed, but their contents changed after the run ended "
+                     "(digest %s, sealed %s)",
+                     kind, static_cast<long long>(now.count), now.sha256.c_str(), sealed_sha256.c_str())));
+    }
+}
+
+Result<std::int64_t> orphan_rows(sqlite3* db, const char* sql) {
+    Statement q(db, sql);
+    if (!q.ok()) return std::unexpected(q.prepare_error());
+    const int rc = q.step();
+    if (rc != SQLITE_ROW) return std::unexpected(sqlite_error(db, rc, "count orphan rows"));
+    return q.column_int(0);
+}
+
+}  // namespace
+
+Result<ChainReport> verify_chain(sqlite3* db) {
+    Statement st(
+        db,
+        "SELECT id, recipe_name, recipe_sha256, software_version, git_revision, instruments, operator, "
+        "started_at, prev_hash, row_hash, chain_version, status, ended_at, sample_count, samples_sha256, "
+        "event_count, events_sha256, seal_seq, seal_prev, seal_hash, recipe_text FROM runs ORDER BY id");
+    if (!st.ok()) return std::unexpected(st.prepare_error());
+    ChainReport report;
+    auto& problems = report.problems;
+    std::vector<SealLink> seals;
+    std::string expected_prev = zero_hash;
+    int rc = 0;
+    while ((rc = st.step()) == SQLITE_ROW) {
+        const std::int64_t id = st.column_int(0);
+        RunStart s;
+        s.recipe_name = st.column_text(1);
+        s.recipe_sha256 = st.column_text(2);
+        s.software_version = st.column_text(3);
+        s.git_revision = st.column_text(4);
+        s.instruments_json = st.column_text(5);
+        s.operator_name = st.column_text(6);
+        s.started_at = st.column_text(7);
+        const std::string prev = st.column_text(8);
+        const std::string stored = st.column_text(9);
+        const auto version = static_cast<int>(st.column_int(10));
+        ++report.runs;
+        if (prev != expected_prev) {
+            problems.push_back(
+                broken(id, strf("header does not link to the run before it (prev_hash %s, expected "
+                                "%s): a run was deleted, inserted or edited",
+                                prev.c_str(), expected_prev.c_str())));
+        }
+        expected_prev = stored;
+        if (version != chain_version_legacy && version != chain_version_sealed) {
+            problems.push_back(broken(id, strf("unknown chain version %d", version)));
+            continue;
+        }
+        if (recipes::sha256_hex(header_material(version, id, s, prev)) != stored) {
+            problems.push_back(
+                broken(id,
+                       "header (recipe, versions, instruments, operator, start time) changed after it "
+                       "was recorded: row_hash does not match its fields"));
+        }
+
+        SealFields f;
+        f.id = id;
+        f.row_hash = stored;
+        f.recipe_text = st.column_text(20);
+        f.status = st.column_text(11);
+        f.ended_at = st.column_is_null(12) ? std::string() : st.column_text(12);
+        if (st.column_is_null(19)) {
+            if (f.status == "running") {
+                ++report.recording;
+            } else if (version == chain_version_legacy) {
+                ++report.legacy;
+            } else {
+                problems.push_back(broken(
+                    id, strf("ended (%s) but carries no seal: the seal was removed", f.status.c_str())));
+            }
+            continue;
+        }
+        ++report.sealed;
+        // The rows against the digests stored at sealing; the seal against the stored fields.
+        f.samples = {st.column_int(13), st.column_text(14)};
+        f.events = {st.column_int(15), st.column_text(16)};
+        auto samples = digest_samples(db, id);
+        if (!samples) return std::unexpected(samples.error());
+        check_rows(problems, id, "sample", *samples, f.samples.count, f.samples.sha256);
+        auto events = digest_events(db, id);
+        if (!events) return std::unexpected(events.error());
+        check_rows(problems, id, "event", *events, f.events.count, f.events.sha256);
+        f.seal_prev = st.column_text(18);
+        const std::string seal = st.column_text(19);
+        if (recipes::sha256_hex(seal_material(f)) != seal) {
+            problems.push_back(
+                broken(id, strf("final status '%s', end time '%s', recipe text or the sealed row "
+                                "digests changed after the run was sealed (seal_hash does not match)",
+                                f.status.c_str(), f.ended_at.c_str())));
+        }
+        seals.push_back({st.column_int(17), id, f.seal_prev, seal});
+    }
+    if (rc != SQLITE_DONE) return std::unexpected(sqlite_error(db, rc, "verify chain"));
+
+    std::sort(seals.begin(), seals.end(), [](const SealLink& a, const SealLink& b) { return a.seq < b.seq; });
+    std::string expected_seal = zero_hash;
+    std::int64_t previous_id = 0;
+    for (const SealLink& l : seals) {
+        if (l.prev != expected_seal) {
+            problems.push_back(broken(
+                l.id,
+                previous_id == 0
+                    ? std::string("seal does not link to the start of the seal chain: an earlier sealed "
+                                  "run or its seal was removed")
+                    : strf("seal does not link to the seal before it (run %lld): a sealed run or its seal "
+                           "was removed or edited",
+                           static_cast<long long>(previous_id))));
+        }
+        expected_seal = l.hash;
+        previous_id = l.id;
+    }
+
+    for (const auto& [table, sql] :
+         {std::pair{"sample", "SELECT COUNT(*) FROM samples WHERE run_id NOT IN (SELECT id FROM runs)"},
+          std::pair{"event", "SELECT COUNT(*) FROM events WHERE run_id NOT IN (SELECT id FROM runs)"}}) {
+        auto n = orphan_rows(db, sql);
+        if (!n) return std::unexpected(n.error());
+        if (*n > 0) {
+            problems.push_back(Error{"journal_chain_broken",
+                                     strf("%lld %s rows belong to no run (their run was deleted)",
+                                          static_cast<long long>(*n), table),
+                                     std::string(table) + "s"});
+        }
+    }
+    return report;
+}
+
+}  // namespace edc::journal::detail
