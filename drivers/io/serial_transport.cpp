@@ -56,7 +56,8 @@ Result<std::unique_ptr<ByteTransport>> open_serial(const std::string& device, co
     if (ec)
         return fail("io_error", strf("cannot set 8N1 on %s: %s", name.c_str(), ec.message().c_str()), name);
 
-    return std::make_unique<StreamTransport<sp>>(io.context(), std::move(port), name, settings.quiet_window);
+    return std::make_unique<StreamTransport<sp>>(io.context(), std::move(port), name, settings.quiet_window,
+                                                 &TtyStallMonitor::shared());
 }
 
 }  // namespace edc::io

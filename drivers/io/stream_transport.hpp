@@ -2,6 +2,9 @@
 // The shared implementation of ByteTransport over an Asio stream (serial_port or tcp::socket).
 // Each call posts its async operation and a steady_timer to the io thread and completes only
 // when both handlers have run, so no handler outlives the call that started it.
+// With a HostStallCheck (serial lines), a reply timeout is checked against the host: if the
+// kernel held tty input back during the wait (tty_stall_monitor.hpp), the exchange is not
+// judged on time the host did not run; it gets its full timeout again once the host delivers.
 #include <sys/ioctl.h>
 
 #include <array>
@@ -12,18 +15,25 @@
 #include "control/text.hpp"
 #include "drivers/io/asio.hpp"
 #include "drivers/io/transport.hpp"
+#include "drivers/io/tty_stall_monitor.hpp"
 
 namespace edc::io {
 
 // Maps an Asio/OS error to a transport error naming the device.
 Error transport_error(const boost::system::error_code& ec, const std::string& device, const char* during);
 
+// The longest host stall a reply timeout waits out; beyond it the timeout stands. Kept so that
+// timeout + stall + timeout stays inside the run's 8 s per-call limit for the 2 s galvanostat.
+inline constexpr std::chrono::milliseconds max_host_stall{3000};
+
 template <class Stream>
 class StreamTransport : public ByteTransport {
 public:
     StreamTransport(boost::asio::io_context& io, Stream stream, std::string name,
-                    std::chrono::milliseconds quiet_window = std::chrono::milliseconds(20))
-        : io_(io), stream_(std::move(stream)), timer_(io), name_(std::move(name)), quiet_(quiet_window) {}
+                    std::chrono::milliseconds quiet_window = std::chrono::milliseconds(20),
+                    HostStallCheck* host = nullptr)
+        : io_(io), stream_(std::move(stream)), timer_(io), name_(std::move(name)), quiet_(quiet_window),
+          host_(host) {}
 
     ~StreamTransport() override {
         auto close = [this] {
@@ -65,14 +75,26 @@ public:
     Result<std::string> read_until(const Framer& framer, std::chrono::milliseconds timeout) override {
         // A frame may already be buffered from an earlier read.
         if (auto f = take_frame(framer, false)) return *f;
-        auto op = std::make_shared<Op>();
-        op->framer = &framer;
-        boost::asio::post(io_, [this, op, timeout] {
-            start_deadline(op, timeout);
-            read_more(op);
-        });
-        if (auto r = wait(op, timeout); !r) return std::unexpected(r.error());
-        return std::move(op->frame);
+        const auto started = std::chrono::steady_clock::now();
+        auto first = read_frame(framer, timeout);
+        if (first || first.error().code != "timeout" || host_ == nullptr) return first;
+        // A silent instrument, or a host whose kernel held the exchange back meanwhile (the
+        // reply on its way in or, through a pseudo-terminal, the command on its way out)?
+        const auto held = host_->held_since(started, max_host_stall);
+        if (held && *held < TtyStallMonitor::stall) {
+            // The host delivered promptly: the instrument is silent. One last look at what arrived.
+            auto late = read_frame(framer, quiet_);
+            return late || late.error().code != "timeout" ? late : first;
+        }
+        // The host held the exchange back: it gets its full timeout again on a host that runs.
+        auto again = read_frame(framer, timeout);
+        if (again || again.error().code != "timeout") return again;
+        auto e = first.error();
+        e.message += held ? strf(" (twice; the host held tty input back for %lld ms meanwhile)",
+                                 static_cast<long long>(held->count()))
+                          : strf(" (twice; the host held tty input back for over %lld ms meanwhile)",
+                                 static_cast<long long>(max_host_stall.count()));
+        return std::unexpected(std::move(e));
     }
 
     void drain() override {
@@ -95,6 +117,19 @@ protected:
     Stream& stream() { return stream_; }
 
 private:
+    struct Op;
+
+    Result<std::string> read_frame(const Framer& framer, std::chrono::milliseconds timeout) {
+        auto op = std::make_shared<Op>();
+        op->framer = &framer;
+        boost::asio::post(io_, [this, op, timeout] {
+            start_deadline(op, timeout);
+            read_more(op);
+        });
+        if (auto r = wait(op, timeout); !r) return std::unexpected(r.error());
+        return std::move(op->frame);
+    }
+
     struct Op {
         int pending = 0;  // handlers not yet run; the call returns when it reaches 0
         bool finished = false;
@@ -162,7 +197,10 @@ private:
         ++op->pending;
         stream_.async_read_some(
             boost::asio::buffer(op->chunk), [this, op](const boost::system::error_code& ec, std::size_t n) {
-                if (!op->finished) {
+                if (op->finished) {
+                    // Read from the kernel just as the deadline passed: keep them for the next read.
+                    if (!ec) buffer_.append(op->chunk.data(), n);
+                } else {
                     if (ec) {
                         op->error = transport_error(ec, name_, "read");
                         finish(op);
@@ -241,6 +279,7 @@ private:
     boost::asio::steady_timer timer_;
     std::string name_;
     std::chrono::milliseconds quiet_;
+    HostStallCheck* host_;
     std::string buffer_;
     bool ambiguous_ = false;
 };

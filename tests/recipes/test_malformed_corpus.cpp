@@ -77,7 +77,7 @@ Answer load_in_child(const std::string& path, std::chrono::milliseconds deadline
     const pid_t pid = ::fork();
     if (pid == 0) {
         ::close(fds[0]);
-#if !defined(__SANITIZE_ADDRESS__)  // ASan reserves terabytes of address space: no cap there
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)  // ASan/TSan reserve terabytes: no cap
         rlimit lim{max_memory, max_memory};
         ::setrlimit(RLIMIT_AS, &lim);
 #else
