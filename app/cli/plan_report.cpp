@@ -6,6 +6,7 @@
 
 #include "app/cli/cli.hpp"
 #include "app/cli/command_support.hpp"
+#include "app/runtime/run_session.hpp"
 #include "control/model/units.hpp"
 #include "control/plan/planner.hpp"
 
@@ -119,6 +120,13 @@ std::expected<PlannedRecipe, int> load_and_plan(const std::string& path, Console
         if (as_json) write_json(console.out, plan_failure_json(plan.error()));
         print_plan_failure(console.err, *recipe, plan.error());
         return std::unexpected(exit_code::infeasible_plan);
+    }
+    // A plan the named pump cannot follow on its syringe is a recipe error, found here rather
+    // than at run start in `checking`.
+    if (auto fits = app::check_pump_limits(*recipe, *plan); !fits) {
+        const auto& e = fits.error();
+        console.err << recipe->source_path << ": " << e.where << ": " << e.message << '\n';
+        return std::unexpected(exit_code::invalid_recipe);
     }
     return PlannedRecipe{std::move(*recipe), std::move(*plan)};
 }

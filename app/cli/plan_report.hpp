@@ -35,7 +35,9 @@ struct PlannedRecipe {
 
 // Loads and plans a recipe the way every command reports it: file:line:col for an invalid
 // recipe (exit_code::invalid_recipe), the planner's issues for an infeasible one
-// (exit_code::infeasible_plan; also as JSON on stdout when as_json). The error is the exit code.
+// (exit_code::infeasible_plan; also as JSON on stdout when as_json), and a plan faster than the
+// recipe's pump can go on its syringe as "file: pump.max_rate: ..." (exit_code::invalid_recipe).
+// The error is the exit code.
 [[nodiscard]] std::expected<PlannedRecipe, int> load_and_plan(const std::string& path, Console& console,
                                                               bool as_json);
 

@@ -37,10 +37,12 @@ Options:
   --sim              run against simulated instruments (edc-sim's galvanostat and pump,
                      reached through the real drivers over pseudo-terminals / loopback TCP)
   --speed N          with --sim: simulated time runs N times faster than real time (default 1)
-  --fault KIND@S     with --sim: inject a fault at S simulated seconds (repeatable); KIND is
-                     galvanostat-timeout, galvanostat-disconnect, galvanostat-garbage,
-                     galvanostat-scpi-error, compliance-trip, pump-timeout, pump-disconnect,
-                     pump-stall, pump-alarm or syringe-empty
+  --fault KIND@S     with --sim: inject a fault at run time S (simulated seconds from t = 0,
+                     when the instrument checks begin: the time the progress lines and the
+                     journal show; repeatable); KIND is galvanostat-timeout,
+                     galvanostat-disconnect, galvanostat-garbage, galvanostat-scpi-error,
+                     compliance-trip, pump-timeout, pump-disconnect, pump-stall, pump-alarm
+                     or syringe-empty
   --db PATH          the run journal (default $XDG_DATA_HOME/edc/edc.sqlite)
   --operator NAME    who runs it (default: the OS user)
   -v, --verbose      debug logging

@@ -3,10 +3,12 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "app/runtime/session_impl.hpp"
 #include "control/plan/planner.hpp"
+#include "drivers/pump/pump_limits.hpp"
 
 namespace edc::app {
 
@@ -19,6 +21,13 @@ std::string os_user() {
 }
 
 }  // namespace
+
+Result<void> check_pump_limits(const recipes::Recipe& recipe, const plan::FeedPlan& plan) {
+    if (!recipe.pump) return {};
+    double peak = plan.totals.max_feed_rate_m3_per_s;
+    if (plan.prebolus_m3 > 0.0) peak = std::max(peak, recipe.plan.pump.max_rate_m3_per_s);
+    return check_planned_rate(recipes::to_string(recipe.pump->model), recipe.pump->syringe_diameter_m, peak);
+}
 
 Result<std::unique_ptr<RunSession>> RunSession::create(RunOptions options) {
     if (!(options.speed > 0.0) || options.speed > 1000.0) {
@@ -35,6 +44,11 @@ Result<std::unique_ptr<RunSession>> RunSession::create(RunOptions options) {
     }
     auto plan = plan::make_plan(options.recipe.plan);
     if (!plan) return std::unexpected(plan.error().to_error());
+    if (auto fits = check_pump_limits(options.recipe, *plan); !fits) {
+        auto e = fits.error();
+        e.where = options.recipe.source_path + ": " + e.where;
+        return std::unexpected(std::move(e));
+    }
     if (options.db_path.empty()) options.db_path = journal::RunJournal::default_path();
     if (options.operator_name.empty()) options.operator_name = os_user();
     auto journal = journal::RunJournal::open(options.db_path);
@@ -59,5 +73,6 @@ RunSnapshot RunSession::snapshot() const { return impl_->snapshot(); }
 std::vector<RunEventRecord> RunSession::take_events() { return impl_->take_events(); }
 bool RunSession::finished() const { return impl_->finished(); }
 RunSummary RunSession::wait() { return impl_->wait(); }
+std::optional<sim::SimSnapshot> RunSession::sim_snapshot() const { return impl_->sim_snapshot(); }
 
 }  // namespace edc::app

@@ -13,7 +13,9 @@
 #include <vector>
 
 #include "control/error.hpp"
+#include "control/plan/feed_plan.hpp"
 #include "control/run/run_state.hpp"
+#include "drivers/sim/sim_host.hpp"
 #include "recipes/format/recipe.hpp"
 
 namespace edc::app {
@@ -22,7 +24,8 @@ struct RunOptions {
     recipes::Recipe recipe;
     bool simulate = false;              // run against edc_sim instruments on PTY / loopback TCP
     double speed = 1.0;                 // simulated time runs this many times faster than real
-    std::vector<std::string> faults;    // "KIND@SECONDS" for the simulator (simulate only)
+    std::vector<std::string> faults;    // "KIND@SECONDS" for the simulator (simulate only); SECONDS
+                                        // of run time from start() (t = 0, checking begins)
     std::string db_path;                // SQLite journal file
     std::string operator_name;          // defaults to the OS user
     double loop_hz = 20.0;              // scheduler tick rate (simulated time)
@@ -76,6 +79,12 @@ struct RunSummary {
     bool safe_state_confirmed = false;           // from the simulator's own record when simulating
 };
 
+// Every rate the run will command (the plan's peak feed rate; the pre-bolus runs at
+// pump.max_rate) is within what the recipe's pump model can do on its syringe
+// (drivers/pump/pump_limits.hpp). Error "out_of_range", where "pump.max_rate". Checked by
+// create() and by the CLI's load_and_plan, so such a recipe fails at load, not in `checking`.
+[[nodiscard]] Result<void> check_pump_limits(const recipes::Recipe& recipe, const plan::FeedPlan& plan);
+
 class RunSession {
 public:
     // Plans the recipe, opens the journal and (when simulating) starts the simulators. Fails with
@@ -93,6 +102,11 @@ public:
     [[nodiscard]] std::vector<RunEventRecord> take_events();  // new since the last call
     [[nodiscard]] bool finished() const;
     RunSummary wait();                 // blocks until a final state; idempotent
+    // Simulated sessions: the simulator's own view of the instruments, at any time and still
+    // after wait() (the simulator runs until the session is destroyed), so a test can watch what
+    // an instrument does by itself after the run, e.g. the NE-1000's safe-mode watchdog stopping
+    // a pump whose link was lost. nullopt when the instruments are real.
+    [[nodiscard]] std::optional<sim::SimSnapshot> sim_snapshot() const;
 
     class Impl;
 

@@ -1,5 +1,6 @@
 #include "app/runtime/session_impl.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <future>
@@ -10,6 +11,7 @@
 #include "control/loop/loop_runner.hpp"
 #include "control/model/units.hpp"
 #include "drivers/galvanostat/galvanostat_factory.hpp"
+#include "drivers/pump/newera_pump.hpp"
 #include "drivers/pump/pump_factory.hpp"
 #include "edc/version.hpp"
 
@@ -74,6 +76,7 @@ RunSession::Impl::~Impl() {
         }
     }
     if (supervisor_.joinable()) supervisor_.join();
+    stop_fault_injector();
     scheduler_stop_ = true;
     if (scheduler_thread_.joinable()) scheduler_thread_.join();
     galvanostat_.reset();  // workers before the io thread their transports run on
@@ -99,10 +102,10 @@ Result<void> RunSession::Impl::start_simulators() {
     for (const auto& text : options_.faults) {
         auto spec = sim::parse_fault(text);
         if (!spec) return std::unexpected(spec.error());
-        // Fault times are given from the start of the deposition's run; the simulator counts
-        // from its own start, which is this moment.
-        cfg.faults.push_back(*spec);
+        fault_plan_.push_back(*spec);  // fired by inject_faults() from run t = 0
     }
+    std::sort(fault_plan_.begin(), fault_plan_.end(),
+              [](const sim::FaultSpec& a, const sim::FaultSpec& b) { return a.at_sim_s < b.at_sim_s; });
     sim_ = std::make_unique<sim::SimHost>(cfg);
     auto ends = sim_->start();
     if (!ends) return std::unexpected(ends.error());
@@ -110,8 +113,31 @@ Result<void> RunSession::Impl::start_simulators() {
     return {};
 }
 
+void RunSession::Impl::inject_faults(std::chrono::steady_clock::time_point t0, double speed) {
+    std::unique_lock lock(injector_mutex_);
+    for (const auto& f : fault_plan_) {
+        const auto due = t0 + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                  std::chrono::duration<double>(f.at_sim_s / speed));
+        if (injector_cv_.wait_until(lock, due, [this] { return injector_stop_; })) return;
+        sim_->inject(f.kind);
+    }
+}
+
+void RunSession::Impl::stop_fault_injector() {
+    {
+        std::lock_guard lock(injector_mutex_);
+        injector_stop_ = true;
+    }
+    injector_cv_.notify_all();
+    if (injector_.joinable()) injector_.join();
+}
+
 void RunSession::Impl::start() {
     t0_ = clock_.now_s();
+    if (sim_ && !fault_plan_.empty()) {
+        const auto t0 = std::chrono::steady_clock::now();
+        injector_ = std::thread([this, t0] { inject_faults(t0, clock_.speed()); });
+    }
     {
         std::lock_guard lock(mutex_);
         commands_.push_back({run::EventKind::start, {}});
@@ -152,6 +178,11 @@ RunSummary RunSession::Impl::wait() {
     std::unique_lock lock(mutex_);
     done_cv_.wait(lock, [this] { return finished_ || !supervisor_.joinable(); });
     return summary_;
+}
+
+std::optional<sim::SimSnapshot> RunSession::Impl::sim_snapshot() const {
+    if (!sim_) return std::nullopt;
+    return sim_->snapshot();
 }
 
 void RunSession::Impl::fault(std::string code, std::string message) {
@@ -282,6 +313,11 @@ void RunSession::Impl::check_instruments() {
             auto id = await(pump_->call([](SyringePump& d) { return d.identify(); }), call_limit, "pump");
             if (id) {
                 instruments["pump"]["version"] = *id;
+                // Polled from now (identify() has acknowledged a power-up alarm) until the safe
+                // state, in every phase: the NE-1000 in safe mode stops with alarm T when the host
+                // is silent for safe_mode_timeout real seconds, and the longest silence must not
+                // depend on --speed (the mixing wait alone lasts 9 s at 1x).
+                pump_->set_streaming(true);
             } else {
                 problems.push_back("pump on " + pport + ": " + describe(id.error()));
             }
@@ -400,6 +436,7 @@ void RunSession::Impl::prime() {
 
 void RunSession::Impl::start_deposition() {
     deposition_start_s_ = run_time();
+    pump_feeding_ = true;
     last_tick_ns_ = steady_ns();
     scheduler_running_ = true;
     scheduler_thread_ = std::thread([this] { schedule(); });
@@ -449,12 +486,22 @@ void RunSession::Impl::enter_safe_state() {
         galvanostat_->set_streaming(false);
         g = galvanostat_->call([](Galvanostat& d) { return d.safe_off(); }, true);
     }
+    // A confirmed stop also takes an NE-1000 out of safe mode: nothing will command the stopped
+    // pump any more, and its watchdog would otherwise alarm (and beep) once this process goes quiet.
+    // An unreachable pump keeps safe mode and stops by itself after its timeout.
+    auto left_safe_mode = std::make_shared<std::string>();
     if (pump_) {
         pump_->set_streaming(false);
         p = pump_->call(
-            [this](SyringePump& d) {
+            [this, left_safe_mode](SyringePump& d) -> Result<void> {
                 pump_running_ = false;
-                return d.safe_stop();
+                auto stopped = d.safe_stop();
+                if (!stopped) return stopped;
+                if (auto* ne = dynamic_cast<NewEraPump*>(&d); ne != nullptr && ne->safe_mode()) {
+                    auto basic = ne->set_safe_mode(0);
+                    *left_safe_mode = basic ? "ok" : describe(basic.error());
+                }
+                return stopped;
             },
             true);
     }
@@ -463,9 +510,22 @@ void RunSession::Impl::enter_safe_state() {
         auto r = await(std::move(*g), call_limit, "galvanostat");
         if (!r) problems += "galvanostat not confirmed off: " + describe(r.error());
     }
+    const auto& pump_recipe = options_.recipe.pump;
+    const long safe_mode_s = pump_recipe ? std::lround(pump_recipe->safe_mode_timeout_s) : 0L;
+    std::string pump_note;
     if (p) {
         auto r = await(std::move(*p), call_limit, "pump");
-        if (!r) problems += std::string(problems.empty() ? "" : "; ") + "pump not confirmed stopped: " + describe(r.error());
+        if (!r) {
+            problems += std::string(problems.empty() ? "" : "; ") +
+                        "pump not confirmed stopped: " + describe(r.error());
+            if (safe_mode_s > 0) {
+                problems += " (its safe mode stops it by itself " + std::to_string(safe_mode_s) +
+                            " s after the last command it received)";
+            }
+        } else if (!left_safe_mode->empty() && *left_safe_mode != "ok") {
+            pump_note = "pump stopped but still in safe mode (it will alarm T when this host goes quiet): " +
+                        *left_safe_mode;
+        }
     }
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - begun);
     if (problems.empty()) {
@@ -475,6 +535,7 @@ void RunSession::Impl::enter_safe_state() {
     } else {
         record("error", "safe_state_unconfirmed", problems + " (after " + std::to_string(ms.count()) + " ms)");
     }
+    if (!pump_note.empty()) record("warning", "pump_safe_mode", pump_note);
     {
         std::lock_guard lock(mutex_);
         summary_.safe_state_confirmed = problems.empty();
@@ -483,6 +544,7 @@ void RunSession::Impl::enter_safe_state() {
 }
 
 void RunSession::Impl::close_journal() {
+    stop_fault_injector();  // a fault due after the run's end would only blur the simulator's record
     scheduler_stop_ = true;
     if (scheduler_thread_.joinable()) scheduler_thread_.join();
     scheduler_running_ = false;
@@ -699,6 +761,16 @@ void RunSession::Impl::poll_pump(SyringePump& p) {
     auto failed = [this](const Error& e) {
         if (!pump_failed_.exchange(true)) fault("pump_" + e.code, describe(e));
     };
+    if (!pump_feeding_) {
+        // Checking and priming: the supervisor's jobs run the pump (the pre-bolus); this poll keeps
+        // the link alive and reports an alarm as soon as it appears.
+        auto status = p.status();
+        if (!status) return failed(status.error());
+        if (status->state == PumpState::alarm || !status->alarm.empty()) {
+            return failed(Error{"alarm", "pump alarm " + status->alarm, {}});
+        }
+        return;
+    }
     const double want = pump_enabled_ ? commanded_rate_.load() : 0.0;
     if (want <= 0.0) {
         if (pump_running_) {

@@ -1,6 +1,7 @@
 #pragma once
 // RunSession's machinery; see run_session.hpp for the threads and their roles.
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -64,6 +65,7 @@ public:
     std::vector<RunEventRecord> take_events();
     bool finished() const;
     RunSummary wait();
+    std::optional<sim::SimSnapshot> sim_snapshot() const;
 
 private:
     // supervisor thread
@@ -101,6 +103,15 @@ private:
 
     std::unique_ptr<sim::SimHost> sim_;
     sim::SimEndpoints endpoints_;
+    // Injected faults fire at run time (from start(), t = 0), not at the simulator's own clock,
+    // which starts in create(): a thread sleeps until each one and fires it into the simulator.
+    void inject_faults(std::chrono::steady_clock::time_point t0, double speed);
+    void stop_fault_injector();
+    std::vector<sim::FaultSpec> fault_plan_;
+    std::thread injector_;
+    std::mutex injector_mutex_;
+    std::condition_variable injector_cv_;
+    bool injector_stop_ = false;
     std::unique_ptr<io::IoThread> io_;
     std::unique_ptr<InstrumentWorker<Galvanostat>> galvanostat_;
     std::unique_ptr<InstrumentWorker<SyringePump>> pump_;
@@ -123,6 +134,7 @@ private:
     std::atomic<double> commanded_rate_{0.0};
     std::atomic<bool> current_on_{false};
     std::atomic<bool> pump_enabled_{false};
+    std::atomic<bool> pump_feeding_{false};  // the scheduler sets the pump's rate (from the first deposition)
     std::atomic<bool> galvanostat_failed_{false};
     std::atomic<bool> pump_failed_{false};
 

@@ -103,7 +103,9 @@ void WireServer::run() {
             io_fd = tcp.client_fd();
             if (io_fd >= 0) fds[count++] = {io_fd, POLLIN, 0};
         }
-        if (count == 0) {  // closed by a fault: nothing left to serve
+        if (count == 0) {  // closed by a fault: nothing left to serve, but the instrument's
+            // own timers (the NE-1000's safe-mode watchdog) keep running; its packets go nowhere
+            if (handlers_.poll) (void)handlers_.poll(clock_.now());
             sleep_s(0.005);
             continue;
         }
@@ -123,7 +125,9 @@ void WireServer::run() {
                     sleep_s(0.002);  // PTY without a reader: EIO until the driver opens it
             }
         }
-        if (handlers_.poll && io_fd >= 0 && !silent_) {
+        // A silent link (timeout fault: the cable is cut) neither delivers nor answers, but the
+        // instrument behind it runs on: send() drops what it would say.
+        if (handlers_.poll && io_fd >= 0) {
             const auto unsolicited = handlers_.poll(clock_.now());
             if (!unsolicited.empty()) send(io_fd, unsolicited, 0);
         }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -47,6 +48,13 @@ double feed_rate_ml_min(double x) {
     const double dh_dt = current_a * eta * molar_volume_cm3(x) / (z * faraday * area_cm2 * packing);
     const double dx_dt = (x_bottom - x_top) / thickness_cm() * dh_dt;
     return v0_ml / (x * x) * dx_dt * 60.0;
+}
+
+// The 4 significant digits the pump-limit message prints ("55.56").
+std::string fmt_ml_min(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4g", v);
+    return buf;
 }
 
 // Mole-weighted mean x and the film's moles: moles per depth are proportional to 1 / Vm(x).
@@ -169,6 +177,45 @@ TEST_F(CliPlan, SlowPumpExitsInfeasibleWhereTheRateIsExceeded) {
     EXPECT_NEAR(e.at("depth_nm").get<double>(), depth_limit_nm, 1.0);
 }
 
+// Finding 6: the pump's own limit is checked at load. The Harvard Elite's top rate is its
+// `irate lim` on 26.59 mm, 26.64 mL/min (protocols.md), scaled by the bore squared; the plan's
+// peak is the closed-form feed rate where the top of the film (x = 0.16) is deposited.
+std::string elite_recipe_text(const std::string& bore) {
+    std::istringstream in(read_text(example_recipe("g-bi033sb067.toml")));
+    std::string text;
+    for (std::string l; std::getline(in, l);) {
+        if (l.rfind("safe_mode_timeout =", 0) == 0) continue;  // an NE-1000 key only
+        if (l == "model = \"ne-1000\"") l = "model = \"harvard-elite\"";
+        if (l.rfind("syringe_diameter =", 0) == 0) l = "syringe_diameter = \"" + bore + "\"";
+        text += l + "\n";
+    }
+    return text;
+}
+
+TEST_F(CliPlan, PumpTooSlowForThePlanOnItsSyringeExits2NamingModelBorePeakAndLimit) {
+    const auto recipe = write_file("elite.toml", elite_recipe_text("38.4 mm"));
+    const auto r = run_cli({"plan", recipe});
+    EXPECT_EQ(r.code, 2) << r.err;
+    const double limit = 26.64 * (38.4 / 26.59) * (38.4 / 26.59);  // 55.56 mL/min
+    const double peak = feed_rate_ml_min(x_top);                       // ~77.4 mL/min
+    ASSERT_GT(peak, limit);
+    EXPECT_EQ(r.err.rfind(recipe + ": pump.max_rate: ", 0), 0U) << r.err;
+    EXPECT_NE(r.err.find("harvard-elite"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("38.4 mm"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(fmt_ml_min(limit)), std::string::npos) << fmt_ml_min(limit) << " not in " << r.err;
+    EXPECT_NE(r.err.find(fmt_ml_min(peak).substr(0, 3)), std::string::npos) << fmt_ml_min(peak) << " not in " << r.err;
+    // Every command that loads a recipe refuses it the same way.
+    EXPECT_EQ(run_cli({"simulate", recipe}).code, 2);
+    EXPECT_EQ(run_cli({"run", recipe, "--sim", "--db", file("j.sqlite")}).code, 2);
+}
+
+TEST_F(CliPlan, WiderSyringeGivesThePumpRoomAndPlans) {
+    // 48 mm: 26.64 (48 / 26.59)^2 = 86.8 mL/min, above the 77.4 mL/min peak.
+    ASSERT_GT(26.64 * (48.0 / 26.59) * (48.0 / 26.59), feed_rate_ml_min(x_top));
+    const auto r = run_cli({"plan", write_file("elite48.toml", elite_recipe_text("48 mm"))});
+    EXPECT_EQ(r.code, 0) << r.err;
+}
+
 TEST_F(CliPlan, InfeasibleTableModeReportsOnStderr) {
     const auto recipe = graded_recipe_with("rising.toml", "profile", "profile = [[0.0, 0.16], [1.0, 0.50]]");
     const auto r = run_cli({"plan", recipe});
@@ -178,11 +225,11 @@ TEST_F(CliPlan, InfeasibleTableModeReportsOnStderr) {
 }
 
 TEST_F(CliPlan, InvalidRecipeExits2WithFileLineColumn) {
-    // Line 37 of the example is `duration = "200 s"`; the typo starts in column 1.
+    // Line 41 of the example is `duration = "200 s"`; the typo starts in column 1.
     const auto recipe = graded_recipe_with("typo.toml", "duration", "duraton = \"200 s\"");
     const auto r = run_cli({"plan", recipe});
     EXPECT_EQ(r.code, 2);
-    EXPECT_NE(r.err.find(recipe + ":37:1:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(recipe + ":41:1:"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("duraton"), std::string::npos);
 }
 

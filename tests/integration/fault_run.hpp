@@ -25,9 +25,36 @@ struct FaultRunSpec {
     std::string fault;                      // "KIND@SECONDS" (simulated run seconds); empty: none
     double speed = 20.0;
     double abort_at_s = 0.0;                // operator abort at this run time, once depositing (0: never)
+    double hold_at_s = 0.0;                 // operator hold at this run time, once depositing (0: never)
     double stall_scheduler_at_s = 0.0;      // RunOptions::stall_scheduler_at_s
     std::filesystem::path db;               // empty: a fresh temp file
     std::chrono::seconds limit{150};        // real-time cap on the run
+    double watch_sim_after_end_s = 0.0;     // keep reading the simulator this long (real s) after the run
+};
+
+// What the simulator's pump did by itself, read every poll (20 ms real) during the run and for
+// FaultRunSpec::watch_sim_after_end_s after it (RunSession::sim_snapshot()).
+struct SimPumpWatch {
+    // The first alarm raised after the pump was seen clear (the power-up alarm R pending until
+    // the driver's first contact does not count).
+    std::optional<double> first_alarm_sim_s;  // simulator seconds when it was first seen
+    char alarm = 0;                           // its letter (T: safe-mode host timeout)
+    std::optional<double> last_running_sim_s; // last time the motor was seen running
+    bool running_at_end = false;              // at the last read
+    double last_read_sim_s = 0.0;
+    bool seen_clear = false;
+    std::optional<double> fault_fired_sim_s;  // when the simulator fired the first injected fault
+    void read(const sim::SimSnapshot& s) {
+        if (!fault_fired_sim_s && !s.faults_fired.empty()) fault_fired_sim_s = s.faults_fired.front().at_sim_s;
+        if (s.pump_alarm == 0) seen_clear = true;
+        if (s.pump_alarm != 0 && seen_clear && !first_alarm_sim_s) {
+            first_alarm_sim_s = s.sim_time_s;
+            alarm = s.pump_alarm;
+        }
+        if (s.pump_running) last_running_sim_s = s.sim_time_s;
+        running_at_end = s.pump_running;
+        last_read_sim_s = s.sim_time_s;
+    }
 };
 
 struct FaultRunResult {
@@ -45,6 +72,7 @@ struct FaultRunResult {
     std::string detection_message;
     std::string safe_state_message;
     std::string sim_safe_state_message;
+    SimPumpWatch sim_pump;
 
     [[nodiscard]] bool any_event_mentions(const std::string& needle) const {
         return std::any_of(events.begin(), events.end(), [&](const journal::JournalEvent& e) {
@@ -121,14 +149,25 @@ inline FaultRunResult run_with_fault(const FaultRunSpec& spec) {
     }
     (*session)->start();
     bool aborted = false;
+    bool held = false;
     r.summary = run_to_end(**session, spec.limit, [&](const app::RunSnapshot& s) {
         // (The snapshot's t_s is the last tick's time: it only moves once the deposition runs.)
+        if (auto sim = (*session)->sim_snapshot()) r.sim_pump.read(*sim);
+        if (spec.hold_at_s > 0.0 && !held && s.state == run::RunState::depositing && s.t_s >= spec.hold_at_s) {
+            (*session)->hold();
+            held = true;
+        }
         if (spec.abort_at_s > 0.0 && !aborted && s.state == run::RunState::depositing && s.t_s >= spec.abort_at_s) {
             (*session)->abort("operator abort (fault matrix)");
             aborted = true;
         }
     });
     r.real_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_begin).count();
+    const auto watch_until = std::chrono::steady_clock::now() + std::chrono::duration<double>(spec.watch_sim_after_end_s);
+    do {
+        if (auto sim = (*session)->sim_snapshot()) r.sim_pump.read(*sim);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    } while (std::chrono::steady_clock::now() < watch_until);
     session->reset();
 
     auto j = journal::RunJournal::open(db.string());

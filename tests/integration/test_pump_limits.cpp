@@ -1,0 +1,110 @@
+// drivers/pump/pump_limits: the rate range a pump model has on a syringe bore, against
+// protocols.md's figures (computed here from the manual's numbers), against the simulators' own
+// independent tables, and the unit conversions its messages use.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "control/model/units.hpp"
+#include "drivers/pump/pump_limits.hpp"
+#include "drivers/sim/harvard_model.hpp"
+#include "drivers/sim/newera_model.hpp"
+#include "drivers/sim/sim_host.hpp"
+
+using namespace edc;
+
+namespace {
+
+constexpr double ml_per_min = 1e-6 / 60.0;  // m3/s, by hand
+
+// protocols.md section 5: the Elite's `irate lim` on a 26.59 mm syringe is
+// "0.0366 ul/min to 26.64 ml/min"; the rate is plunger speed times area, so it scales with d^2.
+double elite_max_ml_min(double d_mm) { return 26.64 * (d_mm / 26.59) * (d_mm / 26.59); }
+double elite_min_ul_min(double d_mm) { return 0.0366 * (d_mm / 26.59) * (d_mm / 26.59); }
+
+}  // namespace
+
+TEST(PumpLimits, EliteRangeMatchesTheManualsIrateLimOn2659mm) {
+    const auto r = pump_rate_range("harvard-elite", 26.59e-3);
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_NEAR(r->max_m3_per_s / ml_per_min, 26.64, 0.01);
+    EXPECT_NEAR(r->min_m3_per_s / (1e-9 / 60.0), 0.0366, 0.0001);
+}
+
+TEST(PumpLimits, EliteTopRateScalesWithTheBoreSquared) {
+    for (const double d_mm : {4.7, 14.5, 38.4, 48.0}) {
+        const auto r = pump_rate_range("harvard-elite", d_mm * 1e-3);
+        ASSERT_TRUE(r);
+        EXPECT_NEAR(r->max_m3_per_s / ml_per_min, elite_max_ml_min(d_mm), 1e-3 * elite_max_ml_min(d_mm)) << d_mm;
+        EXPECT_NEAR(r->min_m3_per_s / (1e-9 / 60.0), elite_min_ul_min(d_mm), 1e-3 * elite_min_ul_min(d_mm)) << d_mm;
+    }
+    // The paper recipe's 38.4 mm syringe: 55.56 mL/min, below its plan's 77 mL/min peak.
+    EXPECT_NEAR(elite_max_ml_min(38.4), 55.56, 0.01);
+}
+
+TEST(PumpLimits, Ne1000TopRateIsAbout100MlMinOnA266mmSyringeAsTheManualSays) {
+    // protocols.md section 4: "about 100+ mL/min for a 26.6 mm syringe on an NE-1000".
+    const auto r = pump_rate_range("ne-1000", 26.6e-3);
+    ASSERT_TRUE(r);
+    EXPECT_GE(r->max_m3_per_s / ml_per_min, 100.0);
+    EXPECT_LE(r->max_m3_per_s / ml_per_min, 110.0);
+    EXPECT_LT(r->min_m3_per_s, r->max_m3_per_s * 1e-4);
+}
+
+TEST(PumpLimits, UnknownModelAndNonPositiveBoreAreRefused) {
+    EXPECT_EQ(pump_rate_range("ne-4000", 26.6e-3).error().code, "unknown_model");
+    EXPECT_EQ(pump_rate_range("harvard-elite", 0.0).error().code, "out_of_range");
+    EXPECT_EQ(pump_rate_range("harvard-elite", std::nan("")).error().code, "out_of_range");
+    EXPECT_EQ(pump_rate_range("ne-1000", -1e-3).error().code, "out_of_range");
+}
+
+TEST(PumpLimits, CheckPlannedRateNamesModelBorePeakAndLimit) {
+    const double peak = 77.45 * ml_per_min;
+    auto bad = check_planned_rate("harvard-elite", 38.4e-3, peak);
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().code, "out_of_range");
+    EXPECT_EQ(bad.error().where, "pump.max_rate");
+    const auto& m = bad.error().message;
+    for (const char* w : {"harvard-elite", "38.4 mm", "77.45 mL/min", "55.56 mL/min"}) {
+        EXPECT_NE(m.find(w), std::string::npos) << "'" << w << "' not in: " << m;
+    }
+    EXPECT_TRUE(check_planned_rate("harvard-elite", 48e-3, peak)) << "86.8 mL/min on 48 mm";
+    EXPECT_TRUE(check_planned_rate("ne-1000", 38.4e-3, peak));
+    // Exactly at the limit is allowed; just above is not.
+    const double limit = elite_max_ml_min(38.4) * ml_per_min;
+    EXPECT_TRUE(check_planned_rate("harvard-elite", 38.4e-3, limit * (1.0 - 1e-9)));
+    EXPECT_FALSE(check_planned_rate("harvard-elite", 38.4e-3, limit * 1.001));
+}
+
+TEST(PumpLimits, MlPerMinConversionsRoundTripAndMatchHandValues) {
+    EXPECT_DOUBLE_EQ(units::ml_per_min_to_m3_per_s(60.0), 1e-6);
+    EXPECT_DOUBLE_EQ(units::m3_per_s_to_ml_per_min(1e-6), 60.0);
+    EXPECT_NEAR(units::ml_per_min_to_m3_per_s(55.56), 9.26e-7, 1e-10);
+    for (const double v : {1e-4, 0.0366e-3, 1.0, 77.45, 103.0}) {
+        EXPECT_NEAR(units::m3_per_s_to_ml_per_min(units::ml_per_min_to_m3_per_s(v)), v, 1e-12 * v);
+    }
+}
+
+// The simulators are an independent reading of the manuals (drivers/sim never uses driver code),
+// so the table exists twice on purpose; this keeps the two from drifting apart.
+TEST(PumpLimits, SimulatorsUseTheSameRateTable) {
+    sim::SimCell cell(sim::paper_cell_params());
+    for (const double d : {4.7e-3, 26.59e-3, 38.4e-3, 48e-3}) {
+        sim::NewEraOptions ne_opts;
+        ne_opts.diameter_m = d;
+        const sim::NewEraModel ne(cell, ne_opts);
+        const auto ne_range = pump_rate_range("ne-1000", d);
+        ASSERT_TRUE(ne_range);
+        EXPECT_NEAR(ne.max_rate_m3_per_s(), ne_range->max_m3_per_s, 1e-9 * ne_range->max_m3_per_s) << d;
+        EXPECT_NEAR(ne.min_rate_m3_per_s(), ne_range->min_m3_per_s, 1e-9 * ne_range->min_m3_per_s) << d;
+
+        sim::HarvardOptions hv_opts;
+        hv_opts.diameter_m = d;
+        const sim::HarvardModel hv(cell, hv_opts);
+        const auto hv_range = pump_rate_range("harvard-elite", d);
+        ASSERT_TRUE(hv_range);
+        EXPECT_NEAR(hv.max_rate_m3_per_s(), hv_range->max_m3_per_s, 1e-9 * hv_range->max_m3_per_s) << d;
+        EXPECT_NEAR(hv.min_rate_m3_per_s(), hv_range->min_m3_per_s, 1e-9 * hv_range->min_m3_per_s) << d;
+    }
+}
