@@ -1,7 +1,11 @@
 // The serial transport over a real pseudo-terminal: the code path used with a USB adapter.
 #include <gtest/gtest.h>
+#include <grp.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -152,16 +156,49 @@ TEST(SerialTransport, MissingDeviceIsNotFound) {
 }
 
 TEST(SerialTransport, UnreadableDeviceIsPermissionDeniedWithDialoutHint) {
-    if (::geteuid() == 0) GTEST_SKIP() << "root can open anything";
-    const auto path = std::filesystem::temp_directory_path() / "edc-no-access-tty";
+    // Root opens anything, so as root the test re-runs itself as user nobody (a lab user
+    // outside dialout) on a file root made; exec, not plain fork, keeps sanitizers happy.
+    constexpr const char* given_path = "EDC_TEST_UNREADABLE_PATH";
+    if (const char* path = std::getenv(given_path); path != nullptr && ::geteuid() != 0) {
+        edc::io::IoThread io;
+        auto r = edc::io::open_serial(path, {}, io);
+        ASSERT_FALSE(r);
+        EXPECT_EQ(r.error().code, "permission_denied");
+        EXPECT_NE(r.error().message.find("dialout"), std::string::npos) << r.error().message;
+        return;
+    }
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("edc-no-access-tty-" + std::to_string(::getpid()));
     { std::ofstream(path) << ""; }
     ::chmod(path.c_str(), 0);
-    edc::io::IoThread io;
-    auto r = edc::io::open_serial(path.string(), {}, io);
+    if (::geteuid() != 0) {
+        edc::io::IoThread io;
+        auto r = edc::io::open_serial(path.string(), {}, io);
+        std::filesystem::remove(path);
+        ASSERT_FALSE(r);
+        EXPECT_EQ(r.error().code, "permission_denied");
+        EXPECT_NE(r.error().message.find("dialout"), std::string::npos) << r.error().message;
+        return;
+    }
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        ::setenv(given_path, path.c_str(), 1);
+        if (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0)
+            ::_exit(3);
+        const std::string filter =
+            "--gtest_filter=SerialTransport.UnreadableDeviceIsPermissionDeniedWithDialoutHint";
+        ::execl("/proc/self/exe", "unprivileged", filter.c_str(), static_cast<char*>(nullptr));
+        ::_exit(4);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
     std::filesystem::remove(path);
-    ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().code, "permission_denied");
-    EXPECT_NE(r.error().message.find("dialout"), std::string::npos);
+    ASSERT_TRUE(WIFEXITED(status));
+    if (WEXITSTATUS(status) == 4)
+        GTEST_SKIP() << "user nobody cannot execute this test binary (a parent directory is not "
+                        "searchable), so the unprivileged open was not tried";
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "the unprivileged re-run failed (3: could not drop root)";
 }
 
 TEST(SerialTransport, SymlinkIsResolvedAndBothNamesAppear) {
