@@ -33,7 +33,7 @@ LoggingScope::LoggingScope(bool verbose, std::ostream& err) : previous_(spdlog::
         try {
             std::error_code ec;
             std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
-            constexpr std::size_t max_file_bytes = 5U * 1024U * 1024U;
+            constexpr std::size_t max_file_bytes = std::size_t{5} * 1024 * 1024;
             constexpr std::size_t max_files = 3;
             auto file =
                 std::make_shared<spdlog::sinks::rotating_file_sink_mt>(path, max_file_bytes, max_files);

@@ -69,9 +69,7 @@ ProbeAnswer probe_port(const std::string& port, io::IoThread& io) {
     ProbeAnswer answer;
     std::vector<std::string> tried;
     if (io::is_tcp_port(port)) {
-        GalvanostatOptions options;
-        options.timeout = 700ms;
-        options.connect_timeout = 2000ms;
+        const GalvanostatOptions options{.timeout = 700ms, .connect_timeout = 2000ms};
         auto g = make_galvanostat("keithley-2450", port, options, io);
         if (!g) return {{}, {}, "connect: " + g.error().message};
         if (auto id = (*g)->identify())
@@ -80,8 +78,7 @@ ProbeAnswer probe_port(const std::string& port, io::IoThread& io) {
             return {{}, {}, "*IDN?: " + id.error().code};
     }
     {
-        GalvanostatOptions options;
-        options.timeout = 700ms;
+        const GalvanostatOptions options{.timeout = 700ms};
         auto g = make_galvanostat("keithley-2400", port, options, io);
         if (g) {
             if (auto id = (*g)->identify())
@@ -167,12 +164,11 @@ int run_devices(const ParsedArgs& args, Console& console) {
                        {"usb_manufacturer", p.usb_manufacturer},
                        {"usb_product", p.usb_product},
                        {"usb_port_path", p.usb_port_path}};
-            if (answers[i]) {
+            if (const auto& answer = answers[i]) {
                 entry["probe"] = {
-                    {"instrument",
-                     answers[i]->instrument.empty() ? json(nullptr) : json(answers[i]->instrument)},
-                    {"identity", answers[i]->identity},
-                    {"detail", answers[i]->detail}};
+                    {"instrument", answer->instrument.empty() ? json(nullptr) : json(answer->instrument)},
+                    {"identity", answer->identity},
+                    {"detail", answer->detail}};
             }
             list.push_back(std::move(entry));
         }
@@ -197,8 +193,8 @@ int run_devices(const ParsedArgs& args, Console& console) {
                                        p.usb_serial, p.usb_manufacturer, p.usb_product,
                                        p.usb_port_path.empty() ? "-" : p.usb_port_path);
         }
-        if (answers[i]) {
-            const auto& a = *answers[i];
+        if (const auto& answer = answers[i]) {
+            const auto& a = *answer;
             if (a.instrument.empty()) {
                 console.out << fmt::format("  probe: no instrument answered ({})\n", a.detail);
             } else {

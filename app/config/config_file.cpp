@@ -3,6 +3,7 @@
 #include <string>
 
 #include "app/config/settings.hpp"
+#include "control/text.hpp"
 #include "recipes/format/toml.hpp"
 #include "recipes/format/toml_guard.hpp"
 
@@ -87,7 +88,9 @@ Result<Settings> apply_config_text(Settings base, std::string_view text, const s
         if (name.find('.') != std::string::npos) {
             const std::string at = position(file_name, key.source());
             return fail("config_invalid",
-                        at + ": unknown setting '" + name + "'; expected one of " + known_keys(), at);
+                        strf("%s: unknown setting '%s'; expected one of %s", at.c_str(), name.c_str(),
+                             known_keys().c_str()),
+                        at);
         }
         if (auto ok = apply_value(base, name, key, node, file_name, env); !ok)
             return std::unexpected(ok.error());

@@ -1,6 +1,5 @@
 #include "app/config/settings.hpp"
 
-#include <pwd.h>
 #include <unistd.h>
 
 #include <array>
@@ -8,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include "app/config/passwd_entry.hpp"
 
 namespace edc::config {
 namespace {
@@ -70,9 +71,9 @@ Environment Environment::from_process() {
     env.xdg_data_home = env_or_empty("XDG_DATA_HOME");
     env.user = env_or_empty("USER");
     if (env.home.empty() || env.user.empty()) {
-        if (const passwd* pw = ::getpwuid(::geteuid())) {
-            if (env.home.empty() && pw->pw_dir != nullptr) env.home = pw->pw_dir;
-            if (env.user.empty() && pw->pw_name != nullptr) env.user = pw->pw_name;
+        if (auto entry = passwd_entry(::geteuid())) {
+            if (env.home.empty()) env.home = entry->home;
+            if (env.user.empty()) env.user = entry->name;
         }
     }
     if (env.home.empty()) env.home = "/tmp";  // as RunJournal::default_path() does

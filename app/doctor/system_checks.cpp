@@ -2,7 +2,6 @@
 // ModemManager, clock source. FAIL means a run cannot start or the ports are not ours;
 // warn means runs work but with worse timing.
 #include <fmt/format.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,6 +10,7 @@
 #include <map>
 #include <sstream>
 
+#include "app/config/passwd_entry.hpp"
 #include "app/doctor/doctor.hpp"
 #include "app/doctor/system_files.hpp"
 
@@ -72,8 +72,7 @@ std::optional<unsigned> primary_gid(const std::filesystem::path& root, const std
 }
 
 std::string effective_user() {
-    if (const passwd* pw = ::getpwuid(::geteuid()); pw != nullptr && pw->pw_name != nullptr)
-        return pw->pw_name;
+    if (auto entry = config::passwd_entry(::geteuid()); entry && !entry->name.empty()) return entry->name;
     return fmt::format("uid {}", ::geteuid());
 }
 
@@ -250,12 +249,13 @@ Check check_modemmanager(const DoctorOptions& o) {
         c.message = "ModemManager is not running";
         return c;
     }
-    const auto rules = detail::find_udev_rules(o.root);
-    const auto text = rules ? detail::read_text(under(o.root, *rules)).value_or("") : std::string();
-    if (text.find("ID_MM_DEVICE_IGNORE") != std::string::npos) {
-        c.message =
-            fmt::format("ModemManager is running; {} tells it to leave the instrument ports alone", *rules);
-        return c;
+    if (const auto rules = detail::find_udev_rules(o.root)) {
+        const auto text = detail::read_text(under(o.root, *rules)).value_or("");
+        if (text.find("ID_MM_DEVICE_IGNORE") != std::string::npos) {
+            c.message = fmt::format("ModemManager is running; {} tells it to leave the instrument ports alone",
+                                    *rules);
+            return c;
+        }
     }
     c.status = Status::fail;
     c.message =

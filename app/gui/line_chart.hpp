@@ -16,6 +16,9 @@ public:
 
     // Titles carry the unit: "time (s)", "current (mA)".
     LineChart(const QString& title, const QString& x_title, const QString& y_title, QWidget* parent);
+    // The Qt objects belong to `parent`'s tree; a copy would be a second handle to the same chart.
+    LineChart(const LineChart&) = delete;
+    LineChart& operator=(const LineChart&) = delete;
 
     QChartView* view() const { return view_; }
     QChart* chart() const { return chart_; }

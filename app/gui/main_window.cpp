@@ -163,12 +163,13 @@ void MainWindow::update_start() {
 }
 
 void MainWindow::start_run() {
-    if (!can_start()) {
+    const auto& recipe = recipes_->recipe();
+    if (!can_start() || !recipe) {
         statusBar()->showMessage(tr("Cannot start: %1").arg(why_not_start()), 5000);
         return;
     }
     app::RunOptions options;
-    options.recipe = *recipes_->recipe();
+    options.recipe = *recipe;
     options.simulate = instruments_->simulate();
     options.speed = options.simulate ? instruments_->speed() : 1.0;
     options.faults = instruments_->sim_faults();

@@ -266,9 +266,9 @@ void RunScreen::finish() {
             session.reset();
             return std::make_tuple(summary, events, snap);
         },
-        [this](std::tuple<app::RunSummary, std::vector<app::RunEventRecord>, app::RunSnapshot> done) {
+        [this](const std::tuple<app::RunSummary, std::vector<app::RunEventRecord>, app::RunSnapshot>& done) {
             joining_ = false;
-            auto& [summary, events, snap] = done;
+            const auto& [summary, events, snap] = done;
             show_snapshot(snap);
             show_events(events);
             summary_ = summary;

@@ -68,8 +68,8 @@ int take_screenshot(MainWindow& w, const ScreenshotRequest& r) {
         w.show_screen(Screen::history);
         w.history()->reload();
         settle([&] { return history_loaded; }, "the journal");
-        if (ok && w.history()->run_count() > 0) {
-            const auto id = *w.history()->run_at(0);
+        if (const auto first = w.history()->run_at(0); ok && first) {
+            const std::int64_t id = *first;
             w.history()->select_run(id);
             settle([&] { return w.history()->detail() && w.history()->detail()->record.id == id; },
                    "the run detail");

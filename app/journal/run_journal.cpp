@@ -1,7 +1,6 @@
 #include "app/journal/run_journal.hpp"
 
 #include <fcntl.h>
-#include <pwd.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -11,6 +10,7 @@
 #include <filesystem>
 #include <utility>
 
+#include "app/config/passwd_entry.hpp"
 #include "app/journal/run_seal.hpp"
 #include "app/journal/schema_migrations.hpp"
 #include "control/text.hpp"
@@ -94,10 +94,11 @@ std::string RunJournal::default_path() {
     if (xdg != nullptr && xdg[0] == '/') {
         base = xdg;
     } else {
-        const char* home = std::getenv("HOME");
-        if (home == nullptr || home[0] == '\0') {
-            const passwd* pw = getpwuid(getuid());
-            home = pw != nullptr ? pw->pw_dir : "/tmp";
+        const char* env_home = std::getenv("HOME");
+        std::string home = env_home != nullptr ? env_home : "";
+        if (home.empty()) {
+            const auto entry = config::passwd_entry(::getuid());
+            home = entry && !entry->home.empty() ? entry->home : "/tmp";
         }
         base = std::filesystem::path(home) / ".local" / "share";
     }

@@ -67,7 +67,7 @@ Result<RowDigest> digest_samples(sqlite3* db, std::int64_t run_id) {
     if (!q.ok()) return std::unexpected(q.prepare_error());
     q.bind(1, run_id);
     recipes::Sha256 h;
-    std::array<std::uint8_t, 8 * sample_columns> row{};
+    std::array<std::uint8_t, std::size_t{8} * sample_columns> row{};
     RowDigest d;
     int rc = 0;
     while ((rc = q.step()) == SQLITE_ROW) {

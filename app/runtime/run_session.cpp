@@ -1,11 +1,11 @@
 #include "app/runtime/run_session.hpp"
 
-#include <pwd.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 
+#include "app/config/passwd_entry.hpp"
 #include "app/runtime/session_impl.hpp"
 #include "control/plan/planner.hpp"
 #include "drivers/pump/pump_limits.hpp"
@@ -16,7 +16,7 @@ namespace {
 
 std::string os_user() {
     if (const char* u = std::getenv("USER"); u != nullptr && *u != '\0') return u;
-    if (const passwd* pw = getpwuid(getuid()); pw != nullptr && pw->pw_name != nullptr) return pw->pw_name;
+    if (auto entry = config::passwd_entry(::getuid()); entry && !entry->name.empty()) return entry->name;
     return "unknown";
 }
 

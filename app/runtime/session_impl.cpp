@@ -47,6 +47,9 @@ Result<T> await(std::future<Result<T>> f, std::chrono::milliseconds limit, const
 }
 
 constexpr auto call_limit = 8000ms;
+// Real time at any --speed: a lost link of a held cell should show within a second, and one
+// :OUTP? plus :SYST:ERR? (some 35 bytes, tens of ms at 9600 baud) still leaves the line idle.
+constexpr auto held_check_period = 500ms;
 
 }  // namespace
 
@@ -185,7 +188,7 @@ std::optional<sim::SimSnapshot> RunSession::Impl::sim_snapshot() const {
     return sim_->snapshot();
 }
 
-void RunSession::Impl::fault(std::string code, std::string message) {
+void RunSession::Impl::fault(const std::string& code, const std::string& message) {
     std::lock_guard lock(mutex_);
     if (finished_ || fault_reported_) {
         events_.push_back({run_time(), "error", code, message});
@@ -239,14 +242,14 @@ void RunSession::Impl::supervise() {
         while (!pending_.empty()) {
             auto e = std::move(pending_.front());
             pending_.pop_front();
-            handle(std::move(e));
+            handle(e);
         }
         if (machine_.finished()) break;
         std::this_thread::sleep_for(5ms);
     }
 }
 
-void RunSession::Impl::handle(run::RunEvent event) {
+void RunSession::Impl::handle(const run::RunEvent& event) {
     const auto t = machine_.handle(event);
     if (!t.accepted) {
         if (event.kind == run::EventKind::hold || event.kind == run::EventKind::resume ||
@@ -335,7 +338,7 @@ void RunSession::Impl::check_instruments() {
     start.git_revision = edc::git_revision;
     start.instruments_json = instruments.dump();
     start.operator_name = options_.operator_name;
-    auto id = journal_->begin_run(start);
+    auto id = journal_.begin_run(start);
     if (!id) {
         fault("journal", describe(id.error()));
         return;
@@ -345,7 +348,7 @@ void RunSession::Impl::check_instruments() {
         std::lock_guard lock(mutex_);
         snapshot_.run_id = run_id_;
     }
-    auto writer = journal::JournalWriter::start(journal_->path(), run_id_);
+    auto writer = journal::JournalWriter::start(journal_.path(), run_id_);
     if (!writer) {
         fault("journal", describe(writer.error()));
         return;
@@ -452,6 +455,7 @@ void RunSession::Impl::resume_deposition() {
                         if (auto e = g.set_current(amps); !e) return e;
                         if (auto e = g.output(true); !e) return e;
                         galvanostat_q_.try_push({run_time(), current_a_, 0.0, false});
+                        galvanostat_held_ = false;
                         current_on_ = true;
                         return {};
                     }),
@@ -469,6 +473,7 @@ void RunSession::Impl::pause_deposition() {
                          auto out = g.output(false);
                          current_on_ = false;  // counted until the output is off
                          galvanostat_q_.try_push({run_time(), 0.0, 0.0, false});
+                         galvanostat_held_ = true;  // watched from now, whatever this returns
                          return !level ? level : out;
                      }),
                      call_limit, "galvanostat");
@@ -477,6 +482,7 @@ void RunSession::Impl::pause_deposition() {
 
 void RunSession::Impl::enter_safe_state() {
     current_on_ = false;
+    galvanostat_held_ = false;
     pump_enabled_ = false;
     commanded_rate_ = 0.0;
     const auto begun = std::chrono::steady_clock::now();
@@ -604,7 +610,7 @@ void RunSession::Impl::close_journal() {
         s.samples = writer_->samples_written();
     }
     if (run_id_ > 0) {
-        auto ended = journal_->end_run(run_id_, status_of(s.outcome));
+        auto ended = journal_.end_run(run_id_, status_of(s.outcome));
         if (!ended) record("error", "journal", describe(ended.error()));
     }
     std::lock_guard lock(mutex_);
@@ -742,7 +748,9 @@ void RunSession::Impl::schedule() {
 // ---- instrument workers -----------------------------------------------------------------
 
 void RunSession::Impl::poll_galvanostat(Galvanostat& g) {
-    if (galvanostat_failed_ || !current_on_) return;
+    if (galvanostat_failed_) return;
+    if (galvanostat_held_) return watch_held_galvanostat(g);
+    if (!current_on_) return;
     auto r = g.read();
     if (!r) {
         if (!galvanostat_failed_.exchange(true)) fault("galvanostat_" + r.error().code, describe(r.error()));
@@ -754,6 +762,23 @@ void RunSession::Impl::poll_galvanostat(Galvanostat& g) {
     s.potential_v = r->potential_v;
     s.in_compliance = r->in_compliance;
     galvanostat_q_.try_push(s);
+}
+
+// A held run is resumable, so its galvanostat must stay reachable, error-free and off: a lost
+// link, a queued error or an output that came back on faults the run now, not at resume.
+void RunSession::Impl::watch_held_galvanostat(Galvanostat& g) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now < next_held_check_) return;
+    next_held_check_ = now + held_check_period;
+    auto on = g.output_is_on();
+    if (!on) {
+        if (!galvanostat_failed_.exchange(true)) fault("galvanostat_" + on.error().code, describe(on.error()));
+        return;
+    }
+    if (*on && !galvanostat_failed_.exchange(true)) {
+        fault("galvanostat_output_on",
+              "the output is on while the run is held (switched on at the instrument or by another program?)");
+    }
 }
 
 void RunSession::Impl::poll_pump(SyringePump& p) {

@@ -70,7 +70,7 @@ public:
 private:
     // supervisor thread
     void supervise();
-    void handle(run::RunEvent event);
+    void handle(const run::RunEvent& event);
     void execute(run::Action action);
     void check_instruments();
     void prime();
@@ -80,7 +80,7 @@ private:
     void enter_safe_state();
     void close_journal();
     void drain_ticks();
-    void fault(std::string code, std::string message);  // any thread
+    void fault(const std::string& code, const std::string& message);  // any thread
     void record(const std::string& level, const std::string& code, const std::string& message);
     [[nodiscard]] double run_time() const { return clock_.now_s() - t0_; }
     [[nodiscard]] bool abort_requested() const;
@@ -90,11 +90,12 @@ private:
 
     // instrument worker periodic functions
     void poll_galvanostat(Galvanostat& g);
+    void watch_held_galvanostat(Galvanostat& g);
     void poll_pump(SyringePump& p);
 
     RunOptions options_;
     plan::FeedPlan plan_;
-    std::optional<journal::RunJournal> journal_;
+    journal::RunJournal journal_;
     RunClock clock_;
     double t0_ = 0.0;
     double deposition_start_s_ = 0.0;
@@ -137,6 +138,12 @@ private:
     std::atomic<bool> pump_feeding_{false};  // the scheduler sets the pump's rate (from the first deposition)
     std::atomic<bool> galvanostat_failed_{false};
     std::atomic<bool> pump_failed_{false};
+
+    // Set by the galvanostat worker once a hold has switched the output off; cleared by resume and
+    // by the safe state. While set, the worker watches the idle instrument instead of reading it.
+    std::atomic<bool> galvanostat_held_{false};
+    // galvanostat worker thread only
+    std::chrono::steady_clock::time_point next_held_check_{};
 
     // pump worker state (pump worker thread only)
     bool pump_running_ = false;

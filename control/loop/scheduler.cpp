@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "control/loop/pump_rate.hpp"
 
@@ -15,9 +16,9 @@ double lag_fraction(double dt, double tau) noexcept {
 
 }  // namespace
 
-Scheduler::Scheduler(const plan::FeedPlan& plan, const model::CellParams& cell, const plan::PumpLimits& pump,
-                     SchedulerConfig config)
-    : plan_(plan),
+Scheduler::Scheduler(plan::FeedPlan plan, const model::CellParams& cell, const plan::PumpLimits& pump,
+                     const SchedulerConfig& config)
+    : plan_(std::move(plan)),
       cell_(cell),
       pump_(pump),
       config_(config),

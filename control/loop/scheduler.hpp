@@ -54,8 +54,8 @@ struct SchedulerOutput {
 class Scheduler {
 public:
     // Copies the plan: configure once, before the loop starts.
-    Scheduler(const plan::FeedPlan& plan, const model::CellParams& cell, const plan::PumpLimits& pump,
-              SchedulerConfig config = {});
+    Scheduler(plan::FeedPlan plan, const model::CellParams& cell, const plan::PumpLimits& pump,
+              const SchedulerConfig& config = {});
 
     [[nodiscard]] SchedulerOutput tick(const SchedulerInputs& in) noexcept;
 

@@ -41,6 +41,9 @@ public:
     virtual Result<void> set_current(double amps) = 0;  // instrument sign; |amps| <= range
     virtual Result<void> output(bool on) = 0;
     virtual Result<GalvanostatReading> read() = 0;
+    // Whether the output is on (:OUTP?), then the error queue: a queued error is "scpi_error".
+    // Switches nothing, so it may watch an instrument whose output should stay off.
+    virtual Result<bool> output_is_on() = 0;
     // Current level 0, output-off mode high impedance, output off. Tries every step even when
     // one fails and returns the first error.
     virtual Result<void> safe_off() = 0;

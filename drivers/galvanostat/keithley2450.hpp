@@ -24,6 +24,7 @@ public:
     Result<void> set_current(double amps) override;
     Result<void> output(bool on) override;
     Result<GalvanostatReading> read() override;
+    Result<bool> output_is_on() override;
     Result<void> safe_off() override;
 
 private:

@@ -7,7 +7,7 @@
 namespace edc::keithley {
 
 Result<void> validate(const GalvanostatSettings& s, const ModelLimits& m, const std::string& where) {
-    auto bad = [&](std::string msg) {
+    auto bad = [&](const std::string& msg) {
         return fail("invalid_setting", std::string(m.model) + ": " + msg, where);
     };
     if (!std::isfinite(s.current_range_a) || s.current_range_a < m.min_current_range_a ||

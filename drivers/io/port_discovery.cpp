@@ -23,7 +23,7 @@ std::string usb_interface_path(const std::string& dev_name) {
     auto p = fs::canonical(fs::path("/sys/class/tty") / base / "device", ec);
     if (ec) return {};
     for (int i = 0; i < 3 && !p.empty(); ++i, p = p.parent_path()) {
-        const auto leaf = p.filename().string();
+        auto leaf = p.filename().string();
         if (leaf.find(':') != std::string::npos && leaf.find('-') != std::string::npos) return leaf;
     }
     return {};

@@ -232,7 +232,7 @@ private:
         if (fut.wait_for(timeout + std::chrono::seconds(5)) != std::future_status::ready) {
             return fail("io_stalled", "the io thread did not complete the operation", name_);
         }
-        if (op->error) return std::unexpected(*op->error);
+        if (const auto& error = op->error) return std::unexpected(*error);
         return {};
     }
 

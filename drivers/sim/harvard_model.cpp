@@ -219,7 +219,7 @@ void HarvardModel::handle_line(std::string_view raw, Instant now, std::vector<Wi
         const std::size_t nargs = words.size() - 1;
         if (cmd.empty()) {
             lines.push_back("Command error: " + words[0]);
-            lines.push_back("   Unknown command");
+            lines.emplace_back("   Unknown command");
         } else if (cmd == "ver") {
             lines.push_back(options_.version);
         } else if (cmd == "diameter") {
@@ -268,7 +268,7 @@ void HarvardModel::handle_line(std::string_view raw, Instant now, std::vector<Wi
                 lines.push_back(std::string(s.infusing ? "Infusing at " : "Withdrawing at ") +
                                 harvard_rate_text(s.rate_m3_per_s, s.rate_unit));
             } else {
-                lines.push_back("Pump is idle");
+                lines.emplace_back("Pump is idle");
             }
         } else if (cmd == "irun" || cmd == "wrun") {
             s.infusing = cmd == "irun";
@@ -319,7 +319,7 @@ void HarvardModel::handle_line(std::string_view raw, Instant now, std::vector<Wi
             lines.emplace_back(buf);
         } else if (cmd == "nvram") {
             if (nargs == 0)
-                lines.push_back(s.nvram ? "NVRAM on" : "NVRAM off");
+                lines.emplace_back(s.nvram ? "NVRAM on" : "NVRAM off");
             else if (lower(words[1]) == "off")
                 s.nvram = false;
             else if (lower(words[1]) == "on")

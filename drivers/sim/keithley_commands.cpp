@@ -283,7 +283,7 @@ void KeithleyModel::execute(const ScpiCommand& c, Context& ctx) {
             break;
         case Cmd::sens_func: {
             if (c.query) {
-                answer(s.sense_volt ? (k2450 ? "\"VOLT:DC\"" : "\"VOLT:DC\",\"CURR:DC\"") : "\"CURR:DC\"");
+                answer(s.sense_volt ? (k2450 ? R"("VOLT:DC")" : R"("VOLT:DC","CURR:DC")") : R"("CURR:DC")");
                 break;
             }
             if (p.empty()) {

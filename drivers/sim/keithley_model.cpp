@@ -72,7 +72,7 @@ void KeithleyModel::error(int code, std::string_view text) {
     errors_.push(code, std::string(text));
 }
 
-void KeithleyModel::inject_error(int code, std::string text) {
+void KeithleyModel::inject_error(int code, const std::string& text) {
     if (code == 810) {
         state_.output_on = false;
         apply_drive();

@@ -65,7 +65,7 @@ public:
     [[nodiscard]] std::vector<WireReply> receive(std::string_view bytes, Instant now);
 
     // Fault injection: an instrument-side error (e.g. +810 over temperature switches the output off).
-    void inject_error(int code, std::string text);
+    void inject_error(int code, const std::string& text);
 
     [[nodiscard]] const KeithleyState& state() const noexcept { return state_; }
     [[nodiscard]] std::size_t pending_errors() const noexcept { return errors_.size(); }

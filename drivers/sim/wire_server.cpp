@@ -44,7 +44,7 @@ std::string garble(std::string_view reply, unsigned& seed) {
     return out;
 }
 
-WireServer::WireServer(std::string name, Port port, LinkTiming timing, WireHandlers handlers,
+WireServer::WireServer(std::string name, Port port, const LinkTiming& timing, WireHandlers handlers,
                        const SimClock& clock)
     : name_(std::move(name)),
       port_(std::move(port)),

@@ -27,7 +27,8 @@ class WireServer {
 public:
     using Port = std::variant<PtyPort, TcpPort>;
 
-    WireServer(std::string name, Port port, LinkTiming timing, WireHandlers handlers, const SimClock& clock);
+    WireServer(std::string name, Port port, const LinkTiming& timing, WireHandlers handlers,
+               const SimClock& clock);
     WireServer(const WireServer&) = delete;
     WireServer& operator=(const WireServer&) = delete;
     ~WireServer();

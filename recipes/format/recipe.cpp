@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstring>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "control/model/units.hpp"
@@ -83,7 +84,7 @@ void read_recipe_section(const Section& s, Recipe& r) {
 }
 
 model::Concentrations read_bath(const Section& chemistry, std::string_view key) {
-    const auto& table = chemistry.required_table(key, "an inline table such as { Bi = \"50 mM\", Sb = \"50 mM\" }");
+    const auto& table = chemistry.required_table(key, R"(an inline table such as { Bi = "50 mM", Sb = "50 mM" })");
     const Section bath(table, chemistry.name() + "." + std::string(key), {"Bi", "Sb"}, chemistry.errors());
     model::Concentrations c;
     c.bi_mol_per_m3 = bath.required_quantity("Bi", Dimension::concentration);
@@ -93,6 +94,16 @@ model::Concentrations read_bath(const Section& chemistry, std::string_view key) 
     check_range(bath, "Sb", c.sb_mol_per_m3, c.sb_mol_per_m3 >= 0.0 && c.sb_mol_per_m3 <= max_concentration_mol_per_m3,
                 "0 to 5 M");
     return c;
+}
+
+// The two finite numbers of an [a, b] entry; anything else is reported as `what` at the entry.
+std::pair<double, double> finite_pair(const Section& s, const toml::node& element, const char* what) {
+    if (const auto* pair = element.as_array(); pair != nullptr && pair->size() == 2) {
+        const auto first = detail::as_finite_number(*pair->get(0));
+        const auto second = detail::as_finite_number(*pair->get(1));
+        if (first && second) return {*first, *second};
+    }
+    s.errors().at(element.source(), what);
 }
 
 model::Selectivity read_selectivity(const Section& s) {
@@ -114,14 +125,9 @@ model::Selectivity read_selectivity(const Section& s) {
     }
     std::vector<model::SelectivityPoint> points;
     for (const auto& element : table) {
-        const auto* pair = element.as_array();
-        if (pair == nullptr || pair->size() != 2 || !detail::as_finite_number(*pair->get(0)) ||
-            !detail::as_finite_number(*pair->get(1))) {
-            s.errors().at(element.source(), "chemistry.selectivity_table entry is not a pair of finite numbers; "
+        const auto [ratio, k] = finite_pair(s, element,
+                                            "chemistry.selectivity_table entry is not a pair of finite numbers; "
                                             "expected [c_Bi/c_Sb, k] such as [0.5, 0.98]");
-        }
-        const double ratio = *detail::as_finite_number(*pair->get(0));
-        const double k = *detail::as_finite_number(*pair->get(1));
         if (ratio < 0.0 || k <= 0.0) {
             s.errors().at(element.source(), strf("chemistry.selectivity_table entry [%g, %g] is out of range; expected "
                                                  "c_Bi/c_Sb >= 0 and k > 0", ratio, k));
@@ -153,13 +159,13 @@ void read_chemistry(const Section& s, model::Chemistry& c) {
 }
 
 void read_cell(const Section& s, model::CellGeometry& g) {
-    const std::string mode = s.optional_string("mode", "\"growing\" or \"overflow\"").value_or("growing");
+    const std::string mode = s.optional_string("mode", R"("growing" or "overflow")").value_or("growing");
     if (mode == "growing") {
         g.mode = model::CellMode::growing;
     } else if (mode == "overflow") {
         g.mode = model::CellMode::overflow;
     } else {
-        s.error_at_value("mode", strf("cell.mode %s is not a cell mode; expected \"growing\" or \"overflow\"",
+        s.error_at_value("mode", strf(R"(cell.mode %s is not a cell mode; expected "growing" or "overflow")",
                                       quote(mode).c_str()));
     }
     g.initial_volume_m3 = s.required_quantity("initial_volume", Dimension::volume);
@@ -197,7 +203,7 @@ int read_baud(const Section& s, std::span<const int> allowed, int fallback) {
 }
 
 void read_galvanostat(const Section& s, GalvanostatConfig& g, double current_a) {
-    const std::string model = s.required_string("model", "\"keithley-2400\" or \"keithley-2450\"");
+    const std::string model = s.required_string("model", R"("keithley-2400" or "keithley-2450")");
     if (model == "keithley-2400") {
         g.model = GalvanostatModel::keithley_2400;
     } else if (model == "keithley-2450") {
@@ -238,13 +244,13 @@ void read_galvanostat(const Section& s, GalvanostatConfig& g, double current_a) 
 }
 
 void read_pump(const Section& s, PumpConfig& p, plan::PumpLimits& limits) {
-    const std::string model = s.required_string("model", "\"ne-1000\" or \"harvard-elite\"");
+    const std::string model = s.required_string("model", R"("ne-1000" or "harvard-elite")");
     if (model == "ne-1000") {
         p.model = PumpModel::ne_1000;
     } else if (model == "harvard-elite") {
         p.model = PumpModel::harvard_elite;
     } else {
-        s.error_at_value("model", strf("pump.model %s is not supported; expected \"ne-1000\" or \"harvard-elite\"",
+        s.error_at_value("model", strf(R"(pump.model %s is not supported; expected "ne-1000" or "harvard-elite")",
                                        quote(model).c_str()));
     }
     p.port = checked_text(s, "port", s.required_string("port", "a serial device such as \"/dev/edc-pump\""), false);
@@ -296,14 +302,10 @@ std::vector<plan::ProfilePoint> read_profile(const Section& s) {
     std::vector<plan::ProfilePoint> points;
     points.reserve(profile.size());
     for (const auto& element : profile) {
-        const auto* pair = element.as_array();
-        if (pair == nullptr || pair->size() != 2 || !detail::as_finite_number(*pair->get(0)) ||
-            !detail::as_finite_number(*pair->get(1))) {
-            s.errors().at(element.source(), "deposit.profile entry is not a pair of finite numbers; expected "
+        const auto [depth, x] = finite_pair(s, element,
+                                            "deposit.profile entry is not a pair of finite numbers; expected "
                                             "[depth fraction, x_Bi] such as [0.0, 0.50]");
-        }
-        const double depth = *detail::as_finite_number(*pair->get(0));
-        const double x = *detail::as_finite_number(*pair->get(1));
+        const auto* pair = element.as_array();  // of two numbers: finite_pair checked
         if (depth < 0.0 || depth > 1.0) {
             s.errors().at(pair->get(0)->source(), strf("deposit.profile depth %g is out of range; expected a depth "
                                                        "fraction from 0.0 (substrate) to 1.0 (top)", depth));
@@ -333,7 +335,8 @@ void read_deposit(const Section& s, plan::DepositSpec& d) {
     d.current_density_a_per_m2 = s.required_quantity("current_density", Dimension::current_density);
     check_range(s, "current_density", d.current_density_a_per_m2, d.current_density_a_per_m2 > 0.0,
                 "a current density above 0 (the magnitude of the deposition current)");
-    const int given = int{s.has("duration")} + int{s.has("charge")} + int{s.has("thickness")};
+    const int given = static_cast<int>(s.has("duration")) + static_cast<int>(s.has("charge")) +
+                      static_cast<int>(s.has("thickness"));
     if (given != 1) {
         const char* what = given == 0 ? "deposit has none of duration, charge, thickness"
                                       : "deposit has more than one of duration, charge, thickness";
@@ -490,7 +493,7 @@ Result<Recipe> load_recipe(const std::string& path) {
     struct Closer {
         int fd;
         ~Closer() { ::close(fd); }
-    } closer{fd};
+    } closer(fd);
     struct stat st {};
     if (::fstat(fd, &st) != 0) {
         return fail("invalid_recipe", strf("%s: cannot stat the recipe file: %s", path.c_str(), std::strerror(errno)),

@@ -13,7 +13,7 @@
 
 namespace edc::recipes {
 
-inline constexpr std::size_t max_recipe_bytes = 1024 * 1024;
+inline constexpr std::size_t max_recipe_bytes = std::size_t{1024} * 1024;
 inline constexpr std::size_t max_profile_points = 10000;
 
 enum class GalvanostatModel { keithley_2400, keithley_2450 };

@@ -16,7 +16,7 @@ public:
             const char c = text_[i_];
             if (c == '#') {
                 skip_comment();
-            } else if (starts_with("\"\"\"")) {
+            } else if (starts_with(R"(""")")) {
                 if (auto p = multi_line_basic()) return p;
             } else if (starts_with("'''")) {
                 multi_line_literal();
@@ -85,7 +85,7 @@ private:
     std::optional<TextProblem> multi_line_basic() {
         for (int k = 0; k < 3; ++k) advance();
         while (i_ < text_.size()) {
-            if (starts_with("\"\"\"")) {
+            if (starts_with(R"(""")")) {
                 close_multi_line('"');
                 return std::nullopt;
             }

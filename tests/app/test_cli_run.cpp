@@ -71,7 +71,7 @@ TEST_F(CliRun, SigintAbortsToTheSafeStateAndExits5) {
     });
     // Wait for deposition to be journaling (the CLI's handlers are installed before start()).
     bool depositing = false;
-    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (!depositing && std::chrono::steady_clock::now() < deadline &&
            result.wait_for(200ms) == std::future_status::timeout) {
         if (!std::filesystem::exists(db)) continue;

@@ -27,6 +27,7 @@ inline CliResult run_cli(const std::vector<std::string>& args) {
     std::vector<std::string> storage{"edc"};
     storage.insert(storage.end(), args.begin(), args.end());
     std::vector<char*> argv;
+    argv.reserve(storage.size() + 1);
     for (auto& a : storage) argv.push_back(a.data());
     argv.push_back(nullptr);
     std::ostringstream out;
@@ -64,7 +65,7 @@ protected:
     }
     [[nodiscard]] std::string file(const std::string& name) const { return (dir_ / name).string(); }
     std::string write_file(const std::string& name, const std::string& text) const {
-        const std::string path = file(name);
+        std::string path = file(name);
         std::ofstream(path, std::ios::binary) << text;
         return path;
     }

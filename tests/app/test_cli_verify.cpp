@@ -18,6 +18,7 @@ namespace {
 int edc_main(std::vector<std::string> args, std::string& out, std::string& err) {
     args.insert(args.begin(), "edc");
     std::vector<char*> argv;
+    argv.reserve(args.size());
     for (auto& a : args) argv.push_back(a.data());
     std::ostringstream o, e;
     const int rc = edc::cli::main(static_cast<int>(argv.size()), argv.data(), o, e);
@@ -31,7 +32,7 @@ std::filesystem::path journal_with_two_runs() {
                      ("edc-verify-" + std::to_string(::getpid()) + "-" +
                       std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
     std::filesystem::create_directories(dir);
-    const auto db = dir / "j.sqlite";
+    auto db = dir / "j.sqlite";
     auto j = edc::journal::RunJournal::open(db.string());
     EXPECT_TRUE(j);
     for (const char* name : {"first", "second"}) {

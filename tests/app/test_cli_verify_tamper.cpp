@@ -79,7 +79,7 @@ protected:
 
     // A private copy of the journal (main file and WAL, if any) for this test to damage.
     [[nodiscard]] std::string copy_of_journal() const {
-        const std::string db = file("tampered.sqlite");
+        std::string db = file("tampered.sqlite");
         std::filesystem::copy_file(original_, db);
         if (std::filesystem::exists(original_ + "-wal"))
             std::filesystem::copy_file(original_ + "-wal", db + "-wal");

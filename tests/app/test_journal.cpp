@@ -160,6 +160,7 @@ TEST(Journal, SamplesRoundTripExactly) {
     RunJournal j = open_ok(dir.file("edc.sqlite"));
     const auto id = j.begin_run(run_start()).value();
     std::vector<JournalSample> in;
+    in.reserve(500);
     for (int i = 0; i < 500; ++i) in.push_back(sample_at(i));
     ASSERT_TRUE(j.append_samples(id, in).has_value());
     const auto out = j.samples(id).value();
@@ -335,6 +336,7 @@ TEST(Journal, IntegrityCheckPassesAfterWrites) {
     for (int run = 0; run < 3; ++run) {
         const auto id = j.begin_run(run_start()).value();
         std::vector<JournalSample> batch;
+        batch.reserve(1000);
         for (int i = 0; i < 1000; ++i) batch.push_back(sample_at(i));
         ASSERT_TRUE(j.append_samples(id, batch).has_value());
         ASSERT_TRUE(j.end_run(id, RunStatus::completed).has_value());

@@ -2,7 +2,6 @@
 // sealed at recovery and verifies; a journal of the previous schema migrates and reports its
 // legacy runs; an ended run takes no more rows; storage details (VACUUM, -0.0) keep a seal valid.
 #include <gtest/gtest.h>
-#include <signal.h>
 #include <sqlite3.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -11,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <thread>
 #include <vector>
 
@@ -59,6 +59,7 @@ TEST(JournalSeal, RunKilledMidWayIsSealedAtRecoveryAndItsRowsAreCovered) {
     const std::string path = dir.file("edc.sqlite");
     auto* pushed = static_cast<std::atomic<std::int64_t>*>(mmap(nullptr, sizeof(std::atomic<std::int64_t>),
                                                                 PROT_READ | PROT_WRITE,
+                                                                // cppcheck-suppress invalidFunctionArg ; fd -1: anonymous
                                                                 MAP_SHARED | MAP_ANONYMOUS, -1, 0));
     ASSERT_NE(static_cast<void*>(pushed), MAP_FAILED);
     new (pushed) std::atomic<std::int64_t>(0);

@@ -2,11 +2,11 @@
 // writer thread, and the raw cost of one batch transaction. Target: 100 000 samples/s. And
 // what sealing a day-long run costs at end_run (BM_JournalSealDayLong).
 #include <benchmark/benchmark.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -135,6 +135,7 @@ void BM_JournalSealDayLong(benchmark::State& state) {
         i += k;
     }
     std::vector<JournalEvent> events;
+    events.reserve(2000);
     for (int e = 0; e < 2000; ++e) events.push_back({43.2 * e, "info", "state_change", "depositing -> depositing"});
     if (!journal.append(run, {}, events)) state.SkipWithError("journal write failed");
     for (auto _ : state) {

@@ -9,11 +9,12 @@
 // EDC_BENCH_LOOP_S scales the run time of each row (default 30 s at 20 Hz, 10 s at 1 kHz).
 // Timing is reported, never asserted.
 #include <benchmark/benchmark.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -54,15 +55,15 @@ double monotonic_s() {
 
 double percentile(std::vector<double> v, double p) {
     if (v.empty()) return 0.0;
-    const auto k = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+    const auto k = static_cast<std::size_t>(std::llround(p * static_cast<double>(v.size() - 1)));
     std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
     return v[k];
 }
 
 // Args: loop rate (Hz), journal sample rate (Hz; 0 = no JournalWriter at all).
 void BM_LoopBesideJournal(benchmark::State& state) {
-    const double loop_hz = static_cast<double>(state.range(0));
-    const double sample_hz = static_cast<double>(state.range(1));
+    const auto loop_hz = static_cast<double>(state.range(0));
+    const auto sample_hz = static_cast<double>(state.range(1));
     double seconds = loop_hz <= 20.0 ? 30.0 : 10.0;
     if (const char* env = std::getenv("EDC_BENCH_LOOP_S")) seconds *= std::atof(env) / 30.0;
     const auto ticks = static_cast<std::uint64_t>(seconds * loop_hz);

@@ -15,10 +15,10 @@ namespace edc::testing {
 
 class SmallTmpfs {
 public:
-    explicit SmallTmpfs(const char* size) {
-        dir_ = std::filesystem::temp_directory_path() /
+    explicit SmallTmpfs(const char* size)
+        : dir_(std::filesystem::temp_directory_path() /
                ("edc-diskfull-" + std::to_string(::getpid()) + "-" +
-                std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+                std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()))) {
         std::filesystem::create_directories(dir_);
         const std::string opts = std::string("size=") + size + ",mode=0700";
         if (::mount("tmpfs", dir_.c_str(), "tmpfs", 0, opts.c_str()) == 0) {

@@ -24,7 +24,7 @@ TEST(CrashDiskFull, KillWhileJournalWritesFailLeavesASoundInterruptedRun) {
     EdcProcess p(*bin, {"run", example("g-bi033sb067.toml"), "--sim", "--speed", "10", "--db", db.string(),
                         "--operator", "ci"});
     ASSERT_TRUE(p.started());
-    const auto until = std::chrono::steady_clock::now() + 60s;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (!p.poll() && p.last_run_time().value_or(0.0) < 60.0 && std::chrono::steady_clock::now() < until) {
         std::this_thread::sleep_for(5ms);
     }
@@ -32,7 +32,7 @@ TEST(CrashDiskFull, KillWhileJournalWritesFailLeavesASoundInterruptedRun) {
     const double printed_at_fill = p.last_run_time().value_or(0.0);
     const auto filler = fs.fill();
     // Let the writer hit the full disk for a while (2 s real = 20 s of run time), then kill.
-    const auto kill_at = std::chrono::steady_clock::now() + 2s;
+    const auto kill_at = std::chrono::steady_clock::now() + std::chrono::seconds(2);
     while (!p.poll() && std::chrono::steady_clock::now() < kill_at) std::this_thread::sleep_for(5ms);
     // A journal that cannot write faults the run (exit 4) within a fraction of a second; kill it
     // if it is still closing down, as a crash at the worst moment.

@@ -16,7 +16,7 @@ struct RigElite : SimRig {
     std::unique_ptr<edc::SyringePump> p;
     explicit RigElite(double speed = 1.0) : SimRig(config(speed)) {
         edc::PumpOptions o;
-        o.timeout = 1000ms;
+        o.timeout = std::chrono::milliseconds(1000);
         auto made = edc::make_syringe_pump("harvard-elite", ends.pump, o, io);
         if (!made) throw std::runtime_error(made.error().message);
         p = std::move(*made);

@@ -17,7 +17,7 @@ struct RigNe : SimRig {
     std::unique_ptr<edc::SyringePump> p;
     explicit RigNe(int safe_mode_s = 0, double speed = 1.0) : SimRig(config(speed)) {
         edc::PumpOptions o;
-        o.timeout = 1000ms;
+        o.timeout = std::chrono::milliseconds(1000);
         o.safe_mode_timeout_s = safe_mode_s;
         auto made = edc::make_syringe_pump("ne-1000", ends.pump, o, io);
         if (!made) throw std::runtime_error(made.error().message);

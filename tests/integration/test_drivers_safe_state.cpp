@@ -23,12 +23,12 @@ struct BothRig : edc::test::SimRig {
     std::unique_ptr<edc::SyringePump> p;
     BothRig() : SimRig(edc::sim::SimHostConfig{}) {
         edc::GalvanostatOptions go;
-        go.timeout = 1000ms;
+        go.timeout = std::chrono::milliseconds(1000);
         auto gm = edc::make_galvanostat("keithley-2400", ends.galvanostat, go, io);
         if (!gm) throw std::runtime_error(gm.error().message);
         g = std::move(*gm);
         edc::PumpOptions po;
-        po.timeout = 1000ms;
+        po.timeout = std::chrono::milliseconds(1000);
         auto pm = edc::make_syringe_pump("ne-1000", ends.pump, po, io);
         if (!pm) throw std::runtime_error(pm.error().message);
         p = std::move(*pm);
@@ -111,8 +111,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{FaultKind::pump_stall, false, {"alarm:S"}},
                       Case{FaultKind::pump_alarm, false, {"alarm:R", "pump_alarm"}},
                       Case{FaultKind::syringe_empty, false, {"alarm:S"}}),
-    [](const auto& info) {
-        std::string n = edc::sim::to_string(info.param.kind);
+    [](const auto& test_param) {
+        std::string n = edc::sim::to_string(test_param.param.kind);
         for (auto& ch : n) ch = ch == '-' ? '_' : ch;
         return n;
     });

@@ -86,7 +86,7 @@ TEST(FaultCli, SigtermMidDepositionAbortsToSafeStateAndExitsAborted) {
     EdcProcess p(bin, {"run", example("g-bi033sb067.toml"), "--sim", "--speed", "20", "--db", db.string(),
                        "--operator", "ci"});
     ASSERT_TRUE(p.started());
-    const auto until = std::chrono::steady_clock::now() + 60s;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (!p.poll() && !(p.depositing_seen() && p.last_run_time().value_or(0) > 40.0) &&
            std::chrono::steady_clock::now() < until) {
         std::this_thread::sleep_for(10ms);

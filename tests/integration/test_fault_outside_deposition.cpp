@@ -118,3 +118,84 @@ TEST(FaultOutsideDeposition, PumpAlarmWhileHeldFaultsInSafeState) {
         ASSERT_GT(r.samples[i].t_s, r.samples[i - 1].t_s) << "sample " << i;
     }
 }
+
+// The galvanostat counterpart: held as above, and at run t 60 s (6 s real after the hold, no
+// resume ever asked for) the galvanostat's link is cut or it queues an error. The worker asks the
+// held instrument for its output state and error queue every 500 ms real, so the run must fault
+// from `held`, naming the cause, long before anyone resumes it.
+namespace {
+
+constexpr double held_speed = 5.0;
+constexpr double held_hold_at_s = 30.0;
+constexpr double held_fault_at_s = 60.0;
+// One check period (500 ms real) plus the slack the pump tests allow a poll on a loaded box.
+constexpr double held_galvanostat_detection_bound_ms = 500.0 + 1500.0;
+
+FaultRunResult run_held_galvanostat_fault(const std::string& kind, const std::string& model = {}) {
+    FaultRunSpec spec;
+    spec.speed = held_speed;
+    spec.hold_at_s = held_hold_at_s;
+    spec.galvanostat_model = model;
+    spec.fault = kind + "@" + std::to_string(held_fault_at_s);
+    // Undetected, the run would stay held: a bounded wait turns that into a failure, not a hang.
+    spec.limit = std::chrono::seconds(60);
+    auto r = run_with_fault(spec);
+    print_fault_row("held_" + kind + (model.empty() ? "" : "_" + model), r, held_fault_at_s, held_speed);
+    return r;
+}
+
+void expect_faulted_while_held(const FaultRunResult& r, const std::string& cause) {
+    EXPECT_EQ(r.summary.outcome, run::Outcome::faulted) << r.summary.cause;
+    ASSERT_TRUE(r.status.has_value());
+    EXPECT_EQ(*r.status, journal::RunStatus::faulted);
+    EXPECT_TRUE(r.any_event_mentions("operator hold"));
+    EXPECT_FALSE(r.any_event_mentions("held -> depositing")) << "the run was resumed";
+    EXPECT_NE(r.detection_message.find("held -> stopping"), std::string::npos) << r.detection_message;
+    EXPECT_NE(r.detection_message.find(cause), std::string::npos) << r.detection_message;
+    ASSERT_TRUE(r.detected_s.has_value());
+    EXPECT_GE(*r.detected_s, held_fault_at_s - 0.1) << r.detection_message;
+    EXPECT_LE((*r.detected_s - held_fault_at_s) / held_speed * 1000.0, held_galvanostat_detection_bound_ms)
+        << r.detection_message;
+    // The simulator's own view: output off (high impedance) and the pump stopped.
+    EXPECT_NE(r.sim_safe_state_message.find("output off, output-off mode HIMP"), std::string::npos)
+        << r.sim_safe_state_message;
+    EXPECT_NE(r.sim_safe_state_message.find("pump stopped"), std::string::npos) << r.sim_safe_state_message;
+    EXPECT_EQ(r.integrity, "ok");
+    // The record: every sample from the deposition's start to the hold, contiguous at 10 Hz of
+    // run time, strictly increasing, and no current in the last one (the output was off).
+    ASSERT_TRUE(r.deposition_start_s.has_value());
+    ASSERT_FALSE(r.samples.empty());
+    EXPECT_LE(r.samples.front().t_s, *r.deposition_start_s + 1.0);
+    EXPECT_GE(r.samples.back().t_s, held_hold_at_s);
+    EXPECT_LE(r.max_sample_gap(*r.deposition_start_s, held_hold_at_s), 0.5);
+    EXPECT_EQ(r.summary.samples, r.samples.size());
+    EXPECT_EQ(r.samples.back().current_a, 0.0);
+    for (std::size_t i = 1; i < r.samples.size(); ++i) {
+        ASSERT_GT(r.samples[i].t_s, r.samples[i - 1].t_s) << "sample " << i;
+    }
+}
+
+}  // namespace
+
+TEST(FaultOutsideDeposition, GalvanostatDisconnectWhileHeldFaultsBeforeResume) {
+    const auto r = run_held_galvanostat_fault("galvanostat-disconnect");
+    expect_faulted_while_held(r, "galvanostat_disconnected");
+    // The instrument cannot be reached to confirm its output off, and the run says so; the hold
+    // had switched it off, as the simulator shows, and the pump stop is confirmed.
+    EXPECT_FALSE(r.summary.safe_state_confirmed);
+    EXPECT_NE(r.safe_state_message.find("galvanostat not confirmed off"), std::string::npos) << r.safe_state_message;
+    EXPECT_EQ(r.safe_state_message.find("pump not confirmed"), std::string::npos) << r.safe_state_message;
+}
+
+TEST(FaultOutsideDeposition, GalvanostatScpiErrorWhileHeldFaultsBeforeResume) {
+    const auto r = run_held_galvanostat_fault("galvanostat-scpi-error");
+    expect_faulted_while_held(r, "galvanostat_scpi_error");
+    EXPECT_NE(r.detection_message.find("810"), std::string::npos) << r.detection_message;
+    expect_safe_state(r);
+}
+
+TEST(FaultOutsideDeposition, K2450DisconnectWhileHeldFaultsBeforeResume) {
+    const auto r = run_held_galvanostat_fault("galvanostat-disconnect", "keithley-2450");
+    expect_faulted_while_held(r, "galvanostat_disconnected");
+    EXPECT_FALSE(r.summary.safe_state_confirmed);
+}

@@ -116,7 +116,7 @@ const std::string good_reading = "+1.234500E+00,-5.700000E-03,+1.250000E+01,+0.0
 
 // A correct 2400 for everything but :READ?, which gets `hostile`.
 HostilePeer::Responder keithley(Reply hostile) {
-    return [hostile](const std::string& cmd) -> Reply {
+    return [hostile = std::move(hostile)](const std::string& cmd) -> Reply {
         if (cmd.find(":READ?") != std::string::npos) return hostile;
         if (cmd.find("*IDN?") != std::string::npos) return {idn + "\r"};
         if (cmd.find("SYST:ERR") != std::string::npos) return {"0,\"No error\"\r"};
@@ -195,8 +195,8 @@ TEST(Hostile2400, ReplyNeverTerminatedIsATimeoutNotAHang) {
 }
 
 TEST(Hostile2400, EndlessFloodKeepsMemoryBoundedAndEndsEveryCall) {
-    const std::string block(64 * 1024, 'A');
-    Galvo l({block, 0ms, 64 * 1024, 1024});  // up to 64 MiB, as fast as the PTY takes it
+    const std::string block(std::size_t{64} * 1024, 'A');
+    Galvo l({block, 0ms, std::size_t{64} * 1024, 1024});  // up to 64 MiB, as fast as the PTY takes it
     const long before = rss_kib();
     // Keep reading for 2 s while the flood runs: every call must end, memory must not follow it.
     const auto until = Clock::now() + 2s;
@@ -279,7 +279,7 @@ namespace {
 // `good_before` commands.
 HostilePeer::Responder newera(Reply hostile, int good_before) {
     auto count = std::make_shared<int>(0);
-    return [hostile, good_before, count](const std::string& cmd) -> Reply {
+    return [hostile = std::move(hostile), good_before, count](const std::string& cmd) -> Reply {
         if ((*count)++ >= good_before) return hostile;
         if (cmd.find("VER") != std::string::npos) return {"\x02" "00SNE1000V3.928\x03"};
         return {"\x02" "00S\x03"};
@@ -343,9 +343,9 @@ TEST(HostileNewEra, OversizedFrameIsRefused) {
 
 TEST(HostileNewEra, BinaryFloodKeepsMemoryBounded) {
     std::mt19937 rng(1000);
-    std::string junk(64 * 1024, '\0');
+    std::string junk(std::size_t{64} * 1024, '\0');
     for (auto& c : junk) c = static_cast<char>(rng() & 0xff);
-    Pump l({junk, 0ms, 64 * 1024, 512}, 1);
+    Pump l({junk, 0ms, std::size_t{64} * 1024, 512}, 1);
     const long before = rss_kib();
     auto [r, took] = timed([&] { return l.p->identify(); });
     const long after = rss_kib();

@@ -12,8 +12,8 @@ inline std::vector<std::string> base_lines() {
         "name = \"t\"",                              // 2
         "",                                          // 3
         "[chemistry]",                               // 4
-        "a = { Bi = \"50 mM\", Sb = \"50 mM\" }",    // 5
-        "b = { Bi = \"0 mM\", Sb = \"50 mM\" }",     // 6
+        R"(a = { Bi = "50 mM", Sb = "50 mM" })",     // 5
+        R"(b = { Bi = "0 mM", Sb = "50 mM" })",      // 6
         "selectivity_k = 1.0",                       // 7
         "current_efficiency = 0.725",                // 8
         "packing_fraction = 0.868",                  // 9

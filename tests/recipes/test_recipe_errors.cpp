@@ -201,7 +201,7 @@ TEST(RecipeErrors, ProfileOverTenThousandPointsIsRefused) {
 }
 
 TEST(RecipeErrors, FileOverOneMebibyteIsRefused) {
-    const std::string text = base_text() + "# " + std::string(1024 * 1024, 'x') + "\n";
+    const std::string text = base_text() + "# " + std::string(std::size_t{1024} * 1024, 'x') + "\n";
     auto r = parse_recipe(text, "big.toml");
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(r.error().code, "invalid_recipe");
@@ -279,7 +279,7 @@ TEST(RecipeErrors, TransportNeedsDiffusivityAndBoundaryLayer) {
 
 TEST(RecipeErrors, HostileBytesDoNotBreakTheMessage) {
     // A NUL and an escape sequence inside a quantity are escaped, not copied into the message.
-    const auto e = error_of(with_line(13, "initial_volume = \"20 m\\u0000L\\u001b[2J\""));
+    const auto e = error_of(with_line(13, R"(initial_volume = "20 m\u0000L\u001b[2J")"));
     EXPECT_EQ(e.substr(0, 15), "r.toml:13:18 | ");
     EXPECT_EQ(e.find('\0'), std::string::npos);
     EXPECT_EQ(e.find('\x1b'), std::string::npos);
