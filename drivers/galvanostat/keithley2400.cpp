@@ -1,4 +1,5 @@
 #include "drivers/galvanostat/keithley2400.hpp"
+#include "drivers/galvanostat/scpi_output_state.hpp"
 #include "drivers/galvanostat/scpi_safe_off.hpp"
 
 #include <cmath>
@@ -119,18 +120,7 @@ Result<GalvanostatReading> Keithley2400::read() {
     return galvanostat::enforce_potential_limit(*reading, *settings_, *this, transport_->name());
 }
 
-Result<bool> Keithley2400::output_is_on() {
-    auto reply = scpi_.query(":OUTP?");
-    if (!reply) return std::unexpected(reply.error());
-    auto on = scpi::parse_bool(*reply);
-    if (!on) {
-        auto e = on.error();
-        e.where = transport_->name();
-        return std::unexpected(std::move(e));
-    }
-    if (auto errors = scpi_.check_errors(":OUTP?"); !errors) return std::unexpected(errors.error());
-    return *on;
-}
+Result<bool> Keithley2400::output_is_on() { return scpi_output_is_on(scpi_, *transport_); }
 
 Result<void> Keithley2400::safe_off() {
     // HIMP before OFF, so the output opens into high impedance rather than a 0 V short.
