@@ -480,6 +480,12 @@ Result<Recipe> parse_recipe(std::string_view text, std::string_view name_for_err
                     where);
     } catch (const RecipeProblem& p) {
         return fail("invalid_recipe", p.where + ": " + p.what, p.where);
+    } catch (const detail::TomlInternalCheckFailed& e) {
+        return fail("invalid_recipe",
+                    strf("%s: TOML syntax error the parser could not place (its check `%s` failed); expected "
+                         "tables as [name] and keys as name = value",
+                         file.c_str(), e.what()),
+                    file);
     }
 }
 

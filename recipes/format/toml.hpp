@@ -4,7 +4,23 @@
 // U+00E9 or U+FEFB where a key or value is expected): undefined behaviour on untrusted input.
 // parse_recipe never lets toml++ test such a character (toml_guard.hpp); as a second line, an
 // "unreachable" point reached anyway traps instead of running on with undefined behaviour.
+#include <stdexcept>
+
 #include <toml++/impl/preprocessor.h>
 #undef TOML_UNREACHABLE
 #define TOML_UNREACHABLE __builtin_trap()
+
+// toml++ 3.3 also asserts things about its input it does not check first (found by the fuzz
+// campaign: "[@" fails `is_bare_key_character(*cp) || is_string_delimiter(*cp)` in parse_key).
+// With NDEBUG those asserts become assumptions (undefined behaviour when false), without it
+// they abort. Here a failed one throws, and parse_recipe reports the recipe as invalid.
+namespace edc::recipes::detail {
+struct TomlInternalCheckFailed : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+[[noreturn]] inline void toml_internal_check_failed(const char* what) { throw TomlInternalCheckFailed(what); }
+}  // namespace edc::recipes::detail
+#undef TOML_ASSERT_ASSUME
+#define TOML_ASSERT_ASSUME(expr) \
+    ((expr) ? static_cast<void>(0) : ::edc::recipes::detail::toml_internal_check_failed(#expr))
 #include <toml++/toml.h>

@@ -2,9 +2,12 @@
 // (recipe_text.hpp numbers the base recipe's lines; columns are counted from 1 in the line).
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "recipes/format/recipe.hpp"
+#include "edc/test_source_dir.hpp"
 #include "tests/recipes/recipe_text.hpp"
 
 using edc::recipes::parse_recipe;
@@ -307,4 +310,32 @@ TEST(RecipeErrors, NonAsciiAfterALineEndingBackslashIsRefused) {
     EXPECT_EQ(error_of(with_line(2, "name = \"\"\"a\\\n  \xC3\xA9\"\"\"")),
               "r.toml:3:3 | non-ASCII character right after a line-ending backslash in a multi-line string; expected "
               "ASCII text there");
+}
+
+namespace {
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+}  // namespace
+
+// Found by the fuzz campaign: each of these fails one of toml++ 3.3's internal asserts (abort
+// in a Debug build, undefined behaviour with NDEBUG). They must be ordinary invalid recipes.
+TEST(RecipeErrors, InputsThatFailTomlppInternalChecksAreInvalidRecipes) {
+    const std::string dir = std::string(EDC_SOURCE_DIR) + "/tests/fuzz/corpus/fuzz_recipe/campaign/";
+    const std::string inputs[] = {
+        "[@",
+        read_file(dir + "0b87f8c9a58c74104b03fd5646b6768c90048dbc"),
+        read_file(dir + "26e0a562e762241a96505788799129ed905193b9"),
+        read_file(dir + "cdfeb39ba69d169eacda9c2d6bc60db2bc76a616"),
+    };
+    for (const auto& text : inputs) {
+        ASSERT_FALSE(text.empty());
+        auto r = parse_recipe(text, "r.toml");
+        ASSERT_FALSE(r);
+        EXPECT_EQ(r.error().code, "invalid_recipe");
+        EXPECT_EQ(r.error().message.rfind("r.toml", 0), 0U) << r.error().message;
+    }
 }
