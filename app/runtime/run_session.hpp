@@ -20,8 +20,17 @@
 
 namespace edc::app {
 
+// A record of what a run was made from beyond its recipe (the effective chemistry and where it
+// came from, a simulated plant's text and hash): journaled as an info event with this code when
+// the run begins, and not echoed to the console. `edc calibrate` reads them back.
+struct RunProvenance {
+    std::string code;
+    std::string message;
+};
+
 struct RunOptions {
     recipes::Recipe recipe;
+    std::vector<RunProvenance> provenance;  // journaled at begin_run, in this order
     bool simulate = false;              // run against edc_sim instruments on PTY / loopback TCP
     double speed = 1.0;                 // simulated time runs this many times faster than real
     std::vector<std::string> faults;    // "KIND@SECONDS" for the simulator (simulate only); SECONDS

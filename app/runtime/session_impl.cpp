@@ -356,6 +356,7 @@ void RunSession::Impl::check_instruments() {
     writer_ = std::move(*writer);
     for (auto& e : unjournaled_) writer_->push_event(std::move(e));
     unjournaled_.clear();
+    for (const auto& p : options_.provenance) writer_->push_event({run_time(), "info", p.code, p.message});
     record("info", "instruments", instruments.dump());
 
     if (!problems.empty()) {

@@ -1,0 +1,1 @@
+#include "app/calibration/depth_profile.hpp"
