@@ -573,8 +573,10 @@ void RunSession::Impl::close_journal() {
     s.loop_overruns = overruns_.load();
     if (sim_) {
         const auto snap = sim_->snapshot();
-        // Judged against the plant's truth: the film's own depth fraction against the plan's.
-        const auto score = sim::score_deposit(snap.deposit, [this](double f) {
+        // Judged against the plant's truth: the film's own depth fraction against the plan's,
+        // up to the charge the loop passed (what the stopping phase adds is a speed artefact).
+        const auto film = sim::layers_up_to_charge(snap.deposit, s.charge_c);
+        const auto score = sim::score_deposit(film, [this](double f) {
             return plan_.x_target_at_depth(f * plan_.totals.thickness_m);
         });
         if (!score.bins.empty()) {

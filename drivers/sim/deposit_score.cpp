@@ -5,8 +5,24 @@
 
 namespace edc::sim {
 
-DepositScore score_deposit(const std::vector<DepositLayer>& layers, const std::function<double(double)>& target,
-                           std::size_t bins) {
+std::vector<DepositLayer> layers_up_to_charge(const std::vector<DepositLayer>& layers, double charge_c) {
+    std::vector<DepositLayer> out;
+    double q = 0.0;
+    for (const auto& l : layers) {
+        if (q + l.charge_c <= charge_c) {
+            out.push_back(l);
+            q += l.charge_c;
+            continue;
+        }
+        const double f = l.charge_c > 0.0 ? std::max(0.0, charge_c - q) / l.charge_c : 0.0;
+        if (f > 0.0) out.push_back({l.metal_mol * f, l.x_bi, l.thickness_m * f, l.charge_c * f});
+        break;
+    }
+    return out;
+}
+
+DepositScore score_deposit(const std::vector<DepositLayer>& layers,
+                           const std::function<double(double)>& target, std::size_t bins) {
     DepositScore out;
     double bi = 0.0;
     for (const auto& l : layers) {

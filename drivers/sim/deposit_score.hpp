@@ -23,10 +23,16 @@ struct DepositScore {
     std::vector<ScoredBin> bins;  // bins that received metal, from the substrate up
     double rms_x_bi = 0.0;        // fraction: 0.0025 = 0.25 at.%
     double max_abs_x_bi = 0.0;
-    double thickness_m = 0.0;     // the true film
-    double mean_x_bi = 0.0;       // mole-weighted over the whole film
+    double thickness_m = 0.0;  // the true film
+    double mean_x_bi = 0.0;    // mole-weighted over the whole film
     double metal_mol = 0.0;
 };
+
+// The film as it stood when `charge_c` of cathodic charge had passed (the last layer cut in
+// proportion). A simulated run's stopping phase keeps the current on for the host's reaction
+// time, which at --speed 50 is seconds of simulated deposition: a speed artefact, cut off here.
+[[nodiscard]] std::vector<DepositLayer> layers_up_to_charge(const std::vector<DepositLayer>& layers,
+                                                            double charge_c);
 
 // `target(f)` is the target Bi fraction at fraction f (0..1) of the planned thickness, e.g.
 // [&](double f) { return plan.x_target_at_depth(f * plan.totals.thickness_m); }.

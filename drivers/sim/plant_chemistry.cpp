@@ -90,9 +90,12 @@ double PlantBath::advance(double dt_s, double feed_m3_per_s, double metal_mol_pe
     const double q = std::max(0.0, feed_m3_per_s);
     const double r = std::max(0.0, metal_mol_per_s);
     const auto along = [](const State& s, const State& d, double h) {
-        return State{s.volume + h * d.volume,           s.bulk_bi + h * d.bulk_bi,
-                     s.bulk_sb + h * d.bulk_sb,         s.electrode_bi + h * d.electrode_bi,
-                     s.electrode_sb + h * d.electrode_sb, s.deposited_bi + h * d.deposited_bi};
+        return State{s.volume + h * d.volume,
+                     s.bulk_bi + h * d.bulk_bi,
+                     s.bulk_sb + h * d.bulk_sb,
+                     s.electrode_bi + h * d.electrode_bi,
+                     s.electrode_sb + h * d.electrode_sb,
+                     s.deposited_bi + h * d.deposited_bi};
     };
     State start = s_;
     start.deposited_bi = 0.0;

@@ -31,10 +31,10 @@ struct PlantChemistry {
     double current_efficiency = 0.725;
     double a_bi_mol_per_m3 = 50.0;  // bath A, what the cell starts with
     double a_sb_mol_per_m3 = 50.0;
-    double b_bi_mol_per_m3 = 0.0;   // feed B, what the syringe holds
+    double b_bi_mol_per_m3 = 0.0;  // feed B, what the syringe holds
     double b_sb_mol_per_m3 = 50.0;
     double initial_volume_m3 = 20e-6;
-    double mixing_time_s = 3.0;     // electrode follows the bulk with this first-order lag
+    double mixing_time_s = 3.0;  // electrode follows the bulk with this first-order lag
     double packing_fraction = 0.868;
     double electrode_area_m2 = 1e-4;
     int electrons = 3;

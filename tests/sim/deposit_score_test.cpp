@@ -14,10 +14,11 @@ DepositLayer layer(double mol, double x, double h) {
 
 TEST(DepositScore, BinsTheTrueFilmByDepthFractionAndComparesWithTheTargetAtTheSameFraction) {
     // Four 1 nm layers: x 0.5, 0.5, 0.3, 0.3; two bins of 2 nm each.
-    const std::vector<DepositLayer> layers{layer(1e-9, 0.5, 1e-9), layer(1e-9, 0.5, 1e-9), layer(1e-9, 0.3, 1e-9),
-                                           layer(1e-9, 0.3, 1e-9)};
+    const std::vector<DepositLayer> layers{layer(1e-9, 0.5, 1e-9), layer(1e-9, 0.5, 1e-9),
+                                           layer(1e-9, 0.3, 1e-9), layer(1e-9, 0.3, 1e-9)};
     // Target 0.52 on the bottom half, 0.27 on the top half.
-    const auto s = score_deposit(layers, [](double f) { return f < 0.5 ? 0.52 : 0.27; }, 2);
+    const auto s = score_deposit(
+        layers, [](double f) { return f < 0.5 ? 0.52 : 0.27; }, 2);
     ASSERT_EQ(s.bins.size(), 2U);
     EXPECT_DOUBLE_EQ(s.bins[0].fraction, 0.25);
     EXPECT_NEAR(s.bins[0].height_m, 1e-9, 1e-24);
@@ -31,8 +32,10 @@ TEST(DepositScore, BinsTheTrueFilmByDepthFractionAndComparesWithTheTargetAtTheSa
 
 TEST(DepositScore, SplitsALayerAcrossABinEdgeByThickness) {
     // 3 nm in two bins of 1.5 nm: the middle layer is half in each.
-    const std::vector<DepositLayer> layers{layer(2e-9, 0.6, 1e-9), layer(2e-9, 0.4, 1e-9), layer(2e-9, 0.2, 1e-9)};
-    const auto s = score_deposit(layers, [](double) { return 0.0; }, 2);
+    const std::vector<DepositLayer> layers{layer(2e-9, 0.6, 1e-9), layer(2e-9, 0.4, 1e-9),
+                                           layer(2e-9, 0.2, 1e-9)};
+    const auto s = score_deposit(
+        layers, [](double) { return 0.0; }, 2);
     ASSERT_EQ(s.bins.size(), 2U);
     EXPECT_NEAR(s.bins[0].x_deposited, (2.0 * 0.6 + 1.0 * 0.4) / 3.0, 1e-14);
     EXPECT_NEAR(s.bins[1].x_deposited, (1.0 * 0.4 + 2.0 * 0.2) / 3.0, 1e-14);
@@ -53,6 +56,16 @@ TEST(DepositScore, AThinnerFilmIsJudgedOverItsOwnDepthFraction) {
     EXPECT_NEAR(a.rms_x_bi, b.rms_x_bi, 1e-12);
     EXPECT_LT(a.rms_x_bi, 0.002);
     EXPECT_NEAR(b.thickness_m, 100e-9, 1e-20);
+}
+
+TEST(DepositScore, FilmUpToAChargeCutsTheLastLayerInProportion) {
+    const std::vector<DepositLayer> layers{{1e-9, 0.5, 1e-9, 0.1}, {1e-9, 0.4, 1e-9, 0.1}, {1e-9, 0.3, 1e-9, 0.1}};
+    const auto cut = layers_up_to_charge(layers, 0.125);
+    ASSERT_EQ(cut.size(), 2U);
+    EXPECT_NEAR(cut[1].metal_mol, 0.25e-9, 1e-24);
+    EXPECT_NEAR(cut[1].thickness_m, 0.25e-9, 1e-24);
+    EXPECT_NEAR(cut[1].charge_c, 0.025, 1e-15);
+    EXPECT_EQ(layers_up_to_charge(layers, 1.0).size(), 3U);
 }
 
 TEST(DepositScore, NoLayersScoreNothing) {
