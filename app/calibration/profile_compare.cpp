@@ -59,8 +59,13 @@ DepthProfile predicted_profile(std::span<const journal::JournalSample> samples) 
     DepthProfile out;
     out.source = "controller's record";
     for (const auto& s : samples) {
-        if (!(s.depth_m > 0.0) || !std::isfinite(s.x_bi_predicted)) continue;
-        if (!out.points.empty() && !(s.depth_m > out.points.back().depth_m)) continue;
+        if (!(s.depth_m >= 0.0) || !std::isfinite(s.x_bi_predicted)) continue;
+        if (!out.points.empty() && !(s.depth_m > out.points.back().depth_m)) {
+            // Before the current starts the depth stays 0: the latest such sample is what the
+            // controller expected the first layer to be.
+            if (s.depth_m == 0.0) out.points.back().x_bi = s.x_bi_predicted;
+            continue;
+        }
         out.points.push_back({s.depth_m, s.x_bi_predicted});
     }
     if (out.points.size() < 2) out.points.clear();

@@ -44,8 +44,9 @@ struct ProfileComparison {
 // Linear between the recipe's points, held flat outside them.
 [[nodiscard]] double target_at_fraction(std::span<const plan::ProfilePoint> target, double s) noexcept;
 
-// The controller's record as a profile: (depth_m, x_bi_predicted) of each sample from the
-// first with depth > 0, keeping only samples that add depth. Fewer than 2 points: empty.
+// The controller's record as a profile: (depth_m, x_bi_predicted) of each sample that adds
+// depth, starting from the last sample at depth 0 (the bath as the current starts). Fewer than
+// 2 points: empty.
 [[nodiscard]] DepthProfile predicted_profile(std::span<const journal::JournalSample> samples);
 
 // Errors (code "nothing_to_compare"): the measured profile has fewer than 2 points or no
