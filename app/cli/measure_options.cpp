@@ -53,7 +53,7 @@ Result<std::optional<MeasureRequest>> measure_request(const ParsedArgs& args, st
 }
 
 bool write_measurement(Console& console, const MeasureRequest& request,
-                       const std::vector<sim::DepositLayer>& deposit) {
+                       const std::vector<sim::DepositLayer>& deposit, bool as_json) {
     const auto points = sim::measure_depth_profile(deposit, request.settings);
     if (points.size() < 2) {
         console.err << fmt::format("edc: nothing deposited to measure: no profile written to {}\n",
@@ -64,7 +64,7 @@ bool write_measurement(Console& console, const MeasureRequest& request,
         report_error(console, written.error());
         return false;
     }
-    console.out << fmt::format(
+    (as_json ? console.err : console.out) << fmt::format(
         "  measured profile {} ({} points over {:.1f} nm; resolution {:g} nm, noise {:g}, seed {})\n",
         request.path, points.size(), points.back().depth_m * 1e9, request.settings.resolution_m * 1e9,
         request.settings.noise_x_bi, request.settings.seed);

@@ -33,9 +33,10 @@ struct MeasureRequest {
 [[nodiscard]] Result<std::optional<MeasureRequest>> measure_request(const ParsedArgs& args,
                                                                     std::string_view command);
 
-// Measures the deposit and writes the file; prints one line on console.out. False (the error
-// printed on console.err) when nothing was deposited or the file cannot be written.
+// Measures the deposit and writes the file; says so in one line on console.out (console.err
+// when `as_json`: stdout holds one JSON object). False (the error printed on console.err) when
+// nothing was deposited or the file cannot be written.
 bool write_measurement(Console& console, const MeasureRequest& request,
-                       const std::vector<sim::DepositLayer>& deposit);
+                       const std::vector<sim::DepositLayer>& deposit, bool as_json);
 
 }  // namespace edc::cli

@@ -1,4 +1,4 @@
-// edc run RECIPE [--sim] [--speed N] [--db PATH] [--operator NAME] [--fault KIND@SECONDS ...]
+// edc run RECIPE [--sim [--plant FILE]] [--speed N] [--db PATH] [--operator NAME] [--fault KIND@SECONDS ...]
 //         [--measure FILE.csv [--measure-noise S] [--measure-resolution NM] [--seed N]]
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -13,10 +13,13 @@
 #include "app/cli/commands.hpp"
 #include "app/cli/measure_options.hpp"
 #include "app/cli/plan_report.hpp"
+#include "app/cli/plant_option.hpp"
 #include "app/cli/run_progress.hpp"
 #include "app/runtime/run_session.hpp"
+#include "app/sim/plant_setup.hpp"
 #include "control/model/units.hpp"
 #include "control/plan/planner.hpp"
+#include "drivers/sim/deposit_score.hpp"
 #include "drivers/sim/sim_fault.hpp"
 
 namespace edc::cli {
@@ -28,6 +31,7 @@ constexpr std::array run_options{
     OptionSpec{"--db", "", true, false},
     OptionSpec{"--operator", "", true, false},
     OptionSpec{"--fault", "", true, true},
+    OptionSpec{"--plant", "", true, false},
     measure_option_specs[0],
     measure_option_specs[1],
     measure_option_specs[2],
@@ -35,7 +39,8 @@ constexpr std::array run_options{
 };
 
 constexpr std::string_view run_help =
-    R"(Usage: edc run RECIPE [--sim] [--speed N] [--db PATH] [--operator NAME] [--fault KIND@SECONDS ...]
+    R"(Usage: edc run RECIPE [--sim [--plant FILE]] [--speed N] [--db PATH] [--operator NAME]
+               [--fault KIND@SECONDS ...]
                [--measure FILE.csv [--measure-noise S] [--measure-resolution NM] [--seed N]]
 
 Runs a deposition: plans the recipe, checks the instruments, primes the feed, deposits under
@@ -45,6 +50,9 @@ to the safe state (output off, pump stopped); the abort is journaled.
 Options:
   --sim              run against simulated instruments (edc-sim's galvanostat and pump,
                      reached through the real drivers over pseudo-terminals / loopback TCP)
+  --plant FILE       with --sim: the simulated cell's truth where it differs from the recipe
+                     (a plant file: selectivity, efficiency, baths, volume, mixing time,
+                     true syringe bore); its text and hash are journaled
   --speed N          with --sim: simulated time runs N times faster than real time (default 1)
   --fault KIND@S     with --sim: inject a fault at run time S (simulated seconds from t = 0,
                      when the instrument checks begin: the time the progress lines and the
@@ -66,7 +74,7 @@ Options:
   -v, --verbose      debug logging
   -h, --help         this text
 
-Exit codes: 0 completed, 1 usage or start-up failure, 2 invalid recipe, 3 infeasible plan,
+Exit codes: 0 completed, 1 usage or start-up failure, 2 invalid recipe or plant file, 3 infeasible plan,
 4 run faulted, 5 run aborted by the operator.
 )";
 
@@ -167,6 +175,9 @@ int run_run(const ParsedArgs& args, Console& console) {
                            "run: --measure needs --sim (it reads the simulated film; measure a real one "
                            "and import it with `edc compare`)");
     }
+    if (args.has("--plant") && !simulate) return usage_error(console, "run", "run: --plant needs --sim");
+    const auto plant = load_plant_option(args, console);
+    if (!plant) return plant.error();
     if (auto name = args.value("--operator"); name && name->empty()) {
         return usage_error(console, "run", "run: --operator needs a name");
     }
@@ -179,6 +190,10 @@ int run_run(const ParsedArgs& args, Console& console) {
     auto& recipe = planned->recipe;
 
     app::RunOptions options;
+    if (*plant) {
+        options.sim_plant = app::make_plant(recipe.plan.cell, &**plant);
+        options.provenance.push_back({"plant", app::plant_provenance_text(**plant)});
+    }
     options.recipe = std::move(recipe);
     options.simulate = simulate;
     options.speed = speed;
@@ -221,9 +236,14 @@ int run_run(const ParsedArgs& args, Console& console) {
     print_summary(console.out, summary, db_path);
     const int code = exit_code_for(summary.outcome);
     if (*measure) {
-        // Whatever was deposited, a faulted run's partial film included: the simulator outlives wait().
+        // Whatever was deposited, a faulted run's partial film included (the simulator outlives
+        // wait()), up to the charge the loop passed: the film the summary judges. What the
+        // stopping phase adds is the host's reaction time times --speed, a simulation artefact.
         const auto snapshot = (*session)->sim_snapshot();
-        const bool written = snapshot && write_measurement(console, **measure, snapshot->deposit);
+        const bool written =
+            snapshot &&
+            write_measurement(console, **measure,
+                              sim::layers_up_to_charge(snapshot->deposit, summary.charge_c), false);
         if (!written && code == exit_code::success) return exit_code::failure;
     }
     return code;

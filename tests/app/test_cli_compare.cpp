@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string_view>
 
 #include "app/journal/run_journal.hpp"
@@ -145,6 +146,54 @@ TEST_F(CliCompare, MeasureOptionsNeedSimAndMeasureAndSaneValues) {
     }
     EXPECT_FALSE(std::filesystem::exists(db));  // refused before anything ran
     EXPECT_FALSE(std::filesystem::exists(file("m.csv")));
+}
+
+// The twin's plant film measured exactly: its RMS against the target over the film's own depth
+// fraction is simulate's figure, which bins the same film (deposit_score); the two samplings
+// differ by at most the RMS of half the error's steps between neighbouring points.
+TEST_F(CliCompare, SimulateMeasuresTheTwinsFilm) {
+    const std::string csv = file("twin.csv");
+    const auto r = run_cli({"simulate", example_recipe("g-bi033sb067.toml"), "--json", "--measure", csv,
+                            "--measure-noise", "0", "--measure-resolution", "0"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto j = json::parse(r.out);
+    EXPECT_EQ(j.at("measured_profile"), csv);
+    EXPECT_NE(r.err.find("measured profile " + csv), std::string::npos) << r.err;
+
+    std::vector<std::pair<double, double>> points;  // (depth nm, x)
+    std::istringstream in(read_text(csv));
+    std::string line;
+    std::getline(in, line);
+    ASSERT_EQ(line, "depth_nm,x_bi");
+    while (std::getline(in, line)) {
+        const auto comma = line.find(',');
+        double d = 0.0;
+        double x = 0.0;
+        std::from_chars(line.data(), line.data() + comma, d);
+        std::from_chars(line.data() + comma + 1, line.data() + line.size(), x);
+        points.emplace_back(d, x);
+    }
+    ASSERT_GT(points.size(), 50U);
+    const double thickness = points.back().first;
+    EXPECT_NEAR(thickness, j.at("thickness_nm").get<double>(), 1e-3);
+    std::vector<double> e;
+    for (const auto& [d, x] : points) e.push_back(x - (0.50 - 0.34 * d / thickness));
+    double sq = 0.0;
+    double step_sq = 0.0;
+    for (std::size_t i = 0; i < e.size(); ++i) {
+        sq += e[i] * e[i];
+        if (i > 0) step_sq += (e[i] - e[i - 1]) * (e[i] - e[i - 1]);
+    }
+    const double rms = 100.0 * std::sqrt(sq / static_cast<double>(e.size()));
+    const double tolerance = 100.0 * 0.5 * std::sqrt(step_sq / static_cast<double>(e.size() - 1));
+    EXPECT_NEAR(rms, j.at("rms_error_at_pct").get<double>(), tolerance);
+    EXPECT_LT(tolerance, 0.1);
+
+    // Text mode notes the file after the report; --measure* without --measure is refused.
+    const auto text = run_cli({"simulate", example_recipe("g-bi033sb067.toml"), "--measure", file("t.csv")});
+    ASSERT_EQ(text.code, 0) << text.err;
+    EXPECT_NE(text.out.find("measured profile " + file("t.csv")), std::string::npos);
+    EXPECT_EQ(run_cli({"simulate", example_recipe("g-bi033sb067.toml"), "--seed", "2"}).code, 1);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // A short simulated run measured by the simulated depth profiler (noise 0, resolution 0), then
 // `edc compare` on its journal: the measured file, the compare figures and the run summary's
-// deposited-vs-target figure must tell one story.
+// deposited-vs-target figure must tell one story. The run is real-time (--speed 50) and its
+// figures vary with the machine's load; the checks compare figures of the same run.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -46,16 +47,13 @@ double target(double fraction) {
     return 0.50 - 0.34 * std::clamp(fraction, 0.0, 1.0);
 }
 
-double rms_at_pct(const std::vector<Point>& points, double thickness_nm, double up_to_nm) {
+double rms_at_pct(const std::vector<Point>& points, double thickness_nm) {
     double sum = 0.0;
-    int n = 0;
     for (const auto& p : points) {
-        if (p.depth_nm > up_to_nm) break;
         const double e = p.x - target(p.depth_nm / thickness_nm);
         sum += e * e;
-        ++n;
     }
-    return 100.0 * std::sqrt(sum / n);
+    return 100.0 * std::sqrt(sum / static_cast<double>(points.size()));
 }
 
 class CliCompareSim : public CliTest {};
@@ -67,11 +65,11 @@ TEST_F(CliCompareSim, ExactMeasurementOfASimulatedRunAgreesWithTheRunSummary) {
                               db, "--measure", csv, "--measure-noise", "0", "--measure-resolution", "0"});
     ASSERT_EQ(run.code, 0) << run.out << run.err;
     EXPECT_NE(run.out.find("measured profile " + csv), std::string::npos) << run.out;
-    // "deposited vs target 0.132 at.% Bi RMS": the simulator's own layers against the target at
-    // absolute depth over the planned thickness.
+    // "deposited vs target 0.132 at.% Bi RMS": the simulator's own layers against the target
+    // over the film's depth fraction (drivers/sim/deposit_score.hpp).
     const auto at = run.out.find("deposited vs target ");
     ASSERT_NE(at, std::string::npos) << run.out;
-    const double summary_rms = number(std::string_view(run.out).substr(at + 20, 5));
+    const double summary_rms = number(std::string_view(run.out).substr(at + 20));
     ASSERT_TRUE(std::isfinite(summary_rms));
 
     const auto points = read_points(read_text(csv));
@@ -91,23 +89,27 @@ TEST_F(CliCompareSim, ExactMeasurementOfASimulatedRunAgreesWithTheRunSummary) {
 
     // 1. compare's figure is the file's points against the target over the measured extent,
     //    recomputed here (the file holds x to 1e-6, so 1e-4 at.% is the rounding).
-    EXPECT_NEAR(rms, rms_at_pct(points, t_measured, t_measured), 1e-4);
+    EXPECT_NEAR(rms, rms_at_pct(points, t_measured), 1e-4);
 
-    // 2. The file is the simulator's deposit: read as the summary reads the deposit (absolute
-    //    depth, target over the controller's thickness, nothing above it) it gives the summary's
-    //    figure. Tolerance 0.05 at.%: the summary samples every 1 nm layer, the file every
-    //    10 nm, and the error varies smoothly (by < 0.1 at.% per 10 nm past the first 50 nm);
-    //    the summary prints 3 decimals.
-    EXPECT_NEAR(rms_at_pct(points, t_predicted, t_predicted), summary_rms, 0.05);
+    // 2. The summary judges the same film (the simulator's layers up to the loop's charge) over the
+    //    same normalised depth, but averaged in 200 mole-weighted bins where the file samples one
+    //    1-nm layer every 10 nm. Each bin lies within 5 nm of a point, so it differs from that
+    //    point's error by at most half the error's step between neighbouring points; by
+    //    Minkowski's inequality the two RMS figures differ by at most the RMS of those half-steps
+    //    (plus the summary's 3-decimal rounding). A smooth run gives ~0.06 at.%; a measurement
+    //    normalised by the wrong thickness (3 % off) would be ~0.5 at.% away.
+    double step_sq = 0.0;
+    for (std::size_t i = 0; i + 1 < points.size(); ++i) {
+        const double e0 = points[i].x - target(points[i].depth_nm / t_measured);
+        const double e1 = points[i + 1].x - target(points[i + 1].depth_nm / t_measured);
+        step_sq += (e1 - e0) * (e1 - e0);
+    }
+    const double half_step_rms = 100.0 * 0.5 * std::sqrt(step_sq / static_cast<double>(points.size() - 1));
+    EXPECT_NEAR(rms, summary_rms, half_step_rms + 0.0005);
 
-    // 3. compare vs the summary: the two differ only by where the target is read. Normalising by
-    //    the measured rather than the predicted thickness shifts the target by
-    //    0.34 (d / T_p - d / T_m), whose RMS over the film is 0.34 |T_m / T_p - 1| / sqrt(3);
-    //    by Minkowski's inequality the two RMS figures differ by at most that, plus the
-    //    sampling allowance of 2.
-    const double shift = 100.0 * 0.34 * std::fabs(t_measured / t_predicted - 1.0) / std::sqrt(3.0);
-    EXPECT_NEAR(rms, summary_rms, shift + 0.05)
-        << "thickness " << t_measured << " nm measured, " << t_predicted << " nm predicted";
+    // 3. The default plant holds the recipe's efficiency and packing: the true film and the
+    //    controller's record agree on thickness to the molar-volume effect of a few at.% (< 2 %).
+    EXPECT_NEAR(t_measured / t_predicted, 1.0, 0.02);
 }
 
 }  // namespace
