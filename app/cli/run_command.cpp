@@ -6,6 +6,7 @@
 #include <array>
 #include <atomic>
 #include <csignal>
+#include <optional>
 #include <thread>
 
 #include "app/cli/cli.hpp"
@@ -148,6 +149,39 @@ int exit_code_for(run::Outcome outcome) {
     return exit_code::run_faulted;
 }
 
+// --measure and its options, checked before anything starts: the usage error's exit code, or
+// success with `measure` set when a measurement is asked for. Kept out of run_run, whose
+// optionals are many already.
+int measure_option(const ParsedArgs& args, bool simulate, Console& console,
+                   std::optional<MeasureRequest>& measure) {
+    auto request = measure_request(args, "run");
+    if (!request) return usage_error(console, "run", request.error().message);
+    if (request->has_value() && !simulate) {
+        return usage_error(console, "run",
+                           "run: --measure needs --sim (it reads the simulated film; measure a real one "
+                           "and import it with `edc compare`)");
+    }
+    measure = std::move(*request);
+    return exit_code::success;
+}
+
+// The run's exit code, after writing the measured profile when one was asked for: a film that
+// could not be measured turns a completed run's success into a failure.
+int with_measurement(Console& console, const std::optional<MeasureRequest>& measure,
+                     const app::RunSession& session, const app::RunSummary& summary) {
+    const int code = exit_code_for(summary.outcome);
+    if (!measure.has_value()) return code;
+    // Whatever was deposited, a faulted run's partial film included (the simulator outlives
+    // wait()), up to the charge the loop passed: the film the summary judges. What the stopping
+    // phase adds is the host's reaction time times --speed, a simulation artefact.
+    const auto snapshot = session.sim_snapshot();
+    const bool written =
+        snapshot.has_value() &&
+        write_measurement(console, *measure, sim::layers_up_to_charge(snapshot->deposit, summary.charge_c),
+                          false);
+    return !written && code == exit_code::success ? exit_code::failure : code;
+}
+
 int run_run(const ParsedArgs& args, Console& console) {
     const bool simulate = args.has("--sim");
     double speed = 1.0;
@@ -168,13 +202,9 @@ int run_run(const ParsedArgs& args, Console& console) {
             return usage_error(console, "run", "run: --fault: " + parsed.error().message);
         }
     }
-    auto measure = measure_request(args, "run");
-    if (!measure) return usage_error(console, "run", measure.error().message);
-    if (*measure && !simulate) {
-        return usage_error(console, "run",
-                           "run: --measure needs --sim (it reads the simulated film; measure a real one "
-                           "and import it with `edc compare`)");
-    }
+    std::optional<MeasureRequest> measure;
+    if (const int code = measure_option(args, simulate, console, measure); code != exit_code::success)
+        return code;
     if (args.has("--plant") && !simulate) return usage_error(console, "run", "run: --plant needs --sim");
     const auto plant = load_plant_option(args, console);
     if (!plant) return plant.error();
@@ -234,19 +264,7 @@ int run_run(const ParsedArgs& args, Console& console) {
     for (const auto& e : (*session)->take_events()) view.event(e);
     view.finish();
     print_summary(console.out, summary, db_path);
-    const int code = exit_code_for(summary.outcome);
-    if (*measure) {
-        // Whatever was deposited, a faulted run's partial film included (the simulator outlives
-        // wait()), up to the charge the loop passed: the film the summary judges. What the
-        // stopping phase adds is the host's reaction time times --speed, a simulation artefact.
-        const auto snapshot = (*session)->sim_snapshot();
-        const bool written =
-            snapshot &&
-            write_measurement(console, **measure,
-                              sim::layers_up_to_charge(snapshot->deposit, summary.charge_c), false);
-        if (!written && code == exit_code::success) return exit_code::failure;
-    }
-    return code;
+    return with_measurement(console, measure, **session, summary);
 }
 
 }  // namespace
