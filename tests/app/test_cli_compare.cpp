@@ -21,7 +21,7 @@ protected:
     // A completed run of the paper's graded recipe whose controller predicted the target
     // exactly over 600 nm: x_pred = 0.50 - 0.34 d / 600 nm.
     std::string journal_with_one_run() const {
-        const std::string db = file("journal.sqlite");
+        std::string db = file("journal.sqlite");
         auto j = journal::RunJournal::open(db);
         EXPECT_TRUE(j);
         journal::RunStart start;
@@ -177,6 +177,7 @@ TEST_F(CliCompare, SimulateMeasuresTheTwinsFilm) {
     const double thickness = points.back().first;
     EXPECT_NEAR(thickness, j.at("thickness_nm").get<double>(), 1e-3);
     std::vector<double> e;
+    e.reserve(points.size());
     for (const auto& [d, x] : points) e.push_back(x - (0.50 - 0.34 * d / thickness));
     double sq = 0.0;
     double step_sq = 0.0;

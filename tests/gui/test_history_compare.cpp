@@ -41,7 +41,7 @@ std::int64_t journal_one_run(const QString& db_path) {
 }
 
 QString write(const QTemporaryDir& dir, const char* name, const char* text) {
-    const QString path = dir.filePath(QString::fromLatin1(name));
+    QString path = dir.filePath(QString::fromLatin1(name));
     QFile f(path);
     if (f.open(QIODevice::WriteOnly)) f.write(text);
     return path;
