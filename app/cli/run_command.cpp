@@ -1,15 +1,18 @@
 // edc run RECIPE [--sim [--plant FILE]] [--speed N] [--db PATH] [--operator NAME] [--fault KIND@SECONDS ...]
+//         [--measure FILE.csv [--measure-noise S] [--measure-resolution NM] [--seed N]]
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <array>
 #include <atomic>
 #include <csignal>
+#include <optional>
 #include <thread>
 
 #include "app/cli/cli.hpp"
 #include "app/cli/command_support.hpp"
 #include "app/cli/commands.hpp"
+#include "app/cli/measure_options.hpp"
 #include "app/cli/plan_report.hpp"
 #include "app/cli/plant_option.hpp"
 #include "app/cli/run_progress.hpp"
@@ -17,20 +20,29 @@
 #include "app/sim/plant_setup.hpp"
 #include "control/model/units.hpp"
 #include "control/plan/planner.hpp"
+#include "drivers/sim/deposit_score.hpp"
 #include "drivers/sim/sim_fault.hpp"
 
 namespace edc::cli {
 namespace {
 
 constexpr std::array run_options{
-    OptionSpec{"--sim", "", false, false}, OptionSpec{"--speed", "", true, false},
-    OptionSpec{"--db", "", true, false},   OptionSpec{"--operator", "", true, false},
-    OptionSpec{"--fault", "", true, true}, OptionSpec{"--plant", "", true, false},
+    OptionSpec{"--sim", "", false, false},
+    OptionSpec{"--speed", "", true, false},
+    OptionSpec{"--db", "", true, false},
+    OptionSpec{"--operator", "", true, false},
+    OptionSpec{"--fault", "", true, true},
+    OptionSpec{"--plant", "", true, false},
+    measure_option_specs[0],
+    measure_option_specs[1],
+    measure_option_specs[2],
+    measure_option_specs[3],
 };
 
 constexpr std::string_view run_help =
     R"(Usage: edc run RECIPE [--sim [--plant FILE]] [--speed N] [--db PATH] [--operator NAME]
                [--fault KIND@SECONDS ...]
+               [--measure FILE.csv [--measure-noise S] [--measure-resolution NM] [--seed N]]
 
 Runs a deposition: plans the recipe, checks the instruments, primes the feed, deposits under
 the charge-indexed scheduler, and journals every sample and event. Ctrl-C or SIGTERM aborts
@@ -49,6 +61,15 @@ Options:
                      galvanostat-disconnect, galvanostat-garbage, galvanostat-scpi-error,
                      compliance-trip, pump-timeout, pump-disconnect, pump-stall, pump-alarm
                      or syringe-empty
+)"
+    R"(  --measure FILE.csv with --sim: after the run, the simulated film's depth profile as an
+                     instrument reports it: depth_nm,x_bi every 10 nm from the substrate,
+                     blurred by a Gaussian depth kernel, with Gaussian noise on x_Bi (read it
+                     back with `edc compare RUN FILE.csv`)
+  --measure-noise S  with --measure: noise sigma on x_Bi (default 0.01; 0: none)
+  --measure-resolution NM
+                     with --measure: depth resolution sigma in nm (default 30; 0: none)
+  --seed N           with --measure: the noise's seed (default 1; a seed repeats exactly)
   --db PATH          the run journal (default $XDG_DATA_HOME/edc/edc.sqlite)
   --operator NAME    who runs it (default: the OS user)
   -v, --verbose      debug logging
@@ -128,6 +149,39 @@ int exit_code_for(run::Outcome outcome) {
     return exit_code::run_faulted;
 }
 
+// --measure and its options, checked before anything starts: the usage error's exit code, or
+// success with `measure` set when a measurement is asked for. Kept out of run_run, whose
+// optionals are many already.
+int measure_option(const ParsedArgs& args, bool simulate, Console& console,
+                   std::optional<MeasureRequest>& measure) {
+    auto request = measure_request(args, "run");
+    if (!request) return usage_error(console, "run", request.error().message);
+    if (request->has_value() && !simulate) {
+        return usage_error(console, "run",
+                           "run: --measure needs --sim (it reads the simulated film; measure a real one "
+                           "and import it with `edc compare`)");
+    }
+    measure = std::move(*request);
+    return exit_code::success;
+}
+
+// The run's exit code, after writing the measured profile when one was asked for: a film that
+// could not be measured turns a completed run's success into a failure.
+int with_measurement(Console& console, const std::optional<MeasureRequest>& measure,
+                     const app::RunSession& session, const app::RunSummary& summary) {
+    const int code = exit_code_for(summary.outcome);
+    if (!measure.has_value()) return code;
+    // Whatever was deposited, a faulted run's partial film included (the simulator outlives
+    // wait()), up to the charge the loop passed: the film the summary judges. What the stopping
+    // phase adds is the host's reaction time times --speed, a simulation artefact.
+    const auto snapshot = session.sim_snapshot();
+    const bool written =
+        snapshot.has_value() &&
+        write_measurement(console, *measure, sim::layers_up_to_charge(snapshot->deposit, summary.charge_c),
+                          false);
+    return !written && code == exit_code::success ? exit_code::failure : code;
+}
+
 int run_run(const ParsedArgs& args, Console& console) {
     const bool simulate = args.has("--sim");
     double speed = 1.0;
@@ -148,6 +202,9 @@ int run_run(const ParsedArgs& args, Console& console) {
             return usage_error(console, "run", "run: --fault: " + parsed.error().message);
         }
     }
+    std::optional<MeasureRequest> measure;
+    if (const int code = measure_option(args, simulate, console, measure); code != exit_code::success)
+        return code;
     if (args.has("--plant") && !simulate) return usage_error(console, "run", "run: --plant needs --sim");
     const auto plant = load_plant_option(args, console);
     if (!plant) return plant.error();
@@ -207,7 +264,7 @@ int run_run(const ParsedArgs& args, Console& console) {
     for (const auto& e : (*session)->take_events()) view.event(e);
     view.finish();
     print_summary(console.out, summary, db_path);
-    return exit_code_for(summary.outcome);
+    return with_measurement(console, measure, **session, summary);
 }
 
 }  // namespace

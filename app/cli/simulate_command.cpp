@@ -1,12 +1,15 @@
 // edc simulate RECIPE [--json] [--disturb standard|none] [--feed scheduled|constant|open-loop] [--plant FILE]
+//              [--measure FILE.csv [--measure-noise S] [--measure-resolution NM] [--seed N]]
 #include <fmt/format.h>
 
 #include <array>
 #include <cmath>
+#include <optional>
 
 #include "app/cli/cli.hpp"
 #include "app/cli/command_support.hpp"
 #include "app/cli/commands.hpp"
+#include "app/cli/measure_options.hpp"
 #include "app/cli/plan_report.hpp"
 #include "app/cli/plant_option.hpp"
 #include "app/sim/plant_setup.hpp"
@@ -23,11 +26,16 @@ constexpr std::array simulate_options{
     OptionSpec{"--disturb", "", true, false},
     OptionSpec{"--feed", "", true, false},
     OptionSpec{"--plant", "", true, false},
+    measure_option_specs[0],
+    measure_option_specs[1],
+    measure_option_specs[2],
+    measure_option_specs[3],
 };
 
 constexpr std::string_view simulate_help =
     R"(Usage: edc simulate RECIPE [--json] [--disturb standard|none] [--feed scheduled|constant|open-loop]
                      [--plant FILE]
+                     [--measure FILE.csv [--measure-noise S] [--measure-resolution NM] [--seed N]]
 
 Plans the recipe and runs it through the digital twin (virtual clock, no instruments): the
 cell with mixing lag, pump lag and resolution, current noise, a current dip and an operator
@@ -41,8 +49,17 @@ Options:
                   (the plan's volume at one rate, as done by hand), open-loop (q(t) replayed)
   --plant FILE    the simulated cell's truth where it differs from the recipe (selectivity,
                   efficiency, baths, volume, mixing time, true syringe bore)
+  --measure FILE.csv
+                  the simulated film's depth profile as an instrument reports it: depth_nm,x_bi
+                  every 10 nm from the substrate, blurred by a Gaussian depth kernel, with
+                  Gaussian noise on x_Bi
+  --measure-noise S
+                  with --measure: noise sigma on x_Bi (default 0.01; 0: none)
+  --measure-resolution NM
+                  with --measure: depth resolution sigma in nm (default 30; 0: none)
+  --seed N        with --measure: the noise's seed (default 1; a seed repeats exactly)
   --json          one JSON object: feed, disturb, plant, rms_error_at_pct, max_error_at_pct,
-                  thickness_nm, mean_x_bi, profile
+                  thickness_nm, mean_x_bi, profile, measured_profile
   -v, --verbose   debug logging
   -h, --help      this text
 
@@ -77,11 +94,15 @@ int run_simulate(const ParsedArgs& args, Console& console) {
             console, "simulate",
             fmt::format("simulate: --disturb must be standard or none, not '{}'", disturb_name));
     }
+    auto measure_arg = measure_request(args, "simulate");
+    if (!measure_arg) return usage_error(console, "simulate", measure_arg.error().message);
+    const std::optional<MeasureRequest> measure = std::move(*measure_arg);
     const auto path = single_positional(args, console, "simulate", "RECIPE");
     if (!path) return exit_code::usage;
     const bool as_json = args.has("--json");
-    const auto plant_file = load_plant_option(args, console);
-    if (!plant_file) return plant_file.error();
+    const auto plant_arg = load_plant_option(args, console);
+    if (!plant_arg) return plant_arg.error();
+    const std::optional<recipes::PlantFile>& plant_file = *plant_arg;
     const auto planned = load_and_plan(*path, console, as_json);
     if (!planned) return planned.error();
     const auto& recipe = planned->recipe;
@@ -91,31 +112,37 @@ int run_simulate(const ParsedArgs& args, Console& console) {
     options.feed = *feed;
     options.disturbance = *disturbance;
     const auto disturbances = twin::DisturbanceSet::of(*disturbance);
-    auto chemistry = app::make_plant(recipe.plan.cell, *plant_file ? &**plant_file : nullptr);
+    auto chemistry = app::make_plant(recipe.plan.cell, plant_file.has_value() ? &*plant_file : nullptr);
     // The disturbance set's mixing lag unless the plant file says what the cell's really is.
-    if (!*plant_file || !(*plant_file)->mixing_time_s) chemistry.mixing_time_s = disturbances.mixing_time_s;
+    if (!plant_file.has_value() || !plant_file->mixing_time_s)
+        chemistry.mixing_time_s = disturbances.mixing_time_s;
     app::SimTwinPlant plant(std::move(chemistry), recipe.pump ? recipe.pump->syringe_diameter_m : 0.0);
     twin::TwinResult result = twin::simulate(recipe.plan, plan, options, disturbances, plant);
     result.disturbance = options.disturbance;
     const auto film = app::judge_against_plant(result, plant, plan, options.profile_points);
-    const std::string plant_name = *plant_file ? (*plant_file)->source_path : std::string();
+    const std::string plant_name = plant_file.has_value() ? plant_file->source_path : std::string();
 
     if (as_json) {
+        if (measure.has_value() && !write_measurement(console, *measure, plant.layers(), true))
+            return exit_code::failure;
         nlohmann::ordered_json profile = nlohmann::ordered_json::array();
         for (const auto& p : result.profile) {
             profile.push_back({{"depth_nm", units::m_to_nm(p.depth_m)},
                                {"x_bi_target", p.x_target},
                                {"x_bi_achieved", p.x_achieved}});
         }
-        write_json(console.out, {{"feed", feed_name},
-                                 {"disturb", disturb_name},
-                                 {"plant", plant_name.empty() ? nlohmann::ordered_json(nullptr)
-                                                              : nlohmann::ordered_json(plant_name)},
-                                 {"rms_error_at_pct", 100.0 * result.rms_x_bi},
-                                 {"max_error_at_pct", 100.0 * result.max_abs_x_bi},
-                                 {"thickness_nm", units::m_to_nm(film.thickness_m)},
-                                 {"mean_x_bi", film.mean_x_bi},
-                                 {"profile", std::move(profile)}});
+        write_json(console.out,
+                   {{"feed", feed_name},
+                    {"disturb", disturb_name},
+                    {"plant", plant_name.empty() ? nlohmann::ordered_json(nullptr)
+                                                 : nlohmann::ordered_json(plant_name)},
+                    {"rms_error_at_pct", 100.0 * result.rms_x_bi},
+                    {"max_error_at_pct", 100.0 * result.max_abs_x_bi},
+                    {"thickness_nm", units::m_to_nm(film.thickness_m)},
+                    {"mean_x_bi", film.mean_x_bi},
+                    {"profile", std::move(profile)},
+                    {"measured_profile", measure.has_value() ? nlohmann::ordered_json(measure->path)
+                                                             : nlohmann::ordered_json(nullptr)}});
         return exit_code::success;
     }
 
@@ -139,6 +166,9 @@ int run_simulate(const ParsedArgs& args, Console& console) {
     out << fmt::format("fed             {:.2f} mL, final volume {:.2f} mL, max rate {:.3f} mL/min\n",
                        units::m3_to_ml(t.fed_m3), units::m3_to_ml(t.final_volume_m3),
                        units::m3_per_s_to_ml_per_min(t.max_rate_m3_per_s));
+    if (measure.has_value() && !write_measurement(console, *measure, plant.layers(), false)) {
+        return exit_code::failure;
+    }
     return exit_code::success;
 }
 

@@ -4,6 +4,7 @@
 #include <QComboBox>
 #include <QDateEdit>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -15,9 +16,11 @@
 #include <QVBoxLayout>
 #include <set>
 
+#include "app/calibration/profile_csv.hpp"
 #include "app/gui/background.hpp"
 #include "app/gui/csv_export.hpp"
 #include "app/gui/gui_format.hpp"
+#include "recipes/format/recipe.hpp"
 
 namespace edc::gui {
 
@@ -31,6 +34,7 @@ HistoryScreen::HistoryScreen(QWidget* parent)
       table_(new QTableWidget(0, 8, this)),
       report_(new QWidget(this)),
       header_(new QLabel(report_)),
+      comparison_(new QLabel(report_)),
       charts_(new RunCharts(report_)),
       events_(new QPlainTextEdit(this)) {
     recipe_filter_->setObjectName(QStringLiteral("history_recipe"));
@@ -71,6 +75,12 @@ HistoryScreen::HistoryScreen(QWidget* parent)
     auto* png = new QPushButton(tr("Export &PNG report…"), this);
     connect(csv, &QPushButton::clicked, this, &HistoryScreen::export_csv_dialog);
     connect(png, &QPushButton::clicked, this, &HistoryScreen::export_png_dialog);
+    auto* compare = new QPushButton(tr("Compare with &measured profile…"), this);
+    compare->setToolTip(
+        tr("A composition depth profile of this run's film (EDS, XPS/AES, GD-OES) as CSV: "
+           "depth_nm, depth_um or depth_from_surface_nm; x_bi, bi_at_pct, or Bi and Sb at.%"));
+    connect(compare, &QPushButton::clicked, this, &HistoryScreen::compare_dialog);
+    filters->addWidget(compare);
     filters->addWidget(csv);
     filters->addWidget(png);
 
@@ -93,6 +103,11 @@ HistoryScreen::HistoryScreen(QWidget* parent)
     auto* report_layout = new QVBoxLayout(report_);
     report_layout->setContentsMargins(0, 0, 0, 0);
     report_layout->addWidget(header_);
+    comparison_->setObjectName(QStringLiteral("history_comparison"));
+    comparison_->setWordWrap(true);
+    comparison_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    comparison_->hide();
+    report_layout->addWidget(comparison_);
     report_layout->addWidget(charts_, 1);
     report_->setAutoFillBackground(true);
     events_->setReadOnly(true);
@@ -245,6 +260,8 @@ void HistoryScreen::show_detail(RunDetail detail) {
             .arg(detail.samples.size())
             .arg(detail.events.size()));
     charts_->clear();
+    comparison_->clear();
+    comparison_->hide();
     for (const auto& s : detail.samples)
         charts_->append({s.t_s, s.current_a, s.potential_v, s.charge_c, s.feed_rate_m3_s, s.depth_m,
                          s.x_bi_predicted, s.x_bi_target});
@@ -269,6 +286,59 @@ Result<void> HistoryScreen::export_png(const QString& path) {
         return fail("export_failed", QStringLiteral("cannot write %1").arg(path).toStdString(),
                     path.toStdString());
     return {};
+}
+
+// On the GUI thread: a depth profile is a few kilobytes (the importer refuses over 16 MiB).
+Result<calibration::ProfileComparison> HistoryScreen::compare_with_profile(const QString& path) {
+    if (!detail_) return fail("no_run_selected", "select a run to compare");
+    auto shown = [this](const Error& e) {
+        comparison_->setText(tr("✘ Measured profile: %1: %2")
+                                 .arg(QString::fromStdString(e.where), QString::fromStdString(e.message))
+                                 .toHtmlEscaped());
+        comparison_->show();
+        return std::unexpected(e);
+    };
+    auto measured = calibration::load_profile_csv(path.toStdString());
+    if (!measured) return shown(measured.error());
+    const auto& record = detail_->record;
+    auto recipe = recipes::parse_recipe(record.recipe_text, "run " + std::to_string(record.id) + " recipe");
+    if (!recipe) return shown(recipe.error());
+    auto c = calibration::compare_profiles(*measured, recipe->plan.deposit.profile,
+                                           calibration::predicted_profile(detail_->samples));
+    if (!c) return shown(c.error());
+    QList<QPointF> points;
+    points.reserve(static_cast<qsizetype>(measured->points.size()));
+    for (const auto& p : measured->points) points.append(QPointF(to_nm(p.depth_m), p.x_bi));
+    charts_->set_measured(points);
+    charts_->refresh();
+    comparison_->setText(
+        tr("<b>Measured</b> %1: %2 points; against the target %3 at.% Bi RMS, %4 at.% worst (at %5 nm); "
+           "against the prediction %6 at.% RMS; thickness %7 measured, %8 predicted; mean x_Bi %9 measured, "
+           "%10 predicted (target read over the measured thickness)")
+            .arg(QFileInfo(path).fileName().toHtmlEscaped())
+            .arg(c->points.size())
+            .arg(QString::number(c->rms_error_at_pct, 'f', 2), QString::number(c->max_error_at_pct, 'f', 2),
+                 QString::number(to_nm(c->max_error_depth_m), 'f', 0),
+                 QString::number(c->rms_vs_predicted_at_pct, 'f', 2),
+                 with_unit(to_nm(c->thickness_m_measured), 1, "nm"),
+                 with_unit(to_nm(c->thickness_m_predicted), 1, "nm"),
+                 QString::number(c->mean_x_bi_measured, 'f', 4),
+                 QString::number(c->mean_x_bi_predicted, 'f', 4)));
+    comparison_->show();
+    return c;
+}
+
+QString HistoryScreen::comparison_text() const {
+    return comparison_->text();
+}
+
+void HistoryScreen::compare_dialog() {
+    if (!detail_) return;
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Measured depth profile of run #%1").arg(detail_->record.id),
+                                     QString(), tr("Depth profiles (*.csv *.txt);;All files (*)"));
+    if (path.isEmpty()) return;
+    (void)compare_with_profile(path);
 }
 
 void HistoryScreen::export_csv_dialog() {

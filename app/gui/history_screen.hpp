@@ -1,11 +1,13 @@
 #pragma once
 // History: runs from the SQLite journal, filtered by recipe, status and date; a detail view
-// replaying the run's charts from its samples; export as CSV and as a PNG report. Journal reads
-// run on worker threads.
+// replaying the run's charts from its samples; a measured depth profile compared with the run
+// (app/calibration: points over the composition chart, RMS and worst error against the
+// target); export as CSV and as a PNG report. Journal reads run on worker threads.
 #include <QWidget>
 #include <cstdint>
 #include <optional>
 
+#include "app/calibration/profile_compare.hpp"
 #include "app/gui/journal_queries.hpp"
 #include "app/gui/run_charts.hpp"
 
@@ -36,6 +38,10 @@ public:
 
     Result<void> export_csv(const QString& path) const;
     Result<void> export_png(const QString& path);
+    // Imports a measured profile (app/calibration/profile_csv.hpp), overlays it on the selected
+    // run's composition chart and shows the figures (or the file's error, with its line).
+    Result<calibration::ProfileComparison> compare_with_profile(const QString& path);
+    [[nodiscard]] QString comparison_text() const;
 
 signals:
     void runs_loaded();
@@ -45,6 +51,7 @@ public slots:
     void reload();
     void export_csv_dialog();
     void export_png_dialog();
+    void compare_dialog();
 
 private:
     void show_runs(const std::vector<journal::RunRecord>& runs);
@@ -63,6 +70,7 @@ private:
     QTableWidget* table_;
     QWidget* report_;  // what the PNG report shows: header + charts
     QLabel* header_;
+    QLabel* comparison_;  // the measured profile's figures; hidden until one is compared
     RunCharts* charts_;
     QPlainTextEdit* events_;
 };

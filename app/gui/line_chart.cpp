@@ -48,6 +48,21 @@ QLineSeries* LineChart::add_series(const QString& name, const QColor& colour, Qt
     return s;
 }
 
+QScatterSeries* LineChart::add_scatter(const QString& name, const QColor& colour) {
+    auto* s = new QScatterSeries();
+    s->setName(name);
+    s->setMarkerShape(QScatterSeries::MarkerShapeCircle);
+    s->setMarkerSize(7.0);
+    s->setColor(colour);
+    s->setBorderColor(colour.darker(130));
+    chart_->addSeries(s);
+    s->attachAxis(x_);
+    s->attachAxis(y_);
+    series_.push_back(s);
+    chart_->legend()->setVisible(series_.size() > 1);
+    return s;
+}
+
 void LineChart::append(QLineSeries* series, double x, double y) {
     if (!std::isfinite(x) || !std::isfinite(y)) return;
     if (series->count() >= max_points) {

@@ -4,6 +4,7 @@
 #include <QChart>
 #include <QChartView>
 #include <QLineSeries>
+#include <QScatterSeries>
 #include <QString>
 #include <QValueAxis>
 #include <vector>
@@ -26,6 +27,8 @@ public:
     QValueAxis* y_axis() const { return y_; }
 
     QLineSeries* add_series(const QString& name, const QColor& colour, Qt::PenStyle style = Qt::SolidLine);
+    // Markers without a line (measured points); rescaled and cleared with the lines.
+    QScatterSeries* add_scatter(const QString& name, const QColor& colour);
     void append(QLineSeries* series, double x, double y);  // no redraw: call rescale()
     void clear();
     // Fits both axes to the data; x starts at 0 and spans at least `min_x_span`.
@@ -37,7 +40,7 @@ private:
     QChartView* view_ = nullptr;
     QValueAxis* x_;
     QValueAxis* y_;
-    std::vector<QLineSeries*> series_;
+    std::vector<QXYSeries*> series_;
     bool fixed_y_ = false;
 };
 

@@ -1,10 +1,19 @@
 #include "app/gui/run_charts.hpp"
 
 #include <QGridLayout>
+#include <QLegendMarker>
 
 #include "app/gui/gui_format.hpp"
 
 namespace edc::gui {
+namespace {
+
+// The measured series is named in the legend only when it holds a profile.
+void show_measured_in_legend(QChart* chart, QScatterSeries* series, bool visible) {
+    for (QLegendMarker* m : chart->legend()->markers(series)) m->setVisible(visible);
+}
+
+}  // namespace
 
 RunCharts::RunCharts(QWidget* parent) : QWidget(parent) {
     const QString time_axis = QStringLiteral("time (s)");
@@ -25,6 +34,8 @@ RunCharts::RunCharts(QWidget* parent) : QWidget(parent) {
     feed_ = feed_chart_->add_series(QStringLiteral("feed rate"), QColor(0xef, 0x6c, 0x00));
     x_target_ = x_chart_->add_series(QStringLiteral("target"), QColor(0x75, 0x75, 0x75), Qt::DashLine);
     x_predicted_ = x_chart_->add_series(QStringLiteral("predicted (deposited)"), QColor(0xc6, 0x28, 0x28));
+    x_measured_ = x_chart_->add_scatter(QStringLiteral("measured"), QColor(0xef, 0x8a, 0x17));
+    show_measured_in_legend(x_chart_->chart(), x_measured_, false);
     x_chart_->set_y_range(0.0, 1.0);
     x_chart_->chart()->legend()->setAlignment(Qt::AlignRight);  // the wide chart has room beside, not above
 
@@ -42,6 +53,7 @@ void RunCharts::clear() {
     for (auto* c : {current_chart_.get(), potential_chart_.get(), charge_chart_.get(), feed_chart_.get(),
                     x_chart_.get()})
         c->clear();
+    show_measured_in_legend(x_chart_->chart(), x_measured_, false);
     target_from_plan_ = false;
     planned_duration_s_ = 0.0;
     planned_depth_nm_ = 0.0;
@@ -56,6 +68,11 @@ void RunCharts::set_plan(const plan::FeedPlan& plan) {
     target_from_plan_ = !target.isEmpty();
     planned_duration_s_ = plan.totals.duration_s;
     planned_depth_nm_ = to_nm(plan.totals.thickness_m);
+}
+
+void RunCharts::set_measured(const QList<QPointF>& depth_nm_x) {
+    x_measured_->replace(depth_nm_x);
+    show_measured_in_legend(x_chart_->chart(), x_measured_, !depth_nm_x.isEmpty());
 }
 
 void RunCharts::append(const ChartSample& s) {

@@ -39,6 +39,9 @@ public:
     QLineSeries* feed_series() const { return feed_; }
     QLineSeries* x_predicted_series() const { return x_predicted_; }
     QLineSeries* x_target_series() const { return x_target_; }
+    // A measured depth profile over the composition chart (History's compare): (depth nm, x_Bi).
+    void set_measured(const QList<QPointF>& depth_nm_x);
+    QScatterSeries* x_measured_series() const { return x_measured_; }
 
 private:
     std::unique_ptr<LineChart> current_chart_, potential_chart_, charge_chart_, feed_chart_, x_chart_;
@@ -48,6 +51,7 @@ private:
     QLineSeries* feed_ = nullptr;
     QLineSeries* x_predicted_ = nullptr;
     QLineSeries* x_target_ = nullptr;
+    QScatterSeries* x_measured_ = nullptr;
     bool target_from_plan_ = false;
     double planned_duration_s_ = 0.0;
     double planned_depth_nm_ = 0.0;

@@ -27,7 +27,7 @@ TEST_F(CliUsage, VersionPrintsVersionAndRevision) {
 }
 
 TEST_F(CliUsage, EverySubcommandHasHelp) {
-    for (const char* cmd : {"plan", "simulate", "run", "runs", "show", "export", "devices"}) {
+    for (const char* cmd : {"plan", "simulate", "run", "runs", "show", "compare", "export", "devices"}) {
         const auto r = run_cli({cmd, "--help"});
         EXPECT_EQ(r.code, 0) << cmd;
         EXPECT_EQ(r.out.rfind(std::string("Usage: edc ") + cmd, 0), 0U) << cmd << ": " << r.out;
