@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/runtime/instrument_ports.hpp"
+#include "control/decimal.hpp"
 #include "control/loop/loop_runner.hpp"
 #include "control/model/units.hpp"
 #include "drivers/galvanostat/galvanostat_factory.hpp"
@@ -374,8 +375,8 @@ void RunSession::Impl::check_instruments() {
         auto unit = await(pump_->call([top](SyringePump& p) { return p.select_rate_unit(top); }), call_limit, "pump");
         if (!unit) return fault("pump_setup", describe(unit.error()));
         record("info", "pump_rate_unit",
-               "rate resolution " + std::to_string(units::m3_per_s_to_ul_per_min(*unit)) + " uL/min at up to " +
-                   std::to_string(units::m3_per_s_to_ml_per_min(top)) + " mL/min");
+               "rate resolution " + decimal::general(units::m3_per_s_to_ul_per_min(*unit), 6) +
+                   " uL/min at up to " + decimal::general(units::m3_per_s_to_ml_per_min(top), 6) + " mL/min");
     }
     pending_.push_back({run::EventKind::checks_passed, {}});
 }
@@ -403,7 +404,8 @@ void RunSession::Impl::prime() {
     if (plan_.prebolus_m3 > 0.0 && pump_) {
         const double rate = options_.recipe.plan.pump.max_rate_m3_per_s;
         record("info", "prebolus",
-               "dispensing a pre-dilution bolus of " + std::to_string(units::m3_to_ml(plan_.prebolus_m3)) + " mL");
+               "dispensing a pre-dilution bolus of " + decimal::fixed(units::m3_to_ml(plan_.prebolus_m3), 3) +
+                   " mL");
         auto go = await(pump_->call([this, rate](SyringePump& p) -> Result<void> {
                             auto set = p.set_rate(rate);
                             if (!set) return std::unexpected(set.error());
@@ -631,8 +633,8 @@ void RunSession::Impl::drain_ticks() {
         last_tick_ = rec;
         if (rec.tripped) {
             const auto& t = rec.trip;
-            fault(std::string(run::to_string(t.trip)),
-                  "interlock: measured " + std::to_string(t.value) + " against limit " + std::to_string(t.limit));
+            fault(std::string(run::to_string(t.trip)), "interlock: measured " + decimal::general(t.value, 6) +
+                                                           " against limit " + decimal::general(t.limit, 6));
         }
         if (rec.out.done && machine_.state() == run::RunState::depositing) {
             pending_.push_back({run::EventKind::target_reached, "planned charge reached"});

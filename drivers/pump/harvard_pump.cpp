@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "control/decimal.hpp"
 #include "control/model/units.hpp"
 #include "control/text.hpp"
 
@@ -129,7 +130,7 @@ Result<double> HarvardPump::set_rate(double rate) {
     }
     const std::string cmd = std::string(running_ ? "@" : "") + "irate " + *text + " " + unit_->code;
     if (auto r = command(cmd); !r) return std::unexpected(r.error());
-    return std::stod(*text) * unit_->m3_per_s;
+    return decimal::parse(*text).value_or(0.0) * unit_->m3_per_s;
 }
 
 Result<void> HarvardPump::start() {

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "control/decimal.hpp"
 #include "control/model/units.hpp"
 #include "control/text.hpp"
 
@@ -146,7 +147,7 @@ Result<double> NewEraPump::set_rate(double rate) {
         running_ && unit_sent_ ? "RAT" + *text : "RAT" + *text + newera::unit_code(*unit_);
     if (auto r = command(cmd); !r) return std::unexpected(r.error());
     unit_sent_ = true;
-    return std::stod(*text) * per_unit;
+    return decimal::parse(*text).value_or(0.0) * per_unit;
 }
 
 Result<void> NewEraPump::start() {
