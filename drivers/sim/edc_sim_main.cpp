@@ -60,7 +60,7 @@ Cell (defaults: the paper's recipe)
 }
 
 double number(std::string_view flag, const char* text) {
-    const auto v = decimal::parse(text);
+    const auto v = edc::decimal::parse(text);
     if (!v) die(std::string(flag) + " needs a number, got '" + text + "'");
     return *v;
 }
