@@ -5,6 +5,7 @@
 #include "control/decimal.hpp"
 #include "control/model/units.hpp"
 #include "control/text.hpp"
+#include "drivers/io/printable.hpp"
 
 namespace edc {
 
@@ -58,7 +59,7 @@ Result<std::string> HarvardPump::identify() {
     auto r = command("ver");
     if (!r) return std::unexpected(r.error());
     if (r->lines.empty()) return fail("bad_reply", "ver answered no version line", transport_->name());
-    return r->lines.front();
+    return io::identity_text(r->lines.front());
 }
 
 Result<void> HarvardPump::set_diameter(double d_m) {

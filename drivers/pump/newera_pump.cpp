@@ -5,6 +5,7 @@
 #include "control/decimal.hpp"
 #include "control/model/units.hpp"
 #include "control/text.hpp"
+#include "drivers/io/printable.hpp"
 
 namespace edc {
 namespace {
@@ -101,7 +102,7 @@ Result<std::string> NewEraPump::identify() {
     if (auto a = acknowledge_alarm(); !a) return std::unexpected(a.error());
     auto r = command("VER");
     if (!r) return std::unexpected(r.error());
-    return r->data;
+    return io::identity_text(r->data);
 }
 
 Result<void> NewEraPump::set_diameter(double d_m) {
