@@ -125,6 +125,7 @@ std::expected<PlannedRecipe, int> load_and_plan(const std::string& path, Console
     // than at run start in `checking`.
     if (auto fits = app::check_pump_limits(*recipe, *plan); !fits) {
         const auto& e = fits.error();
+        collect_json_error(console, Error{e.code, e.message, recipe->source_path + ": " + e.where});
         console.err << recipe->source_path << ": " << e.where << ": " << e.message << '\n';
         return std::unexpected(exit_code::invalid_recipe);
     }
