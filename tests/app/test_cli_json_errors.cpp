@@ -27,7 +27,7 @@ protected:
         }
         EXPECT_TRUE(j.is_object()) << r.out;
         EXPECT_TRUE(j.contains("errors")) << r.out;
-        const json list = j.value("errors", json::array());
+        json list = j.value("errors", json::array());
         EXPECT_FALSE(list.empty()) << r.out;
         for (const auto& e : list) {
             EXPECT_TRUE(e.contains("code")) << e;
