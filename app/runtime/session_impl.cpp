@@ -580,6 +580,14 @@ void RunSession::Impl::enter_safe_state() {
     galvanostat_held_ = false;
     pump_enabled_ = false;
     commanded_rate_ = 0.0;
+    if (!galvanostat_ && !pump_) {
+        // Nothing was opened, so nothing was energised and nothing can be verified either: say
+        // so rather than claim a confirmed safe state (issue 11, defect 4).
+        record("info", "safe_state",
+               "no instrument was opened and nothing was energised; nothing to switch off");
+        pending_.push_back({run::EventKind::safe_state_reached, {}});
+        return;
+    }
     const auto begun = std::chrono::steady_clock::now();
     std::optional<std::future<Result<void>>> g;
     std::optional<std::future<Result<void>>> p;
@@ -656,6 +664,8 @@ void RunSession::Impl::close_journal() {
     s.outcome = machine_.outcome();
     s.cause = machine_.cause();
     s.duration_s = deposition_start_s_ > 0.0 ? run_time() - deposition_start_s_ : 0.0;
+    s.deposition_started = deposition_start_s_ > 0.0;
+    s.instruments_opened = galvanostat_ != nullptr || pump_ != nullptr;
     s.charge_c = last_tick_.out.charge_c;
     s.thickness_m = last_tick_.out.depth_m;
     s.feed_volume_m3 = last_tick_.dispensed_m3;
