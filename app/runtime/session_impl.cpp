@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/runtime/instrument_ports.hpp"
+#include "control/decimal.hpp"
 #include "control/loop/loop_runner.hpp"
 #include "control/model/units.hpp"
 #include "drivers/galvanostat/galvanostat_factory.hpp"
@@ -44,7 +45,11 @@ Result<T> await(std::future<Result<T>> f, std::chrono::milliseconds limit, const
     if (f.wait_for(limit) != std::future_status::ready) {
         return fail("timeout", std::string(what) + " did not answer within " + std::to_string(limit.count()) + " ms");
     }
-    return f.get();
+    try {
+        return f.get();
+    } catch (const std::exception& e) {  // a driver that throws is a fault, not the end of the process
+        return fail("internal_error", std::string(what) + " driver threw: " + e.what());
+    }
 }
 
 constexpr auto call_limit = 8000ms;
@@ -141,13 +146,14 @@ void RunSession::Impl::start() {
     t0_ = clock_.now_s();
     if (sim_ && !fault_plan_.empty()) {
         const auto t0 = std::chrono::steady_clock::now();
-        injector_ = std::thread([this, t0] { inject_faults(t0, clock_.speed()); });
+        injector_ = std::thread(
+            [this, t0] { guarded("fault injector", [&] { inject_faults(t0, clock_.speed()); }); });
     }
     {
         std::lock_guard lock(mutex_);
         commands_.push_back({run::EventKind::start, {}});
     }
-    supervisor_ = std::thread([this] { supervise(); });
+    supervisor_ = std::thread([this] { supervise_guarded(); });
 }
 
 void RunSession::Impl::post_command(run::EventKind kind, std::string cause) {
@@ -212,6 +218,90 @@ void RunSession::Impl::record(const std::string& level, const std::string& code,
     } else {
         unjournaled_.push_back(std::move(e));
     }
+}
+
+// ---- exceptions -------------------------------------------------------------------------
+// No exception may leave a thread body: std::terminate would end the process with the cell
+// energised and the run unjournaled. An escaped exception faults the run like any other fault
+// (journaled, safe state, journal closed).
+
+void RunSession::Impl::guarded(const char* thread, const std::function<void()>& body) noexcept {
+    std::string what;
+    try {
+        body();
+        return;
+    } catch (const std::exception& e) {
+        what = e.what();
+    } catch (...) {
+        what = "unknown exception";
+    }
+    try {
+        fault("internal_error", std::string(thread) + " thread: " + what);
+    } catch (...) {  // nothing more can be done from here; the supervisor's watchdog still runs
+    }
+}
+
+void RunSession::Impl::supervise_guarded() noexcept {
+    constexpr int max_failures = 3;
+    for (int failures = 0;; ++failures) {
+        std::string what;
+        try {
+            supervise();  // returns once the state machine has finished
+            std::lock_guard lock(mutex_);
+            if (finished_) return;
+            what = "the run ended without closing its journal";
+        } catch (const std::exception& e) {
+            what = e.what();
+        } catch (...) {
+            what = "unknown exception";
+        }
+        try {
+            const std::string cause = "internal_error: supervisor thread: " + what;
+            record("error", "internal_error", cause);
+            if (failures + 1 < max_failures && !machine_.finished()) {
+                // A fault event even if one was reported already: the machine asks for the safe
+                // state again, and from `stopping` repeats it in case it is what failed.
+                std::lock_guard lock(mutex_);
+                fault_reported_ = true;
+                commands_.push_back({run::EventKind::fault, cause});
+                continue;
+            }
+        } catch (...) {
+        }
+        finish_without_supervisor(what);
+        return;
+    }
+}
+
+// Last resort when the supervisor itself keeps failing: output off and pump stop (urgent, not
+// awaited beyond the call limit), the run ended as faulted, waiters released.
+void RunSession::Impl::finish_without_supervisor(const std::string& what) noexcept {
+    try {
+        current_on_ = false;
+        pump_enabled_ = false;
+        scheduler_stop_ = true;
+        bool confirmed = true;
+        if (galvanostat_) {
+            auto off = galvanostat_->call([](Galvanostat& d) { return d.safe_off(); }, true);
+            confirmed = await(std::move(off), call_limit, "galvanostat").has_value();
+        }
+        if (pump_) {
+            auto stop = pump_->call([](SyringePump& d) { return d.safe_stop(); }, true);
+            confirmed = await(std::move(stop), call_limit, "pump").has_value() && confirmed;
+        }
+        if (writer_) (void)writer_->stop();
+        if (run_id_ > 0) (void)journal_.end_run(run_id_, journal::RunStatus::faulted);
+        std::lock_guard lock(mutex_);
+        summary_.run_id = run_id_;
+        summary_.outcome = run::Outcome::faulted;
+        summary_.cause = "internal_error: supervisor thread: " + what;
+        summary_.safe_state_confirmed = confirmed;
+    } catch (...) {
+    }
+    std::lock_guard lock(mutex_);
+    snapshot_.state = run::RunState::faulted;
+    finished_ = true;
+    done_cv_.notify_all();
 }
 
 // ---- supervisor -------------------------------------------------------------------------
@@ -295,7 +385,9 @@ void RunSession::Impl::check_instruments() {
     instruments["galvanostat"] = {{"model", recipes::to_string(r.galvanostat.model)}, {"port", gport}};
     if (auto g = make_galvanostat(std::string(recipes::to_string(r.galvanostat.model)), gport, gopt, *io_)) {
         galvanostat_ = std::make_unique<InstrumentWorker<Galvanostat>>(
-            std::move(*g), [this](Galvanostat& d) { poll_galvanostat(d); }, clock_.real(1.0 / options_.loop_hz));
+            std::move(*g), [this](Galvanostat& d) { poll_galvanostat(d); },
+            clock_.real(1.0 / options_.loop_hz),
+            [this](const std::string& what) { fault("internal_error", "galvanostat thread: " + what); });
         auto id = await(galvanostat_->call([](Galvanostat& d) { return d.identify(); }), call_limit, "galvanostat");
         if (id) {
             instruments["galvanostat"]["idn"] = *id;
@@ -314,7 +406,8 @@ void RunSession::Impl::check_instruments() {
         instruments["pump"] = {{"model", recipes::to_string(r.pump->model)}, {"port", pport}};
         if (auto p = make_syringe_pump(std::string(recipes::to_string(r.pump->model)), pport, popt, *io_)) {
             pump_ = std::make_unique<InstrumentWorker<SyringePump>>(
-                std::move(*p), [this](SyringePump& d) { poll_pump(d); }, clock_.real(0.2));
+                std::move(*p), [this](SyringePump& d) { poll_pump(d); }, clock_.real(0.2),
+                [this](const std::string& what) { fault("internal_error", "pump thread: " + what); });
             auto id = await(pump_->call([](SyringePump& d) { return d.identify(); }), call_limit, "pump");
             if (id) {
                 instruments["pump"]["version"] = *id;
@@ -376,8 +469,8 @@ void RunSession::Impl::check_instruments() {
         auto unit = await(pump_->call([top](SyringePump& p) { return p.select_rate_unit(top); }), call_limit, "pump");
         if (!unit) return fault("pump_setup", describe(unit.error()));
         record("info", "pump_rate_unit",
-               "rate resolution " + std::to_string(units::m3_per_s_to_ul_per_min(*unit)) + " uL/min at up to " +
-                   std::to_string(units::m3_per_s_to_ml_per_min(top)) + " mL/min");
+               "rate resolution " + decimal::general(units::m3_per_s_to_ul_per_min(*unit), 6) +
+                   " uL/min at up to " + decimal::general(units::m3_per_s_to_ml_per_min(top), 6) + " mL/min");
     }
     pending_.push_back({run::EventKind::checks_passed, {}});
 }
@@ -405,7 +498,8 @@ void RunSession::Impl::prime() {
     if (plan_.prebolus_m3 > 0.0 && pump_) {
         const double rate = options_.recipe.plan.pump.max_rate_m3_per_s;
         record("info", "prebolus",
-               "dispensing a pre-dilution bolus of " + std::to_string(units::m3_to_ml(plan_.prebolus_m3)) + " mL");
+               "dispensing a pre-dilution bolus of " + decimal::fixed(units::m3_to_ml(plan_.prebolus_m3), 3) +
+                   " mL");
         auto go = await(pump_->call([this, rate](SyringePump& p) -> Result<void> {
                             auto set = p.set_rate(rate);
                             if (!set) return std::unexpected(set.error());
@@ -445,7 +539,7 @@ void RunSession::Impl::start_deposition() {
     pump_feeding_ = true;
     last_tick_ns_ = steady_ns();
     scheduler_running_ = true;
-    scheduler_thread_ = std::thread([this] { schedule(); });
+    scheduler_thread_ = std::thread([this] { guarded("control loop", [this] { schedule(); }); });
     resume_deposition();
 }
 
@@ -488,6 +582,14 @@ void RunSession::Impl::enter_safe_state() {
     galvanostat_held_ = false;
     pump_enabled_ = false;
     commanded_rate_ = 0.0;
+    if (!galvanostat_ && !pump_) {
+        // Nothing was opened, so nothing was energised and nothing can be verified either: say
+        // so rather than claim a confirmed safe state (issue 11, defect 4).
+        record("info", "safe_state",
+               "no instrument was opened and nothing was energised; nothing to switch off");
+        pending_.push_back({run::EventKind::safe_state_reached, {}});
+        return;
+    }
     const auto begun = std::chrono::steady_clock::now();
     std::optional<std::future<Result<void>>> g;
     std::optional<std::future<Result<void>>> p;
@@ -564,6 +666,8 @@ void RunSession::Impl::close_journal() {
     s.outcome = machine_.outcome();
     s.cause = machine_.cause();
     s.duration_s = deposition_start_s_ > 0.0 ? run_time() - deposition_start_s_ : 0.0;
+    s.deposition_started = deposition_start_s_ > 0.0;
+    s.instruments_opened = galvanostat_ != nullptr || pump_ != nullptr;
     s.charge_c = last_tick_.out.charge_c;
     s.thickness_m = last_tick_.out.depth_m;
     s.feed_volume_m3 = last_tick_.dispensed_m3;
@@ -622,8 +726,8 @@ void RunSession::Impl::drain_ticks() {
         last_tick_ = rec;
         if (rec.tripped) {
             const auto& t = rec.trip;
-            fault(std::string(run::to_string(t.trip)),
-                  "interlock: measured " + std::to_string(t.value) + " against limit " + std::to_string(t.limit));
+            fault(std::string(run::to_string(t.trip)), "interlock: measured " + decimal::general(t.value, 6) +
+                                                           " against limit " + decimal::general(t.limit, 6));
         }
         if (rec.out.done && machine_.state() == run::RunState::depositing) {
             pending_.push_back({run::EventKind::target_reached, "planned charge reached"});

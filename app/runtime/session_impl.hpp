@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -68,6 +69,11 @@ public:
     std::optional<sim::SimSnapshot> sim_snapshot() const;
 
 private:
+    // every thread body runs inside these (no exception leaves a thread)
+    void guarded(const char* thread, const std::function<void()>& body) noexcept;
+    void supervise_guarded() noexcept;
+    void finish_without_supervisor(const std::string& what) noexcept;
+
     // supervisor thread
     void supervise();
     void handle(const run::RunEvent& event);
