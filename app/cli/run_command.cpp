@@ -1,4 +1,4 @@
-// edc run RECIPE [--sim] [--speed N] [--db PATH] [--operator NAME] [--fault KIND@SECONDS ...]
+// edc run RECIPE [--sim] [--speed N] [--db PATH] [--operator NAME] [--fault KIND@SECONDS ...] [--chemistry FILE]
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -16,6 +16,7 @@
 #include "control/model/units.hpp"
 #include "control/plan/planner.hpp"
 #include "drivers/sim/sim_fault.hpp"
+#include "recipes/format/chemistry_file.hpp"
 
 namespace edc::cli {
 namespace {
@@ -24,6 +25,7 @@ constexpr std::array run_options{
     OptionSpec{"--sim", "", false, false}, OptionSpec{"--speed", "", true, false},
     OptionSpec{"--db", "", true, false},   OptionSpec{"--operator", "", true, false},
     OptionSpec{"--fault", "", true, true},
+    OptionSpec{"--chemistry", "", true, false},
 };
 
 constexpr std::string_view run_help =
@@ -43,6 +45,8 @@ Options:
                      galvanostat-disconnect, galvanostat-garbage, galvanostat-scpi-error,
                      compliance-trip, pump-timeout, pump-disconnect, pump-stall, pump-alarm
                      or syringe-empty
+  --chemistry FILE   a chemistry file ([chemistry] keys, e.g. from `edc calibrate`) that
+                     overrides the recipe's chemistry and any calibration file it names
   --db PATH          the run journal (default $XDG_DATA_HOME/edc/edc.sqlite)
   --operator NAME    who runs it (default: the OS user)
   -v, --verbose      debug logging
@@ -149,11 +153,15 @@ int run_run(const ParsedArgs& args, Console& console) {
     if (!path) return exit_code::usage;
     // Planned here as well as in RunSession::create, so an infeasible recipe gets the planner's
     // full list of issues and its own exit code before anything is started.
-    auto planned = load_and_plan(*path, console, false);
+    auto planned = load_and_plan(*path, console, false, args.value("--chemistry"));
     if (!planned) return planned.error();
     auto& recipe = planned->recipe;
 
     app::RunOptions options;
+    // The journal keeps the chemistry the plan used and where it came from (the recipe text
+    // stays verbatim); `edc calibrate` starts from it.
+    options.provenance.push_back({"chemistry", recipes::chemistry_toml(recipe.plan.cell.chemistry)});
+    options.provenance.push_back({"chemistry_source", recipe.chemistry_source});
     options.recipe = std::move(recipe);
     options.simulate = simulate;
     options.speed = speed;

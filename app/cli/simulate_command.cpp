@@ -1,4 +1,5 @@
 // edc simulate RECIPE [--json] [--disturb standard|none] [--feed scheduled|constant|open-loop]
+//                     [--chemistry FILE]
 #include <fmt/format.h>
 
 #include <array>
@@ -19,10 +20,12 @@ constexpr std::array simulate_options{
     OptionSpec{"--json", "", false, false},
     OptionSpec{"--disturb", "", true, false},
     OptionSpec{"--feed", "", true, false},
+    OptionSpec{"--chemistry", "", true, false},
 };
 
 constexpr std::string_view simulate_help =
     R"(Usage: edc simulate RECIPE [--json] [--disturb standard|none] [--feed scheduled|constant|open-loop]
+                    [--chemistry FILE]
 
 Plans the recipe and runs it through the digital twin (virtual clock, no instruments): the
 cell with mixing lag, pump lag and resolution, current noise, a current dip and an operator
@@ -32,6 +35,7 @@ Options:
   --disturb KIND  standard (default: design.md's disturbance set) or none (ideal cell)
   --feed KIND     scheduled (default: the closed-loop charge-indexed scheduler), constant
                   (the plan's volume at one rate, as done by hand), open-loop (q(t) replayed)
+  --chemistry FILE  chemistry file overriding the recipe's chemistry keys (edc calibrate -o)
   --json          one JSON object: feed, disturb, rms_error_at_pct, max_error_at_pct, profile
   -v, --verbose   debug logging
   -h, --help      this text
@@ -70,7 +74,7 @@ int run_simulate(const ParsedArgs& args, Console& console) {
     const auto path = single_positional(args, console, "simulate", "RECIPE");
     if (!path) return exit_code::usage;
     const bool as_json = args.has("--json");
-    const auto planned = load_and_plan(*path, console, as_json);
+    const auto planned = load_and_plan(*path, console, as_json, args.value("--chemistry"));
     if (!planned) return planned.error();
     const auto& recipe = planned->recipe;
     const auto& plan = planned->plan;

@@ -50,6 +50,12 @@ struct Recipe {
     plan::PlanRequest plan;   // plan.pump mirrors `pump` (present = false without [pump])
     GalvanostatConfig galvanostat;
     std::optional<PumpConfig> pump;
+    // Where plan.cell.chemistry came from: "recipe", "calibration PATH sha256 HEX" (the recipe's
+    // [chemistry] calibration key) or "--chemistry PATH sha256 HEX" (recipes/format/chemistry_file.hpp).
+    std::string chemistry_source = "recipe";
+    // The chemistry the recipe's own text states, before any calibration or --chemistry file: what
+    // a simulated plant defaults to where it is silent (the plant is the world, not the estimate).
+    model::Chemistry recipe_chemistry;
 
     // Current magnitude the recipe asks of the galvanostat, A.
     [[nodiscard]] double current_a() const noexcept {
