@@ -22,9 +22,10 @@ constexpr std::array common_options{
     OptionSpec{"--verbose", "-v", false, false},
 };
 
-std::array<const Command*, 10> all_commands() {
-    return {&plan_command(),    &simulate_command(), &run_command(),    &runs_command(),   &show_command(),
-            &export_command(),  &devices_command(),  &verify_command(), &doctor_command(), &config_command()};
+std::array<const Command*, 11> all_commands() {
+    return {&plan_command(),    &simulate_command(), &run_command(),     &runs_command(),
+            &show_command(),    &export_command(),   &calibrate_command(), &devices_command(),
+            &verify_command(),  &doctor_command(),   &config_command()};
 }
 
 const Command* find_command(std::string_view name) {
