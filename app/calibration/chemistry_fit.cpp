@@ -1,13 +1,12 @@
 #include "app/calibration/chemistry_fit.hpp"
 
 #include <Eigen/Dense>
-#include <unsupported/Eigen/LevenbergMarquardt>
-#include <unsupported/Eigen/NumericalDiff>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <numeric>
+#include <unsupported/Eigen/LevenbergMarquardt>
+#include <unsupported/Eigen/NumericalDiff>
 
 #include "control/text.hpp"
 
@@ -18,9 +17,10 @@ constexpr double faraday = 96485.332;  // C/mol
 
 // Two-sided 95 % Student t quantile; 1.96 in the limit.
 double t95(int dof) {
-    constexpr std::array<double, 30> table{12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-                                           2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-                                           2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+    constexpr std::array<double, 30> table{12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306,
+                                           2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120,
+                                           2.110,  2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
+                                           2.060,  2.056, 2.052, 2.048, 2.045, 2.042};
     if (dof < 1) return table[0];
     if (dof <= 30) return table[static_cast<std::size_t>(dof - 1)];
     return 1.96 + 2.4 / dof;
@@ -49,7 +49,8 @@ struct Parameterisation {
             c.selectivity = model::Selectivity::constant(std::exp(th[0]));
         } else {
             std::vector<model::SelectivityPoint> pts;
-            for (std::size_t i = 0; i < knots.size(); ++i) pts.push_back({knots[i], std::exp(th[static_cast<Eigen::Index>(i)])});
+            for (std::size_t i = 0; i < knots.size(); ++i)
+                pts.push_back({knots[i], std::exp(th[static_cast<Eigen::Index>(i)])});
             if (auto t = model::Selectivity::table(pts)) c.selectivity = *t;
         }
         if (fit_a) c.bath_a.bi_mol_per_m3 = in->start.bath_a.bi_mol_per_m3 * std::exp(th[k_count()]);
@@ -72,7 +73,8 @@ struct Parameterisation {
             // axis and is found from the thickness, separately.
             const double scale = p.thickness_m > 0.0 ? measured_thickness(r) / p.thickness_m : 1.0;
             for (auto& q : p.profile.points) q.depth_m *= scale;
-            for (const auto& m : r.measured.points) f[i++] = blurred_x_at(p.profile, m.depth_m, in->resolution_m) - m.x_bi;
+            for (const auto& m : r.measured.points)
+                f[i++] = blurred_x_at(p.profile, m.depth_m, in->resolution_m) - m.x_bi;
         }
         for (const auto& d : in->deposits) {
             f[i++] = c.selectivity.x_from_ratio(d.bath_bi_mol_per_m3 / d.bath_sb_mol_per_m3) - d.x_bi;
@@ -97,7 +99,8 @@ struct Parameterisation {
 
 struct Functor : Eigen::DenseFunctor<double> {
     const Parameterisation* model;
-    explicit Functor(const Parameterisation& m) : Eigen::DenseFunctor<double>(m.count(), m.residual_count()), model(&m) {}
+    explicit Functor(const Parameterisation& m)
+        : Eigen::DenseFunctor<double>(m.count(), m.residual_count()), model(&m) {}
     int operator()(const InputType& x, ValueType& f) const {
         f = model->residuals(x);
         return 0;
@@ -131,7 +134,9 @@ Solved solve(const Parameterisation& m, Eigen::VectorXd theta) {
     return s;
 }
 
-double aic(double rss, int n, int p) { return n * std::log(std::max(rss, 1e-300) / n) + 2.0 * p; }
+double aic(double rss, int n, int p) {
+    return n * std::log(std::max(rss, 1e-300) / n) + 2.0 * p;
+}
 
 Interval exp_interval(double log_value, double half_width) {
     return {std::exp(log_value - half_width), std::exp(log_value + half_width)};
@@ -142,7 +147,9 @@ Interval exp_interval(double log_value, double half_width) {
 Result<FitResult> fit_chemistry(const FitInput& input) {
     Parameterisation constant{&input, {}, false};
     const int n = constant.residual_count();
-    if (n < 2) return fail("calibration_no_data", "nothing to fit: give at least one run with its profile, or calibration deposits");
+    if (n < 2)
+        return fail("calibration_no_data",
+                    "nothing to fit: give at least one run with its profile, or calibration deposits");
 
     FitResult out;
     out.points = n;
@@ -171,15 +178,17 @@ Result<FitResult> fit_chemistry(const FitInput& input) {
         out.a_bi_mol_per_m3 = input.start.bath_a.bi_mol_per_m3 * std::exp(base.theta[1]);
         const auto ci = exp_interval(base.theta[1], base.half_width[1]);
         out.a_bi_ci95 = {input.start.bath_a.bi_mol_per_m3 * ci.lo, input.start.bath_a.bi_mol_per_m3 * ci.hi};
-        out.a_bi_note = strf("fitted: the dilution along the film separates it from k (Jacobian correlation %.3f)",
-                             out.k_a_correlation);
+        out.a_bi_note =
+            strf("fitted: the dilution along the film separates it from k (Jacobian correlation %.3f)",
+                 out.k_a_correlation);
     } else {
         out.a_bi_ci95 = {out.a_bi_mol_per_m3, out.a_bi_mol_per_m3};
         out.a_bi_note = input.runs.empty()
                             ? std::string("fixed: calibration deposits say nothing about bath A")
-                            : strf("fixed: confounded with k (the film depends on k * c_Bi(A) only; Jacobian "
-                                   "correlation %.4f), so k absorbs any error in A's Bi",
-                                   out.k_a_correlation);
+                            : strf(
+                                  "fixed: confounded with k (the film depends on k * c_Bi(A) only; Jacobian "
+                                  "correlation %.4f), so k absorbs any error in A's Bi",
+                                  out.k_a_correlation);
     }
     out.k = std::exp(base.theta[0]);
     out.k_ci95 = exp_interval(base.theta[0], base.half_width[0]);
@@ -217,7 +226,8 @@ Result<FitResult> fit_chemistry(const FitInput& input) {
                 out.table_points.clear();
                 out.table_ci95.clear();
                 for (int i = 0; i < knots; ++i) {
-                    out.table_points.push_back({table.knots[static_cast<std::size_t>(i)], std::exp(s.theta[i])});
+                    out.table_points.push_back(
+                        {table.knots[static_cast<std::size_t>(i)], std::exp(s.theta[i])});
                     out.table_ci95.push_back(exp_interval(s.theta[i], s.half_width[i]));
                 }
                 if (a < best_aic) {
@@ -262,9 +272,11 @@ Result<FitResult> fit_chemistry(const FitInput& input) {
         const double x = d.x_bi;
         double metal_mol = 0.0;
         if (d.mass_kg) {
-            metal_mol = *d.mass_kg / (x * best.bi.molar_mass_kg_per_mol + (1.0 - x) * best.sb.molar_mass_kg_per_mol);
+            metal_mol =
+                *d.mass_kg / (x * best.bi.molar_mass_kg_per_mol + (1.0 - x) * best.sb.molar_mass_kg_per_mol);
         } else if (d.thickness_m && d.area_m2) {
-            const double vm = x * best.bi.molar_volume_m3_per_mol + (1.0 - x) * best.sb.molar_volume_m3_per_mol;
+            const double vm =
+                x * best.bi.molar_volume_m3_per_mol + (1.0 - x) * best.sb.molar_volume_m3_per_mol;
             metal_mol = *d.thickness_m * *d.area_m2 * best.packing_fraction / vm;
         } else {
             continue;
@@ -279,12 +291,14 @@ Result<FitResult> fit_chemistry(const FitInput& input) {
         if (estimates.size() > 1) {
             double ss = 0.0;
             for (const double e : estimates) ss += (e - mean) * (e - mean);
-            half = std::max(half, t95(static_cast<int>(estimates.size()) - 1) * std::sqrt(ss / (count - 1.0) / count));
+            half = std::max(
+                half, t95(static_cast<int>(estimates.size()) - 1) * std::sqrt(ss / (count - 1.0) / count));
         }
         out.efficiency = std::min(mean, 1.0);
         out.efficiency_ci95 = {mean - half, mean + half};
-        out.efficiency_note = strf("fitted from %zu thickness/mass estimate%s%s", estimates.size(),
-                                   estimates.size() == 1 ? "" : "s", mean > 1.0 ? " (above 1: capped at 1)" : "");
+        out.efficiency_note =
+            strf("fitted from %zu thickness/mass estimate%s%s", estimates.size(),
+                 estimates.size() == 1 ? "" : "s", mean > 1.0 ? " (above 1: capped at 1)" : "");
         best.current_efficiency = *out.efficiency;
     } else {
         out.efficiency_ci95 = {best.current_efficiency, best.current_efficiency};

@@ -36,8 +36,8 @@ struct CalibrationDeposit {
 struct FitInput {
     std::vector<MeasuredRun> runs;
     std::vector<CalibrationDeposit> deposits;
-    model::Chemistry start;        // the runs' effective chemistry (or the recipe's): starting point
-    double resolution_m = 30e-9;   // Gaussian standard deviation of the measurement's depth blur
+    model::Chemistry start;       // the runs' effective chemistry (or the recipe's): starting point
+    double resolution_m = 30e-9;  // Gaussian standard deviation of the measurement's depth blur
 };
 
 struct Interval {
@@ -46,24 +46,24 @@ struct Interval {
 };
 
 struct FitResult {
-    model::Chemistry chemistry;          // start with the fitted values replaced
-    bool table = false;                  // the chosen selectivity model
-    double k = 0.0;                      // constant model's k (also when the table was chosen)
+    model::Chemistry chemistry;  // start with the fitted values replaced
+    bool table = false;          // the chosen selectivity model
+    double k = 0.0;              // constant model's k (also when the table was chosen)
     Interval k_ci95;
     std::vector<model::SelectivityPoint> table_points;  // the table model's knots
     std::vector<Interval> table_ci95;
     double aic_constant = 0.0;
-    std::optional<double> aic_table;     // absent when no table could be fitted (too few points)
+    std::optional<double> aic_table;  // absent when no table could be fitted (too few points)
     int table_knots = 0;
-    std::optional<double> efficiency;    // fitted when a thickness or mass is known
+    std::optional<double> efficiency;  // fitted when a thickness or mass is known
     Interval efficiency_ci95;
-    std::string efficiency_note;         // how it was found, or why it is carried
+    std::string efficiency_note;  // how it was found, or why it is carried
     bool a_bi_fitted = false;
     double a_bi_mol_per_m3 = 0.0;
     Interval a_bi_ci95;
-    std::string a_bi_note;               // why fixed (confounded with k) or how identified
-    double k_a_correlation = 0.0;        // of the Jacobian's log k and log c_Bi(A) columns
-    double residual_rms = 0.0;           // x_Bi, fraction
+    std::string a_bi_note;         // why fixed (confounded with k) or how identified
+    double k_a_correlation = 0.0;  // of the Jacobian's log k and log c_Bi(A) columns
+    double residual_rms = 0.0;     // x_Bi, fraction
     int points = 0;
 };
 

@@ -35,14 +35,17 @@ std::optional<double> number(std::string_view s) {
     return v;
 }
 
-constexpr std::array known{"bath_bi_mM", "bath_sb_mM", "x_bi", "charge_C", "area_cm2", "thickness_nm", "mass_mg"};
+constexpr std::array known{"bath_bi_mM", "bath_sb_mM",   "x_bi",   "charge_C",
+                           "area_cm2",   "thickness_nm", "mass_mg"};
 
 }  // namespace
 
-Result<std::vector<CalibrationDeposit>> parse_deposits_csv(std::string_view text, std::string_view name_for_errors) {
+Result<std::vector<CalibrationDeposit>> parse_deposits_csv(std::string_view text,
+                                                           std::string_view name_for_errors) {
     const std::string file(name_for_errors);
     auto error = [&](std::size_t line, const std::string& what) {
-        return fail("invalid_samples", fmt::format("{}:{}: {}", file, line, what), fmt::format("{}:{}", file, line));
+        return fail("invalid_samples", fmt::format("{}:{}: {}", file, line, what),
+                    fmt::format("{}:{}", file, line));
     };
     std::vector<CalibrationDeposit> out;
     std::array<int, known.size()> column{};
@@ -62,11 +65,13 @@ Result<std::vector<CalibrationDeposit>> parse_deposits_csv(std::string_view text
                 std::size_t k = 0;
                 while (k < known.size() && fields[i] != known[k]) ++k;
                 if (k == known.size()) {
-                    return error(line_no, fmt::format("unknown column '{}'; expected bath_bi_mM, bath_sb_mM, x_bi and "
-                                                      "optionally charge_C, area_cm2, thickness_nm or mass_mg",
-                                                      fields[i]));
+                    return error(line_no,
+                                 fmt::format("unknown column '{}'; expected bath_bi_mM, bath_sb_mM, x_bi and "
+                                             "optionally charge_C, area_cm2, thickness_nm or mass_mg",
+                                             fields[i]));
                 }
-                if (column[k] >= 0) return error(line_no, fmt::format("column '{}' appears twice", fields[i]));
+                if (column[k] >= 0)
+                    return error(line_no, fmt::format("column '{}' appears twice", fields[i]));
                 column[k] = static_cast<int>(i);
             }
             for (std::size_t k = 0; k < 3; ++k) {
@@ -80,7 +85,8 @@ Result<std::vector<CalibrationDeposit>> parse_deposits_csv(std::string_view text
             continue;
         }
         if (fields.size() != columns) {
-            return error(line_no, fmt::format("{} fields; expected {} as in the header", fields.size(), columns));
+            return error(line_no,
+                         fmt::format("{} fields; expected {} as in the header", fields.size(), columns));
         }
         std::array<std::optional<double>, known.size()> v{};
         for (std::size_t k = 0; k < known.size(); ++k) {
@@ -89,7 +95,8 @@ Result<std::vector<CalibrationDeposit>> parse_deposits_csv(std::string_view text
             if (field.empty() && k >= 3) continue;  // an optional value left blank
             v[k] = number(field);
             if (!v[k] || *v[k] < 0.0) {
-                return error(line_no, fmt::format("{} = '{}' is not a non-negative finite number", known[k], field));
+                return error(line_no,
+                             fmt::format("{} = '{}' is not a non-negative finite number", known[k], field));
             }
         }
         CalibrationDeposit d;
@@ -97,24 +104,31 @@ Result<std::vector<CalibrationDeposit>> parse_deposits_csv(std::string_view text
         d.bath_sb_mol_per_m3 = *v[1];
         d.x_bi = *v[2];
         if (d.bath_bi_mol_per_m3 <= 0.0 || d.bath_sb_mol_per_m3 <= 0.0) {
-            return error(line_no, "bath_bi_mM and bath_sb_mM must be above 0 (k needs both metals in the bath)");
+            return error(line_no,
+                         "bath_bi_mM and bath_sb_mM must be above 0 (k needs both metals in the bath)");
         }
         if (!(d.x_bi > 0.0 && d.x_bi < 1.0)) return error(line_no, "x_bi must lie strictly between 0 and 1");
         if (v[3]) d.charge_c = *v[3];
         if (v[4]) d.area_m2 = *v[4] * 1e-4;
         if (v[5]) d.thickness_m = *v[5] * 1e-9;
         if (v[6]) d.mass_kg = *v[6] * 1e-6;
-        if (d.thickness_m && !d.area_m2) return error(line_no, "thickness_nm needs area_cm2 to give the deposited metal");
+        if (d.thickness_m && !d.area_m2)
+            return error(line_no, "thickness_nm needs area_cm2 to give the deposited metal");
         out.push_back(d);
     }
-    if (!have_header) return error(line_no, "no header; expected bath_bi_mM,bath_sb_mM,x_bi[,charge_C,area_cm2,thickness_nm|mass_mg]");
+    if (!have_header)
+        return error(
+            line_no,
+            "no header; expected bath_bi_mM,bath_sb_mM,x_bi[,charge_C,area_cm2,thickness_nm|mass_mg]");
     if (out.empty()) return error(line_no, "no deposits after the header");
     return out;
 }
 
 Result<std::vector<CalibrationDeposit>> load_deposits_csv(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return fail("invalid_samples", fmt::format("{}: cannot open the calibration deposits file", path), path);
+    if (!in)
+        return fail("invalid_samples", fmt::format("{}: cannot open the calibration deposits file", path),
+                    path);
     std::ostringstream text;
     text << in.rdbuf();
     return parse_deposits_csv(text.str(), path);

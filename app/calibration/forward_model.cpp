@@ -30,19 +30,20 @@ Prediction predict(const RecordedRun& run, const model::Chemistry& chemistry, do
     const bool overflow = p.cell.mode == model::CellMode::overflow;
     const double tau = p.cell.mixing_time_s;
 
-    auto add_feed = [&](double dv) {  // dv of B mixed into the bulk (overflow: bath leaves at its own composition)
-        if (dv <= 0.0) return;
-        if (overflow) {
-            const double keep = bath.volume_m3 / (bath.volume_m3 + dv);
-            bath.n_bi_mol = bath.n_bi_mol * keep + dv * keep * p.chemistry.feed_b.bi_mol_per_m3;
-            bath.n_sb_mol = bath.n_sb_mol * keep + dv * keep * p.chemistry.feed_b.sb_mol_per_m3;
-        } else {
-            bath.volume_m3 += dv;
-            bath.n_bi_mol += dv * p.chemistry.feed_b.bi_mol_per_m3;
-            bath.n_sb_mol += dv * p.chemistry.feed_b.sb_mol_per_m3;
-        }
-    };
-    add_feed(run.samples.front().dispensed_m3);
+    auto add_feed =
+        [&](double dv) {  // dv of B mixed into the bulk (overflow: bath leaves at its own composition)
+            if (dv <= 0.0) return;
+            if (overflow) {
+                const double keep = bath.volume_m3 / (bath.volume_m3 + dv);
+                bath.n_bi_mol = bath.n_bi_mol * keep + dv * keep * p.chemistry.feed_b.bi_mol_per_m3;
+                bath.n_sb_mol = bath.n_sb_mol * keep + dv * keep * p.chemistry.feed_b.sb_mol_per_m3;
+            } else {
+                bath.volume_m3 += dv;
+                bath.n_bi_mol += dv * p.chemistry.feed_b.bi_mol_per_m3;
+                bath.n_sb_mol += dv * p.chemistry.feed_b.sb_mol_per_m3;
+            }
+        };
+    add_feed(run.prebolus_m3);
     model::Concentrations electrode = bath.concentrations();
     double depth = 0.0;
     double charge = 0.0;

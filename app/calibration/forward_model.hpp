@@ -20,21 +20,24 @@ struct RecordedSample {
 struct RecordedRun {
     long long id = 0;                     // journal run id (0 when synthetic)
     model::CellParams cell;               // the recipe's cell and the run's effective chemistry
-    std::vector<RecordedSample> samples;  // time increasing
+    double prebolus_m3 = 0.0;             // B mixed in before the first sample (the journal's "prebolus")
+    std::vector<RecordedSample> samples;  // time increasing; feed = the counter's increase
 };
 
 struct Prediction {
-    DepthProfile profile;          // x at the growing front, depth increasing from 0
+    DepthProfile profile;  // x at the growing front, depth increasing from 0
     double thickness_m = 0.0;
     double charge_c = 0.0;
-    double min_ratio = 0.0;        // the range of c_Bi/c_Sb the electrode saw while depositing
+    double min_ratio = 0.0;  // the range of c_Bi/c_Sb the electrode saw while depositing
     double max_ratio = 0.0;
 };
 
 // Integrates the run with `chemistry` in steps of at most max_step_s. Feed between two samples
-// is the counter's difference spread evenly; current is interpolated linearly. A counter above
-// zero at the first sample (a pre-bolus before recording began) is mixed in at once.
-[[nodiscard]] Prediction predict(const RecordedRun& run, const model::Chemistry& chemistry, double max_step_s = 0.05);
+// is the counter's difference spread evenly (the counter's value at the first sample is its
+// baseline: priming the line does not reach the cell); current is interpolated linearly. The
+// pre-bolus is mixed in before the first sample.
+[[nodiscard]] Prediction predict(const RecordedRun& run, const model::Chemistry& chemistry,
+                                 double max_step_s = 0.05);
 
 // x at `depth_m` of the profile blurred by a Gaussian of standard deviation sigma_m (the
 // measurement's depth resolution), over the film only (the kernel is renormalised at the

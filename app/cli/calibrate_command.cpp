@@ -3,13 +3,11 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <charconv>
-#include <cmath>
 #include <fstream>
-#include <sstream>
 
 #include "app/calibration/chemistry_fit.hpp"
 #include "app/calibration/deposits_csv.hpp"
+#include "app/calibration/profile_csv.hpp"
 #include "app/calibration/recorded_run.hpp"
 #include "app/cli/calibration_report.hpp"
 #include "app/cli/cli.hpp"
@@ -40,7 +38,8 @@ measured thickness, and A's Bi where the data separate it from k. Writes a [chem
 
 Options:
   --run ID          a completed run in the journal (repeatable; paired in order with --profile)
-  --profile FILE    its measured depth profile (CSV: depth_nm,x_bi from the substrate)
+  --profile FILE    its measured depth profile: CSV with depth_nm, depth_um or
+                    depth_from_surface_nm, and x_bi, bi_at_pct or Bi and Sb at.%
   --samples FILE    constant-bath calibration deposits:
                     bath_bi_mM,bath_sb_mM,x_bi[,charge_C,area_cm2,thickness_nm|mass_mg]
   --resolution NM   the measurement's depth resolution, Gaussian sigma (default 30)
@@ -55,59 +54,20 @@ Options:
 Exit codes: 0 written, 1 usage or a refused input (unknown or unfinished run, bad profile).
 )";
 
-// depth_nm,x_bi (the simulated profiler's format); '#' comments and blank lines skipped.
-Result<calibration::DepthProfile> load_profile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return fail("invalid_profile", fmt::format("{}: cannot open the profile", path), path);
-    calibration::DepthProfile out;
-    out.source = path;
-    std::string line;
-    std::size_t n = 0;
-    bool header = false;
-    while (std::getline(in, line)) {
-        ++n;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.empty() || line.front() == '#') continue;
-        const auto where = fmt::format("{}:{}", path, n);
-        if (!header) {
-            if (line != "depth_nm,x_bi") {
-                return fail("invalid_profile", fmt::format("{}: header '{}'; expected depth_nm,x_bi", where, line), where);
-            }
-            header = true;
-            continue;
-        }
-        const auto comma = line.find(',');
-        double d = 0.0;
-        double x = 0.0;
-        const char* b = line.data();
-        const char* e = b + line.size();
-        const bool ok = comma != std::string::npos && std::from_chars(b, b + comma, d).ptr == b + comma &&
-                        std::from_chars(b + comma + 1, e, x).ptr == e && std::isfinite(d) && std::isfinite(x);
-        if (!ok) return fail("invalid_profile", fmt::format("{}: expected two numbers depth_nm,x_bi", where), where);
-        if (x < 0.0 || x > 1.0) return fail("invalid_profile", fmt::format("{}: x_bi {} outside 0..1", where, x), where);
-        if (!out.points.empty() && d * 1e-9 <= out.points.back().depth_m) {
-            return fail("invalid_profile", fmt::format("{}: depth {} nm does not increase", where, d), where);
-        }
-        out.points.push_back({d * 1e-9, x});
-    }
-    if (out.points.size() < 2) {
-        return fail("invalid_profile", fmt::format("{}: {} point(s); expected at least 2", path, out.points.size()), path);
-    }
-    return out;
-}
-
 int run_calibrate(const ParsedArgs& args, Console& console) {
     const auto runs = args.values("--run");
     const auto profiles = args.values("--profile");
     const auto thicknesses = args.values("--thickness");
-    if (!args.positional.empty()) return usage_error(console, "calibrate", "calibrate: takes no positional arguments");
+    if (!args.positional.empty())
+        return usage_error(console, "calibrate", "calibrate: takes no positional arguments");
     if (runs.size() != profiles.size()) {
         return usage_error(console, "calibrate",
-                           fmt::format("calibrate: {} --run but {} --profile; give one profile per run", runs.size(),
-                                       profiles.size()));
+                           fmt::format("calibrate: {} --run but {} --profile; give one profile per run",
+                                       runs.size(), profiles.size()));
     }
     if (runs.empty() && !args.has("--samples")) {
-        return usage_error(console, "calibrate", "calibrate: give --run ID --profile FILE, or --samples FILE.csv");
+        return usage_error(console, "calibrate",
+                           "calibrate: give --run ID --profile FILE, or --samples FILE.csv");
     }
     if (!thicknesses.empty() && thicknesses.size() != runs.size()) {
         return usage_error(console, "calibrate", "calibrate: give --thickness once per --run, or not at all");
@@ -117,7 +77,8 @@ int run_calibrate(const ParsedArgs& args, Console& console) {
     calibration::FitInput input;
     if (auto r = args.value("--resolution")) {
         auto v = parse_number("--resolution", *r);
-        if (!v || *v < 0.0) return usage_error(console, "calibrate", "calibrate: --resolution needs a depth in nm >= 0");
+        if (!v || *v < 0.0)
+            return usage_error(console, "calibrate", "calibrate: --resolution needs a depth in nm >= 0");
         input.resolution_m = *v * 1e-9;
     }
 
@@ -128,16 +89,19 @@ int run_calibrate(const ParsedArgs& args, Console& console) {
         if (!journal) return report_error(console, journal.error());
         for (std::size_t i = 0; i < runs.size(); ++i) {
             auto id = resolve_run(*journal, runs[i]);
-            if (!id && id.error().code == "usage") return usage_error(console, "calibrate", "calibrate: " + id.error().message);
+            if (!id && id.error().code == "usage")
+                return usage_error(console, "calibrate", "calibrate: " + id.error().message);
             if (!id) return report_error(console, id.error());
             auto recorded = calibration::load_recorded_run(*journal, *id);
             if (!recorded) return report_error(console, recorded.error());
-            auto profile = load_profile(profiles[i]);
+            auto profile = calibration::load_profile_csv(profiles[i]);
             if (!profile) return report_error(console, profile.error());
             calibration::MeasuredRun m{std::move(recorded->run), std::move(*profile), std::nullopt};
             if (!thicknesses.empty()) {
                 auto t = parse_number("--thickness", thicknesses[i]);
-                if (!t || *t <= 0.0) return usage_error(console, "calibrate", "calibrate: --thickness needs a depth in nm > 0");
+                if (!t || *t <= 0.0)
+                    return usage_error(console, "calibrate",
+                                       "calibrate: --thickness needs a depth in nm > 0");
                 m.thickness_m = *t * 1e-9;
             }
             if (i == 0) input.start = m.run.cell.chemistry;
@@ -159,8 +123,9 @@ int run_calibrate(const ParsedArgs& args, Console& console) {
         std::ofstream out(*output, std::ios::binary | std::ios::trunc);
         out << calibration_file_text(*fit, summary);
         if (!out.flush()) {
-            return report_error(console, Error{"write_failed", fmt::format("{}: cannot write the chemistry file", *output),
-                                               *output});
+            return report_error(
+                console,
+                Error{"write_failed", fmt::format("{}: cannot write the chemistry file", *output), *output});
         }
     }
     if (args.has("--json")) {
@@ -174,7 +139,8 @@ int run_calibrate(const ParsedArgs& args, Console& console) {
 }  // namespace
 
 const Command& calibrate_command() {
-    static const Command command{"calibrate", "fit the chemistry to measured films and write a chemistry file",
+    static const Command command{"calibrate",
+                                 "fit the chemistry to measured films and write a chemistry file",
                                  calibrate_help, calibrate_options, run_calibrate};
     return command;
 }

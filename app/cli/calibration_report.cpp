@@ -24,7 +24,8 @@ std::string fitted_keys_only(const calibration::FitResult& fit) {
     if (fit.table) {
         out += "selectivity_table = [";
         for (std::size_t i = 0; i < fit.table_points.size(); ++i) {
-            out += fmt::format("{}[{}, {}]", i == 0 ? "" : ", ", fit.table_points[i].ratio, fit.table_points[i].k);
+            out += fmt::format("{}[{}, {}]", i == 0 ? "" : ", ", fit.table_points[i].ratio,
+                               fit.table_points[i].k);
         }
         out += "]\n";
     } else {
@@ -37,25 +38,32 @@ std::string fitted_keys_only(const calibration::FitResult& fit) {
 }  // namespace
 
 std::string calibration_file_text(const calibration::FitResult& fit, const CalibrationSummary& s) {
-    std::string out = fmt::format("# Written by `edc calibrate` on {} from {}.\n", journal::utc_now_iso8601(), run_list(s));
-    out += fmt::format("# Depth resolution {:g} nm (Gaussian sigma); {} points; residual RMS {:.3f} at.% Bi.\n",
-                       s.resolution_m * 1e9, fit.points, 100.0 * fit.residual_rms);
-    out += fmt::format("# selectivity: {} (AIC constant {:.1f}, table {})\n", fit.table ? "table" : "constant",
-                       fit.aic_constant, fit.aic_table ? fmt::format("{:.1f} with {} knots", *fit.aic_table, fit.table_knots)
-                                                       : std::string("not fitted"));
-    out += fmt::format("#   constant k = {:.4f}, 95 % [{:.4f}, {:.4f}]\n", fit.k, fit.k_ci95.lo, fit.k_ci95.hi);
+    std::string out =
+        fmt::format("# Written by `edc calibrate` on {} from {}.\n", journal::utc_now_iso8601(), run_list(s));
+    out +=
+        fmt::format("# Depth resolution {:g} nm (Gaussian sigma); {} points; residual RMS {:.3f} at.% Bi.\n",
+                    s.resolution_m * 1e9, fit.points, 100.0 * fit.residual_rms);
+    out += fmt::format("# selectivity: {} (AIC constant {:.1f}, table {})\n",
+                       fit.table ? "table" : "constant", fit.aic_constant,
+                       fit.aic_table ? fmt::format("{:.1f} with {} knots", *fit.aic_table, fit.table_knots)
+                                     : std::string("not fitted"));
+    out +=
+        fmt::format("#   constant k = {:.4f}, 95 % [{:.4f}, {:.4f}]\n", fit.k, fit.k_ci95.lo, fit.k_ci95.hi);
     for (std::size_t i = 0; i < fit.table_points.size(); ++i) {
-        out += fmt::format("#   table c_Bi/c_Sb {:.4f}: k = {:.4f}, 95 % [{:.4f}, {:.4f}]\n", fit.table_points[i].ratio,
-                           fit.table_points[i].k, fit.table_ci95[i].lo, fit.table_ci95[i].hi);
+        out += fmt::format("#   table c_Bi/c_Sb {:.4f}: k = {:.4f}, 95 % [{:.4f}, {:.4f}]\n",
+                           fit.table_points[i].ratio, fit.table_points[i].k, fit.table_ci95[i].lo,
+                           fit.table_ci95[i].hi);
     }
-    out += fmt::format("# current_efficiency {:.4f}, 95 % [{:.4f}, {:.4f}]: {}\n", fit.chemistry.current_efficiency,
-                       fit.efficiency_ci95.lo, fit.efficiency_ci95.hi, fit.efficiency_note);
+    out += fmt::format("# current_efficiency {:.4f}, 95 % [{:.4f}, {:.4f}]: {}\n",
+                       fit.chemistry.current_efficiency, fit.efficiency_ci95.lo, fit.efficiency_ci95.hi,
+                       fit.efficiency_note);
     out += fmt::format("# A's Bi {:.3f} mM: {}\n", fit.a_bi_mol_per_m3, fit.a_bi_note);
     out += s.runs.empty() ? fitted_keys_only(fit) : recipes::chemistry_toml(fit.chemistry);
     return out;
 }
 
-json calibration_json(const calibration::FitResult& fit, const CalibrationSummary& s, const std::string& output) {
+json calibration_json(const calibration::FitResult& fit, const CalibrationSummary& s,
+                      const std::string& output) {
     json table = nullptr;
     json table_ci = nullptr;
     if (fit.table) {
@@ -94,22 +102,26 @@ void print_calibration(std::ostream& out, const calibration::FitResult& fit, con
     for (std::size_t i = 0; i < s.runs.size(); ++i) {
         out << fmt::format("  run {} planned with chemistry: {}\n", s.runs[i], s.chemistry_sources[i]);
     }
-    out << fmt::format("selectivity       {} (AIC constant {:.1f}, table {})\n", fit.table ? "k(c_Bi/c_Sb) table" : "constant k",
-                       fit.aic_constant,
-                       fit.aic_table ? fmt::format("{:.1f}, {} knots", *fit.aic_table, fit.table_knots) : "not fitted");
-    out << fmt::format("  k               {:.4f}  95 % [{:.4f}, {:.4f}]  {}\n", fit.k, fit.k_ci95.lo, fit.k_ci95.hi,
-                       fit.table ? "(constant model, not used)" : "fitted");
+    out << fmt::format(
+        "selectivity       {} (AIC constant {:.1f}, table {})\n",
+        fit.table ? "k(c_Bi/c_Sb) table" : "constant k", fit.aic_constant,
+        fit.aic_table ? fmt::format("{:.1f}, {} knots", *fit.aic_table, fit.table_knots) : "not fitted");
+    out << fmt::format("  k               {:.4f}  95 % [{:.4f}, {:.4f}]  {}\n", fit.k, fit.k_ci95.lo,
+                       fit.k_ci95.hi, fit.table ? "(constant model, not used)" : "fitted");
     if (fit.table) {
         for (std::size_t i = 0; i < fit.table_points.size(); ++i) {
-            out << fmt::format("  k at {:8.4f}   {:.4f}  95 % [{:.4f}, {:.4f}]  fitted\n", fit.table_points[i].ratio,
-                               fit.table_points[i].k, fit.table_ci95[i].lo, fit.table_ci95[i].hi);
+            out << fmt::format("  k at {:8.4f}   {:.4f}  95 % [{:.4f}, {:.4f}]  fitted\n",
+                               fit.table_points[i].ratio, fit.table_points[i].k, fit.table_ci95[i].lo,
+                               fit.table_ci95[i].hi);
         }
     }
-    out << fmt::format("current efficiency {:.4f}  95 % [{:.4f}, {:.4f}]  {}\n", fit.chemistry.current_efficiency,
-                       fit.efficiency_ci95.lo, fit.efficiency_ci95.hi, fit.efficiency_note);
-    out << fmt::format("A's Bi            {:.3f} mM  95 % [{:.3f}, {:.3f}]  {}\n", fit.a_bi_mol_per_m3, fit.a_bi_ci95.lo,
-                       fit.a_bi_ci95.hi, fit.a_bi_note);
-    out << fmt::format("residual RMS      {:.3f} at.% Bi over {} points\n", 100.0 * fit.residual_rms, fit.points);
+    out << fmt::format("current efficiency {:.4f}  95 % [{:.4f}, {:.4f}]  {}\n",
+                       fit.chemistry.current_efficiency, fit.efficiency_ci95.lo, fit.efficiency_ci95.hi,
+                       fit.efficiency_note);
+    out << fmt::format("A's Bi            {:.3f} mM  95 % [{:.3f}, {:.3f}]  {}\n", fit.a_bi_mol_per_m3,
+                       fit.a_bi_ci95.lo, fit.a_bi_ci95.hi, fit.a_bi_note);
+    out << fmt::format("residual RMS      {:.3f} at.% Bi over {} points\n", 100.0 * fit.residual_rms,
+                       fit.points);
     out << fmt::format("wrote {}: use it with edc plan|simulate|run RECIPE --chemistry {}\n", output, output);
 }
 

@@ -22,9 +22,10 @@ struct CalibrationSummary {
 
 // Complete when runs were given (the keys not fitted carried from the first run's chemistry);
 // from deposits alone, only the fitted keys.
-[[nodiscard]] std::string calibration_file_text(const calibration::FitResult& fit, const CalibrationSummary& s);
-[[nodiscard]] nlohmann::ordered_json calibration_json(const calibration::FitResult& fit, const CalibrationSummary& s,
-                                                      const std::string& output);
+[[nodiscard]] std::string calibration_file_text(const calibration::FitResult& fit,
+                                                const CalibrationSummary& s);
+[[nodiscard]] nlohmann::ordered_json calibration_json(const calibration::FitResult& fit,
+                                                      const CalibrationSummary& s, const std::string& output);
 void print_calibration(std::ostream& out, const calibration::FitResult& fit, const CalibrationSummary& s,
                        const std::string& output);
 

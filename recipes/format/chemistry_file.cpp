@@ -25,7 +25,9 @@ Error unreadable(const std::string& path, const std::string& what) {
 // At most max_chemistry_file_bytes of a regular file (a pipe or /dev/zero is refused, not read).
 Result<std::string> read_small_file(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) return std::unexpected(unreadable(path, strf("cannot open the chemistry file: %s", std::strerror(errno))));
+    if (fd < 0)
+        return std::unexpected(
+            unreadable(path, strf("cannot open the chemistry file: %s", std::strerror(errno))));
     struct Closer {
         int fd;
         ~Closer() { ::close(fd); }
@@ -43,8 +45,9 @@ Result<std::string> read_small_file(const std::string& path) {
         if (n == 0) break;
         text.append(buffer.data(), static_cast<std::size_t>(n));
         if (text.size() > max_chemistry_file_bytes) {
-            return std::unexpected(unreadable(path, strf("is larger than %zu bytes; expected a small chemistry file",
-                                                         max_chemistry_file_bytes)));
+            return std::unexpected(unreadable(
+                path,
+                strf("is larger than %zu bytes; expected a small chemistry file", max_chemistry_file_bytes)));
         }
     }
     return text;
@@ -63,7 +66,8 @@ std::string bath(const model::Concentrations& c) {
 
 }  // namespace
 
-Result<void> apply_chemistry_text(model::Chemistry& chemistry, std::string_view text, std::string_view name_for_errors) {
+Result<void> apply_chemistry_text(model::Chemistry& chemistry, std::string_view text,
+                                  std::string_view name_for_errors) {
     const std::string file(name_for_errors);
     if (const auto unsafe = detail::find_unsafe_text(text)) {
         const std::string where = strf("%s:%zu:%zu", file.c_str(), unsafe->line, unsafe->column);
@@ -72,19 +76,21 @@ Result<void> apply_chemistry_text(model::Chemistry& chemistry, std::string_view 
     const detail::ErrorSink errors(file);
     try {
         if (detail::has_unsafe_code_points(text)) {
-            (void)toml::parse(detail::neutralize_unsafe_code_points(text), file);  // syntax only; see toml_guard.hpp
+            (void)toml::parse(detail::neutralize_unsafe_code_points(text),
+                              file);  // syntax only; see toml_guard.hpp
         }
         const toml::table root = toml::parse(text, file);
         const detail::Section top(root, "", {"chemistry"}, errors);
         const toml::node* table = root.get("chemistry");
         if (table == nullptr || !table->is_table()) {
-            errors.at(table != nullptr ? table->source() : toml::source_region{},
-                      "a chemistry file needs a [chemistry] section; expected keys such as selectivity_k = 1.25");
+            errors.at(
+                table != nullptr ? table->source() : toml::source_region{},
+                "a chemistry file needs a [chemistry] section; expected keys such as selectivity_k = 1.25");
         }
         model::Chemistry updated = chemistry;
         detail::read_chemistry(detail::Section(*table->as_table(), "chemistry",
-                                               {"a", "b", "selectivity_k", "selectivity_table", "current_efficiency",
-                                                "packing_fraction"},
+                                               {"a", "b", "selectivity_k", "selectivity_table",
+                                                "current_efficiency", "packing_fraction"},
                                                errors),
                                updated, detail::ChemistryKeys::overrides);
         chemistry = updated;
@@ -95,14 +101,15 @@ Result<void> apply_chemistry_text(model::Chemistry& chemistry, std::string_view 
             strf("%s:%u:%u", file.c_str(), static_cast<unsigned>(std::max<toml::source_index>(begin.line, 1)),
                  static_cast<unsigned>(std::max<toml::source_index>(begin.column, 1)));
         return fail("invalid_chemistry",
-                    strf("%s: TOML syntax error: %.*s", where.c_str(), static_cast<int>(e.description().size()),
-                         e.description().data()),
+                    strf("%s: TOML syntax error: %.*s", where.c_str(),
+                         static_cast<int>(e.description().size()), e.description().data()),
                     where);
     } catch (const detail::RecipeProblem& p) {
         return fail("invalid_chemistry", p.where + ": " + p.what, p.where);
     } catch (const detail::TomlInternalCheckFailed& e) {
-        return fail("invalid_chemistry", strf("%s: TOML syntax error the parser could not place (its check `%s` failed)",
-                                              file.c_str(), e.what()),
+        return fail("invalid_chemistry",
+                    strf("%s: TOML syntax error the parser could not place (its check `%s` failed)",
+                         file.c_str(), e.what()),
                     file);
     }
 }
@@ -110,9 +117,11 @@ Result<void> apply_chemistry_text(model::Chemistry& chemistry, std::string_view 
 Result<void> apply_chemistry_file(Recipe& recipe, const std::string& path, ChemistryOrigin origin) {
     auto text = read_small_file(path);
     if (!text) return std::unexpected(text.error());
-    if (auto applied = apply_chemistry_text(recipe.plan.cell.chemistry, *text, path); !applied) return applied;
-    recipe.chemistry_source = strf("%s %s sha256 %s", origin == ChemistryOrigin::command_line ? "--chemistry" : "calibration",
-                                   path.c_str(), sha256_hex(*text).c_str());
+    if (auto applied = apply_chemistry_text(recipe.plan.cell.chemistry, *text, path); !applied)
+        return applied;
+    recipe.chemistry_source =
+        strf("%s %s sha256 %s", origin == ChemistryOrigin::command_line ? "--chemistry" : "calibration",
+             path.c_str(), sha256_hex(*text).c_str());
     return {};
 }
 

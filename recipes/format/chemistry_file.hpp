@@ -24,7 +24,8 @@ enum class ChemistryOrigin {
 
 // Overrides recipe.plan.cell.chemistry with the file's keys and sets recipe.chemistry_source to
 // "calibration PATH sha256 HEX" or "--chemistry PATH sha256 HEX".
-[[nodiscard]] Result<void> apply_chemistry_file(Recipe& recipe, const std::string& path, ChemistryOrigin origin);
+[[nodiscard]] Result<void> apply_chemistry_file(Recipe& recipe, const std::string& path,
+                                                ChemistryOrigin origin);
 // The same from text; name_for_errors is the "file" part of error positions.
 [[nodiscard]] Result<void> apply_chemistry_text(model::Chemistry& chemistry, std::string_view text,
                                                 std::string_view name_for_errors);

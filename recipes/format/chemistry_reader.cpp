@@ -31,15 +31,16 @@ std::pair<double, double> finite_pair(const Section& s, const toml::node& elemen
 namespace {
 
 model::Concentrations read_bath(const Section& chemistry, std::string_view key) {
-    const auto& table = chemistry.required_table(key, R"(an inline table such as { Bi = "50 mM", Sb = "50 mM" })");
+    const auto& table =
+        chemistry.required_table(key, R"(an inline table such as { Bi = "50 mM", Sb = "50 mM" })");
     const Section bath(table, chemistry.name() + "." + std::string(key), {"Bi", "Sb"}, chemistry.errors());
     model::Concentrations c;
     c.bi_mol_per_m3 = bath.required_quantity("Bi", Dimension::concentration);
     c.sb_mol_per_m3 = bath.required_quantity("Sb", Dimension::concentration);
-    check_range(bath, "Bi", c.bi_mol_per_m3, c.bi_mol_per_m3 >= 0.0 && c.bi_mol_per_m3 <= max_concentration_mol_per_m3,
-                "0 to 5 M");
-    check_range(bath, "Sb", c.sb_mol_per_m3, c.sb_mol_per_m3 >= 0.0 && c.sb_mol_per_m3 <= max_concentration_mol_per_m3,
-                "0 to 5 M");
+    check_range(bath, "Bi", c.bi_mol_per_m3,
+                c.bi_mol_per_m3 >= 0.0 && c.bi_mol_per_m3 <= max_concentration_mol_per_m3, "0 to 5 M");
+    check_range(bath, "Sb", c.sb_mol_per_m3,
+                c.sb_mol_per_m3 >= 0.0 && c.sb_mol_per_m3 <= max_concentration_mol_per_m3, "0 to 5 M");
     return c;
 }
 
@@ -47,8 +48,12 @@ model::Selectivity read_selectivity(const Section& s) {
     const bool has_k = s.has("selectivity_k");
     const bool has_table = s.has("selectivity_table");
     if (has_k == has_table) {
-        if (has_k) s.error_at_value("selectivity_table", "chemistry has both selectivity_k and selectivity_table; expected one of them");
-        s.error_here("chemistry needs selectivity_k (a number, e.g. 1.0) or selectivity_table ([[c_Bi/c_Sb, k], ...])");
+        if (has_k)
+            s.error_at_value("selectivity_table",
+                             "chemistry has both selectivity_k and selectivity_table; expected one of them");
+        s.error_here(
+            "chemistry needs selectivity_k (a number, e.g. 1.0) or selectivity_table ([[c_Bi/c_Sb, k], "
+            "...])");
     }
     if (has_k) {
         const double k = s.required_number("selectivity_k", "a positive number such as 1.0");
@@ -57,26 +62,33 @@ model::Selectivity read_selectivity(const Section& s) {
     }
     const auto& table = s.required_array("selectivity_table", "an array of [c_Bi/c_Sb, k] pairs");
     if (table.empty() || table.size() > model::Selectivity::max_points) {
-        s.error_at_value("selectivity_table", strf("chemistry.selectivity_table has %zu points; expected 1 to %zu",
-                                                   table.size(), model::Selectivity::max_points));
+        s.error_at_value("selectivity_table",
+                         strf("chemistry.selectivity_table has %zu points; expected 1 to %zu", table.size(),
+                              model::Selectivity::max_points));
     }
     std::vector<model::SelectivityPoint> points;
     for (const auto& element : table) {
-        const auto [ratio, k] = finite_pair(s, element,
-                                            "chemistry.selectivity_table entry is not a pair of finite numbers; "
-                                            "expected [c_Bi/c_Sb, k] such as [0.5, 0.98]");
+        const auto [ratio, k] =
+            finite_pair(s, element,
+                        "chemistry.selectivity_table entry is not a pair of finite numbers; "
+                        "expected [c_Bi/c_Sb, k] such as [0.5, 0.98]");
         if (ratio < 0.0 || k <= 0.0) {
-            s.errors().at(element.source(), strf("chemistry.selectivity_table entry [%g, %g] is out of range; expected "
-                                                 "c_Bi/c_Sb >= 0 and k > 0", ratio, k));
+            s.errors().at(element.source(),
+                          strf("chemistry.selectivity_table entry [%g, %g] is out of range; expected "
+                               "c_Bi/c_Sb >= 0 and k > 0",
+                               ratio, k));
         }
         if (!points.empty() && ratio <= points.back().ratio) {
-            s.errors().at(element.source(), strf("chemistry.selectivity_table ratio %g does not increase; expected "
-                                                 "ratios in strictly increasing order", ratio));
+            s.errors().at(element.source(),
+                          strf("chemistry.selectivity_table ratio %g does not increase; expected "
+                               "ratios in strictly increasing order",
+                               ratio));
         }
         points.push_back({ratio, k});
     }
     auto selectivity = model::Selectivity::table(points);
-    if (!selectivity) s.error_at_value("selectivity_table", "chemistry.selectivity_table: " + selectivity.error().message);
+    if (!selectivity)
+        s.error_at_value("selectivity_table", "chemistry.selectivity_table: " + selectivity.error().message);
     return *selectivity;
 }
 
@@ -87,7 +99,8 @@ void read_chemistry(const Section& s, model::Chemistry& c, ChemistryKeys keys) {
     if (all || s.has("a")) c.bath_a = read_bath(s, "a");
     if (all || s.has("b")) c.feed_b = read_bath(s, "b");
     if (s.has("a") && c.bath_a.sb_mol_per_m3 <= 0.0) {
-        s.error_at_value("a", "chemistry.a has no Sb; expected Sb > 0 (the film composition follows c_Bi/c_Sb)");
+        s.error_at_value("a",
+                         "chemistry.a has no Sb; expected Sb > 0 (the film composition follows c_Bi/c_Sb)");
     }
     if (all || s.has("selectivity_k") || s.has("selectivity_table")) c.selectivity = read_selectivity(s);
     if (all || s.has("current_efficiency")) {
@@ -97,8 +110,8 @@ void read_chemistry(const Section& s, model::Chemistry& c, ChemistryKeys keys) {
     }
     if (all || s.has("packing_fraction")) {
         c.packing_fraction = s.required_number("packing_fraction", "a fraction in (0, 1] such as 0.868");
-        check_range(s, "packing_fraction", c.packing_fraction, c.packing_fraction > 0.0 && c.packing_fraction <= 1.0,
-                    "a fraction in (0, 1]");
+        check_range(s, "packing_fraction", c.packing_fraction,
+                    c.packing_fraction > 0.0 && c.packing_fraction <= 1.0, "a fraction in (0, 1]");
     }
 }
 

@@ -12,7 +12,8 @@ namespace edc::recipes::detail {
 // An out-of-range error at `key` unless ok; quantities are quoted as written ("-20 mL").
 void check_range(const Section& s, std::string_view key, double v, bool ok, const char* expected);
 // The two finite numbers of an [a, b] entry; anything else is reported as `what` at the entry.
-[[nodiscard]] std::pair<double, double> finite_pair(const Section& s, const toml::node& element, const char* what);
+[[nodiscard]] std::pair<double, double> finite_pair(const Section& s, const toml::node& element,
+                                                    const char* what);
 
 enum class ChemistryKeys {
     all_required,  // a recipe: every key must be there

@@ -334,7 +334,7 @@ void apply_named_calibration(const Section& chemistry, Recipe& r) {
     chemistry.error_at_value("calibration", "chemistry.calibration: " + e.message);
 }
 
-Recipe build(const toml::table& root, std::string_view text, const ErrorSink& errors) {
+Recipe build(const toml::table& root, std::string_view text, const ErrorSink& errors, CalibrationFile calibration) {
     const Section top(root, "", {"recipe", "chemistry", "cell", "galvanostat", "pump", "deposit", "transport"},
                       errors);
     Recipe r;
@@ -350,7 +350,7 @@ Recipe build(const toml::table& root, std::string_view text, const ErrorSink& er
                                           "packing_fraction", "calibration"}, errors);
     detail::read_chemistry(chemistry, r.plan.cell.chemistry, detail::ChemistryKeys::all_required);
     r.recipe_chemistry = r.plan.cell.chemistry;
-    if (chemistry.has("calibration")) apply_named_calibration(chemistry, r);
+    if (chemistry.has("calibration") && calibration == CalibrationFile::apply) apply_named_calibration(chemistry, r);
     read_cell(Section(required_section(root, "cell", "volumes, electrode area and mixing time", errors), "cell",
                       {"mode", "initial_volume", "max_volume", "electrode_area", "mixing_time"}, errors),
               r.plan.cell.cell);
@@ -392,7 +392,7 @@ std::string_view to_string(GalvanostatModel m) noexcept {
 
 std::string_view to_string(PumpModel m) noexcept { return m == PumpModel::ne_1000 ? "ne-1000" : "harvard-elite"; }
 
-Result<Recipe> parse_recipe(std::string_view text, std::string_view name_for_errors) {
+Result<Recipe> parse_recipe(std::string_view text, std::string_view name_for_errors, CalibrationFile calibration) {
     const std::string file(name_for_errors);
     if (text.size() > max_recipe_bytes) {
         return fail("invalid_recipe",
@@ -409,7 +409,7 @@ Result<Recipe> parse_recipe(std::string_view text, std::string_view name_for_err
             (void)toml::parse(detail::neutralize_unsafe_code_points(text), file);  // syntax only; see toml_guard.hpp
         }
         const toml::table root = toml::parse(text, file);
-        return build(root, text, errors);
+        return build(root, text, errors, calibration);
     } catch (const toml::parse_error& e) {
         const auto& begin = e.source().begin;
         const std::string where = strf("%s:%u:%u", file.c_str(), static_cast<unsigned>(std::max<toml::source_index>(begin.line, 1)),

@@ -65,7 +65,13 @@ struct Recipe {
 
 // Reads and validates a recipe file (refused if larger than max_recipe_bytes).
 [[nodiscard]] Result<Recipe> load_recipe(const std::string& path);
+// What parse_recipe does with a `[chemistry] calibration = "FILE"` key: read FILE (relative to the
+// directory of name_for_errors) and apply it, or leave the recipe's own chemistry (a journaled
+// recipe whose effective chemistry was journaled with it).
+enum class CalibrationFile { apply, ignore };
+
 // Validates recipe text; name_for_errors is the "file" part of error positions.
-[[nodiscard]] Result<Recipe> parse_recipe(std::string_view text, std::string_view name_for_errors);
+[[nodiscard]] Result<Recipe> parse_recipe(std::string_view text, std::string_view name_for_errors,
+                                          CalibrationFile calibration = CalibrationFile::apply);
 
 }  // namespace edc::recipes
