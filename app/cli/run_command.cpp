@@ -1,4 +1,5 @@
-// edc run RECIPE [--sim] [--speed N] [--db PATH] [--operator NAME] [--fault KIND@SECONDS ...] [--chemistry FILE]
+// edc run RECIPE [--sim [--plant FILE]] [--speed N] [--db PATH] [--operator NAME] [--fault KIND@SECONDS ...]
+//                [--chemistry FILE]
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -11,8 +12,10 @@
 #include "app/cli/command_support.hpp"
 #include "app/cli/commands.hpp"
 #include "app/cli/plan_report.hpp"
+#include "app/cli/plant_option.hpp"
 #include "app/cli/run_progress.hpp"
 #include "app/runtime/run_session.hpp"
+#include "app/sim/plant_setup.hpp"
 #include "control/model/units.hpp"
 #include "control/plan/planner.hpp"
 #include "drivers/sim/sim_fault.hpp"
@@ -24,12 +27,13 @@ namespace {
 constexpr std::array run_options{
     OptionSpec{"--sim", "", false, false}, OptionSpec{"--speed", "", true, false},
     OptionSpec{"--db", "", true, false},   OptionSpec{"--operator", "", true, false},
-    OptionSpec{"--fault", "", true, true},
+    OptionSpec{"--fault", "", true, true}, OptionSpec{"--plant", "", true, false},
     OptionSpec{"--chemistry", "", true, false},
 };
 
 constexpr std::string_view run_help =
-    R"(Usage: edc run RECIPE [--sim] [--speed N] [--db PATH] [--operator NAME] [--fault KIND@SECONDS ...]
+    R"(Usage: edc run RECIPE [--sim [--plant FILE]] [--speed N] [--db PATH] [--operator NAME]
+               [--fault KIND@SECONDS ...]
 
 Runs a deposition: plans the recipe, checks the instruments, primes the feed, deposits under
 the charge-indexed scheduler, and journals every sample and event. Ctrl-C or SIGTERM aborts
@@ -38,6 +42,9 @@ to the safe state (output off, pump stopped); the abort is journaled.
 Options:
   --sim              run against simulated instruments (edc-sim's galvanostat and pump,
                      reached through the real drivers over pseudo-terminals / loopback TCP)
+  --plant FILE       with --sim: the simulated cell's truth where it differs from the recipe
+                     (a plant file: selectivity, efficiency, baths, volume, mixing time,
+                     true syringe bore); its text and hash are journaled
   --speed N          with --sim: simulated time runs N times faster than real time (default 1)
   --fault KIND@S     with --sim: inject a fault at run time S (simulated seconds from t = 0,
                      when the instrument checks begin: the time the progress lines and the
@@ -52,7 +59,7 @@ Options:
   -v, --verbose      debug logging
   -h, --help         this text
 
-Exit codes: 0 completed, 1 usage or start-up failure, 2 invalid recipe, 3 infeasible plan,
+Exit codes: 0 completed, 1 usage or start-up failure, 2 invalid recipe or plant file, 3 infeasible plan,
 4 run faulted, 5 run aborted by the operator.
 )";
 
@@ -146,6 +153,9 @@ int run_run(const ParsedArgs& args, Console& console) {
             return usage_error(console, "run", "run: --fault: " + parsed.error().message);
         }
     }
+    if (args.has("--plant") && !simulate) return usage_error(console, "run", "run: --plant needs --sim");
+    const auto plant = load_plant_option(args, console);
+    if (!plant) return plant.error();
     if (auto name = args.value("--operator"); name && name->empty()) {
         return usage_error(console, "run", "run: --operator needs a name");
     }
@@ -162,6 +172,14 @@ int run_run(const ParsedArgs& args, Console& console) {
     // stays verbatim); `edc calibrate` starts from it.
     options.provenance.push_back({"chemistry", recipes::chemistry_toml(recipe.plan.cell.chemistry)});
     options.provenance.push_back({"chemistry_source", recipe.chemistry_source});
+    if (simulate) {
+        // The simulated plant is the world: where a plant file is silent (or there is none) it
+        // holds what the recipe's own text says, not a calibration's estimate.
+        model::CellParams recipe_cell = recipe.plan.cell;
+        recipe_cell.chemistry = recipe.recipe_chemistry;
+        options.sim_plant = app::make_plant(recipe_cell, *plant ? &**plant : nullptr);
+        if (*plant) options.provenance.push_back({"plant", app::plant_provenance_text(**plant)});
+    }
     options.recipe = std::move(recipe);
     options.simulate = simulate;
     options.speed = speed;

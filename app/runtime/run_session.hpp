@@ -33,6 +33,8 @@ struct RunOptions {
     std::vector<RunProvenance> provenance;  // journaled at begin_run, in this order
     bool simulate = false;              // run against edc_sim instruments on PTY / loopback TCP
     double speed = 1.0;                 // simulated time runs this many times faster than real
+    std::optional<sim::PlantChemistry> sim_plant;  // simulate only: the simulated cell's truth
+                                        // (absent: the recipe's chemistry); see app/sim/plant_setup.hpp
     std::vector<std::string> faults;    // "KIND@SECONDS" for the simulator (simulate only); SECONDS
                                         // of run time from start() (t = 0, checking begins)
     std::string db_path;                // SQLite journal file

@@ -13,6 +13,7 @@
 #include "drivers/galvanostat/galvanostat_factory.hpp"
 #include "drivers/pump/newera_pump.hpp"
 #include "drivers/pump/pump_factory.hpp"
+#include "drivers/sim/deposit_score.hpp"
 #include "edc/version.hpp"
 
 namespace edc::app {
@@ -94,6 +95,7 @@ Result<void> RunSession::Impl::start_simulators() {
     cfg.galvanostat_model = std::string(recipes::to_string(r.galvanostat.model));
     cfg.pump_model = r.pump ? std::string(recipes::to_string(r.pump->model)) : std::string();
     cfg.cell = r.plan.cell;
+    cfg.plant = options_.sim_plant;
     if (r.pump) {
         cfg.syringe_diameter_m = r.pump->syringe_diameter_m;
         cfg.syringe_volume_m3 = r.pump->syringe_volume_m3;
@@ -571,28 +573,17 @@ void RunSession::Impl::close_journal() {
     s.loop_overruns = overruns_.load();
     if (sim_) {
         const auto snap = sim_->snapshot();
-        const auto profile = sim::deposit_profile(snap.deposit, options_.recipe.plan.cell);
-        double sum_sq = 0.0;
-        double worst = 0.0;
-        double moles_bi = 0.0;
-        double moles = 0.0;
-        std::size_t n = 0;
-        for (const auto& d : profile) {
-            if (d.height_m > plan_.totals.thickness_m) break;
-            const double e = d.x_bi - plan_.x_target_at_depth(d.height_m);
-            sum_sq += e * e;
-            worst = std::max(worst, std::fabs(e));
-            ++n;
+        // Judged against the plant's truth: the film's own depth fraction against the plan's,
+        // up to the charge the loop passed (what the stopping phase adds is a speed artefact).
+        const auto film = sim::layers_up_to_charge(snap.deposit, s.charge_c);
+        const auto score = sim::score_deposit(film, [this](double f) {
+            return plan_.x_target_at_depth(f * plan_.totals.thickness_m);
+        });
+        if (!score.bins.empty()) {
+            s.sim_rms_error_at_pct = 100.0 * score.rms_x_bi;
+            s.sim_max_error_at_pct = 100.0 * score.max_abs_x_bi;
+            s.mean_x_bi = score.mean_x_bi;
         }
-        for (const auto& layer : snap.deposit) {
-            moles_bi += layer.metal_mol * layer.x_bi;
-            moles += layer.metal_mol;
-        }
-        if (n > 0) {
-            s.sim_rms_error_at_pct = 100.0 * std::sqrt(sum_sq / static_cast<double>(n));
-            s.sim_max_error_at_pct = 100.0 * worst;
-        }
-        if (moles > 0.0) s.mean_x_bi = moles_bi / moles;
         s.thickness_m = snap.thickness_m;
         s.final_volume_m3 = snap.bath.volume_m3;
         const bool confirmed = !snap.output_on && snap.output_off_mode == sim::OutputOffMode::high_impedance &&

@@ -112,7 +112,7 @@ double HarvardModel::max_rate_m3_per_s() const noexcept {
 }
 
 void HarvardModel::apply_motor() {
-    cell_.set_feed_motor_rate(state_.running && state_.infusing ? state_.rate_m3_per_s : 0.0);
+    cell_.set_feed_motor_rate(state_.running && state_.infusing ? state_.rate_m3_per_s : 0.0, state_.diameter_m);
 }
 
 void HarvardModel::stop_motor() {

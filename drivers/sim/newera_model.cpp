@@ -154,7 +154,7 @@ char NewEraModel::status_letter() const noexcept {
 
 void NewEraModel::apply_motor() {
     // Withdrawing refills the syringe from reservoir B through a check valve: nothing enters the cell.
-    cell_.set_feed_motor_rate(state_.running && state_.infusing ? rate_m3_per_s() : 0.0);
+    cell_.set_feed_motor_rate(state_.running && state_.infusing ? rate_m3_per_s() : 0.0, state_.diameter_m);
 }
 
 void NewEraModel::stop_motor(bool pause) {

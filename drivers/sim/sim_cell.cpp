@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "control/model/units.hpp"
 
@@ -18,28 +19,65 @@ double nernst_v(double e0_she, double ref_she, double c_mol_per_m3, double rt_zf
 
 }  // namespace
 
-SimCell::SimCell(const model::CellParams& params, const ElectrodeKinetics& kinetics)
-    : params_(params),
-      kinetics_(kinetics),
-      bath_(model::initial_bath(params)),
-      noise_rng_(kinetics.noise_seed) {
-    electrode_ = bath_.concentrations();
+PlantChemistry plant_from_cell_params(const model::CellParams& params) {
+    const auto& ch = params.chemistry;
+    PlantChemistry p;
+    p.selectivity.clear();
+    for (const auto& pt : ch.selectivity.points()) p.selectivity.push_back({pt.ratio, pt.k});
+    p.current_efficiency = ch.current_efficiency;
+    p.a_bi_mol_per_m3 = ch.bath_a.bi_mol_per_m3;
+    p.a_sb_mol_per_m3 = ch.bath_a.sb_mol_per_m3;
+    p.b_bi_mol_per_m3 = ch.feed_b.bi_mol_per_m3;
+    p.b_sb_mol_per_m3 = ch.feed_b.sb_mol_per_m3;
+    p.initial_volume_m3 = params.cell.initial_volume_m3;
+    p.mixing_time_s = params.cell.mixing_time_s;
+    p.packing_fraction = ch.packing_fraction;
+    p.electrode_area_m2 = params.cell.electrode_area_m2;
+    p.electrons = ch.electrons;
+    p.bi = {ch.bi.molar_mass_kg_per_mol, ch.bi.molar_volume_m3_per_mol};
+    p.sb = {ch.sb.molar_mass_kg_per_mol, ch.sb.molar_volume_m3_per_mol};
+    p.mode = params.cell.mode == model::CellMode::overflow ? PlantCellMode::overflow : PlantCellMode::growing;
+    return p;
+}
+
+SimCell::SimCell(PlantChemistry plant, const ElectrodeKinetics& kinetics)
+    : kinetics_(kinetics), bath_(std::move(plant)), noise_rng_(kinetics.noise_seed) {}
+
+void SimCell::set_feed_motor_rate(double q_m3_per_s, double told_diameter_m) noexcept {
+    const double true_d = plant().syringe_diameter_m;
+    const double scale = true_d > 0.0 && told_diameter_m > 0.0 ? (true_d / told_diameter_m) * (true_d / told_diameter_m)
+                                                                : 1.0;
+    motor_rate_ = q_m3_per_s * scale;
+}
+
+void SimCell::pour_feed(double volume_m3) noexcept {
+    bath_.pour(volume_m3);
+    fed_volume_ += std::max(0.0, volume_m3);
+}
+
+model::BathState SimCell::bath() const noexcept {
+    const double v = bath_.volume_m3();
+    return {v, bath_.bulk_bi_mol_per_m3() * v, bath_.bulk_sb_mol_per_m3() * v};
+}
+
+model::Concentrations SimCell::electrode_concentrations() const noexcept {
+    return {bath_.electrode_bi_mol_per_m3(), bath_.electrode_sb_mol_per_m3()};
 }
 
 double SimCell::equilibrium_potential_v() const noexcept {
     const double rt_zf =
-        gas_constant * kinetics_.temperature_k / (params_.chemistry.electrons * units::faraday_c_per_mol);
+        gas_constant * kinetics_.temperature_k / (plant().electrons * units::faraday_c_per_mol);
     const double e_bi =
-        nernst_v(kinetics_.e0_bi_v_she, kinetics_.reference_v_she, electrode_.bi_mol_per_m3, rt_zf);
+        nernst_v(kinetics_.e0_bi_v_she, kinetics_.reference_v_she, bath_.electrode_bi_mol_per_m3(), rt_zf);
     const double e_sb =
-        nernst_v(kinetics_.e0_sb_v_she, kinetics_.reference_v_she, electrode_.sb_mol_per_m3, rt_zf);
+        nernst_v(kinetics_.e0_sb_v_she, kinetics_.reference_v_she, bath_.electrode_sb_mol_per_m3(), rt_zf);
     // Mixed potential weighted by what would deposit: a Bi-free bath sits at the Sb couple.
-    const double x = model::film_x_bi(params_.chemistry.selectivity, electrode_);
+    const double x = bath_.film_x_bi();
     return x * e_bi + (1.0 - x) * e_sb;
 }
 
 double SimCell::potential_at(double current_a) const noexcept {
-    const double area = params_.cell.electrode_area_m2;
+    const double area = plant().electrode_area_m2;
     const double b = kinetics_.tafel_slope_v_per_decade / std::log(10.0);
     const double overpotential =
         b * std::asinh(current_a / (2.0 * kinetics_.exchange_current_a_per_m2 * area));
@@ -74,31 +112,24 @@ void SimCell::advance(double dt_s) {
 }
 
 void SimCell::step(double dt) {
-    const auto& chem = params_.chemistry;
     if (kinetics_.current_noise_rel > 0.0) {
         noise_factor_ = 1.0 + kinetics_.current_noise_rel * noise_(noise_rng_);
     }
     const double cathodic_a = std::max(0.0, -reading().current_a);
-    const double x = model::film_x_bi(chem.selectivity, electrode_);
-    const double r = model::metal_rate_mol_per_s(chem, cathodic_a);
+    const double r = plant_metal_rate_mol_per_s(plant(), cathodic_a);
 
-    const double pump_mix = 1.0 - std::exp(-dt / kinetics_.pump_lag_s);
-    delivered_rate_ += (motor_rate_ - delivered_rate_) * pump_mix;
-    const double q = std::max(0.0, delivered_rate_);
+    // Delivered flow: exact first-order lag behind the motor; the bath sees its mean over dt.
+    const double before = delivered_rate_;
+    const double follow = kinetics_.pump_lag_s > 0.0 ? -std::expm1(-dt / kinetics_.pump_lag_s) : 1.0;
+    delivered_rate_ += (motor_rate_ - delivered_rate_) * follow;
+    const double q = std::max(0.0, 0.5 * (before + delivered_rate_));
 
-    bath_ = model::advance(bath_, model::bath_rates(params_, bath_, q, x, r), dt);
-    bath_.n_bi_mol = std::max(0.0, bath_.n_bi_mol);
-    bath_.n_sb_mol = std::max(0.0, bath_.n_sb_mol);
+    const double bi = bath_.advance(dt, q, r);
     fed_volume_ += q * dt;
-
-    const auto bulk = bath_.concentrations();
-    const double mix = 1.0 - std::exp(-dt / params_.cell.mixing_time_s);
-    electrode_.bi_mol_per_m3 += (bulk.bi_mol_per_m3 - electrode_.bi_mol_per_m3) * mix;
-    electrode_.sb_mol_per_m3 += (bulk.sb_mol_per_m3 - electrode_.sb_mol_per_m3) * mix;
-
     time_ += dt;
     if (r <= 0.0) return;
     const double dn = r * dt;
+    const double x = std::clamp(bi / dn, 0.0, 1.0);
     charge_ += cathodic_a * dt;
     metal_mol_ += dn;
     bi_mol_ += x * dn;
@@ -106,7 +137,7 @@ void SimCell::step(double dt) {
     growing_.x_bi = (growing_.x_bi * growing_.metal_mol + x * dn) / n;
     growing_.metal_mol = n;
     growing_.charge_c += cathodic_a * dt;
-    growing_.thickness_m = model::thickness_m(params_, n, growing_.x_bi);
+    growing_.thickness_m = plant_layer_thickness_m(plant(), n, growing_.x_bi);
     if (growing_.thickness_m >= kinetics_.layer_thickness_m) {
         layers_.push_back(growing_);
         growing_ = {};

@@ -1,12 +1,15 @@
 #pragma once
-// The simulated electrochemical cell shared by the simulated galvanostat and pump: bath mass
-// balance (control/model/cell_model.hpp), electrode concentrations lagging the bulk, delivered
-// feed lagging the pump motor, the deposit as layers, and the electrode potential.
-// Pure: no I/O, no threads; the caller advances it in simulated seconds.
+// The simulated electrochemical cell shared by the simulated galvanostat and pump: the plant's
+// own chemistry (plant_chemistry.hpp, independent of control/model: the bath, the electrode's
+// surroundings lagging the bulk), delivered feed lagging the pump motor, the deposit as layers,
+// and the electrode potential. Pure: no I/O, no threads; the caller advances it in simulated
+// seconds. control/model's types appear only as plain numbers at the edges (a recipe's
+// CellParams converted into a plant, the bath reported as a BathState).
 #include <random>
 #include <vector>
 
 #include "control/model/cell_model.hpp"
+#include "drivers/sim/plant_chemistry.hpp"
 
 namespace edc::sim {
 
@@ -47,13 +50,25 @@ struct DepositLayer {
     double charge_c = 0.0;  // cathodic charge passed while the layer grew
 };
 
+// The recipe's numbers as a plant (the plant agrees with the recipe): plain numbers copied.
+[[nodiscard]] PlantChemistry plant_from_cell_params(const model::CellParams& params);
+
 class SimCell {
 public:
-    explicit SimCell(const model::CellParams& params, const ElectrodeKinetics& kinetics = {});
+    SimCell() : SimCell(PlantChemistry{}) {}
+    explicit SimCell(PlantChemistry plant, const ElectrodeKinetics& kinetics = {});
+    explicit SimCell(const model::CellParams& params, const ElectrodeKinetics& kinetics = {})
+        : SimCell(plant_from_cell_params(params), kinetics) {}
 
     void set_drive(const GalvanostatDrive& drive) noexcept { drive_ = drive; }
-    // Motor rate of the feed pump, m3/s of B pushed towards the cell (0 when stopped).
+    // Motor rate of the feed pump, m3/s of B pushed towards the cell (0 when stopped), as the
+    // pump reckons it for the bore it was told.
     void set_feed_motor_rate(double q_m3_per_s) noexcept { motor_rate_ = q_m3_per_s; }
+    // The same for a pump told the syringe's diameter is `told_diameter_m`: when the plant knows
+    // the true bore, the cell receives the motor's displacement times (true / told)^2.
+    void set_feed_motor_rate(double q_m3_per_s, double told_diameter_m) noexcept;
+    // A pre-dilution bolus of B, mixed at once (the digital twin's start).
+    void pour_feed(double volume_m3) noexcept;
     // Extra series resistance (a fault: a dry contact, a gas bubble): used by compliance-trip.
     void set_extra_resistance(double ohm) noexcept { extra_resistance_ = ohm; }
 
@@ -65,9 +80,11 @@ public:
     [[nodiscard]] double equilibrium_potential_v() const noexcept;
     [[nodiscard]] double potential_at(double current_a) const noexcept;
 
-    [[nodiscard]] const model::CellParams& params() const noexcept { return params_; }
-    [[nodiscard]] const model::BathState& bath() const noexcept { return bath_; }
-    [[nodiscard]] model::Concentrations electrode_concentrations() const noexcept { return electrode_; }
+    [[nodiscard]] const PlantChemistry& plant() const noexcept { return bath_.chemistry(); }
+    [[nodiscard]] const PlantBath& plant_bath() const noexcept { return bath_; }
+    // The bath as moles and volume (for snapshots and tests).
+    [[nodiscard]] model::BathState bath() const noexcept;
+    [[nodiscard]] model::Concentrations electrode_concentrations() const noexcept;
     [[nodiscard]] double delivered_flow_m3_per_s() const noexcept { return delivered_rate_; }
     [[nodiscard]] double fed_volume_m3() const noexcept { return fed_volume_; }
     [[nodiscard]] double time_s() const noexcept { return time_; }
@@ -84,10 +101,8 @@ private:
         return kinetics_.uncompensated_resistance_ohm + extra_resistance_;
     }
 
-    model::CellParams params_;
     ElectrodeKinetics kinetics_;
-    model::BathState bath_;
-    model::Concentrations electrode_;
+    PlantBath bath_;
     GalvanostatDrive drive_;
     double motor_rate_ = 0.0;
     double delivered_rate_ = 0.0;

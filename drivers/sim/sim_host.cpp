@@ -28,22 +28,20 @@ model::CellParams paper_cell_params() {
     return p;
 }
 
-std::vector<DepthSample> deposit_profile(const std::vector<DepositLayer>& layers,
-                                         const model::CellParams& params) {
+std::vector<DepthSample> deposit_profile(const std::vector<DepositLayer>& layers) {
     std::vector<DepthSample> out;
     out.reserve(layers.size());
     double h = 0.0;
     for (const auto& l : layers) {
-        const double t = model::thickness_m(params, l.metal_mol, l.x_bi);
-        out.push_back({h + 0.5 * t, l.x_bi});
-        h += t;
+        out.push_back({h + 0.5 * l.thickness_m, l.x_bi});
+        h += l.thickness_m;
     }
     return out;
 }
 
 struct SimHost::Impl {
     explicit Impl(SimHostConfig c)
-        : cfg(std::move(c)), clock(cfg.speed_factor), cell(cfg.cell, cfg.kinetics), schedule(cfg.faults) {}
+        : cfg(std::move(c)), clock(cfg.speed_factor), cell(cfg.plant ? *cfg.plant : plant_from_cell_params(cfg.cell), cfg.kinetics), schedule(cfg.faults) {}
 
     // Caller holds mu. The pumps run first in each step so a stall stops the feed at once.
     void advance_to(double t) {

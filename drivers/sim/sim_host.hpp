@@ -11,6 +11,7 @@
 //   host.stop();
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ struct SimHostConfig {
     std::string galvanostat_model = "keithley-2400";  // "keithley-2400" (PTY), "keithley-2450" (TCP), "" none
     std::string pump_model = "ne-1000";               // "ne-1000", "harvard-elite", "" none
     model::CellParams cell = paper_cell_params();
+    // The simulated world's truth when it differs from `cell` (the recipe): a plant built from
+    // a plant file. Absent: the plant is `cell`'s numbers.
+    std::optional<PlantChemistry> plant;
     ElectrodeKinetics kinetics{};
     double syringe_diameter_m = 26.59e-3;
     double syringe_volume_m3 = 60e-6;
@@ -93,9 +97,8 @@ struct SimSnapshot {
 };
 
 // Bi fraction against height above the substrate, one sample per recorded layer; heights come
-// from each layer's moles and composition under the cell's area and packing fraction.
-[[nodiscard]] std::vector<DepthSample> deposit_profile(const std::vector<DepositLayer>& layers,
-                                                       const model::CellParams& params);
+// from the layers' own thicknesses (the plant's truth).
+[[nodiscard]] std::vector<DepthSample> deposit_profile(const std::vector<DepositLayer>& layers);
 
 class SimHost {
 public:

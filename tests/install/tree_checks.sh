@@ -10,7 +10,7 @@ program_build_path() {
     case $1 in
         edc) echo app/cli/edc ;;
         edc-gui) echo app/gui/edc-gui ;;
-        edc-sim) echo drivers/sim/edc-sim ;;
+        edc-sim) echo app/sim/edc-sim ;;
         *) echo "$1" ;;
     esac
 }

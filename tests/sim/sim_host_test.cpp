@@ -261,7 +261,7 @@ TEST(SimHostDeposition, CurrentAndFeedOverTheWireGradeTheFilm) {
     // Faraday on whatever charge actually passed: n = eta Q / (z F).
     EXPECT_NEAR(s.deposited_metal_mol, 0.725 * s.cathodic_charge_c / (3 * 96485.332), 1e-12);
     EXPECT_GT(s.cathodic_charge_c, 0.5);
-    const auto profile = deposit_profile(s.deposit, host.config().cell);
+    const auto profile = deposit_profile(s.deposit);
     ASSERT_GT(profile.size(), 100U);
     EXPECT_NEAR(profile.front().x_bi, 0.5, 1e-3);  // the 50/50 bath before any feed
     EXPECT_LT(profile.back().x_bi, 0.4);           // diluted by B

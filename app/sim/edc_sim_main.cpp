@@ -10,8 +10,10 @@
 #include <string>
 #include <string_view>
 
+#include "app/sim/plant_setup.hpp"
 #include "control/model/units.hpp"
 #include "drivers/sim/sim_host.hpp"
+#include "recipes/format/plant_file.hpp"
 
 namespace {
 
@@ -50,6 +52,10 @@ Cell (defaults: the paper's recipe)
   --current-noise REL        relative RMS noise of the source current, fixed seed (0; design 0.01)
   --syringe-diameter-mm D    (26.59)
   --syringe-volume-ml V      (60)
+  --plant FILE               the cell's truth where it differs from the options above: a plant
+                             file ([plant] selectivity_k/selectivity_table, current_efficiency,
+                             a, b, initial_volume, mixing_time, syringe_diameter (the true bore;
+                             the pump still counts for --syringe-diameter-mm), packing_fraction)
   --help
 )";
 
@@ -72,6 +78,7 @@ int main(int argc, char** argv) {
     sim::SimHostConfig cfg;
     auto& chem = cfg.cell.chemistry;
     auto& cell = cfg.cell.cell;
+    std::string plant_path;
     for (int i = 1; i < argc; ++i) {
         const std::string_view a = argv[i];
         if (a == "--help" || a == "-h") {
@@ -156,6 +163,8 @@ int main(int argc, char** argv) {
             cfg.syringe_diameter_m = units::mm_to_m(number(a, v));
         else if (a == "--syringe-volume-ml")
             cfg.syringe_volume_m3 = units::ml_to_m3(number(a, v));
+        else if (a == "--plant")
+            plant_path = v;
         else
             die("unknown option " + std::string(a) + " (see --help)");
     }
@@ -164,6 +173,11 @@ int main(int argc, char** argv) {
     if (cell.initial_volume_m3 <= 0.0 || cell.electrode_area_m2 <= 0.0 || cell.mixing_time_s <= 0.0 ||
         cfg.kinetics.pump_lag_s <= 0.0) {
         die("volume, area, mixing time and pump lag must be positive");
+    }
+    if (!plant_path.empty()) {  // after the cell options: the plant overrides what they set
+        const auto plant = recipes::load_plant_file(plant_path);
+        if (!plant) die(plant.error().message);
+        cfg.plant = app::make_plant(cfg.cell, &*plant);
     }
 
     // Block the stop signals before any thread starts, so only sigwait below receives them.
@@ -180,6 +194,7 @@ int main(int argc, char** argv) {
         std::printf("galvanostat %s %s\n", cfg.galvanostat_model.c_str(), ends->galvanostat.c_str());
     if (!ends->pump.empty()) std::printf("pump %s %s\n", cfg.pump_model.c_str(), ends->pump.c_str());
     std::printf("speed %g\n", cfg.speed_factor);
+    if (!plant_path.empty()) std::printf("plant %s\n", plant_path.c_str());
     std::fflush(stdout);
 
     int sig = 0;
