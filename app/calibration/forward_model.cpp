@@ -59,7 +59,10 @@ Prediction predict(const RecordedRun& run, const model::Chemistry& chemistry, do
         if (!(span > 0.0)) continue;
         const int steps = std::max(1, static_cast<int>(std::ceil(span / max_step_s)));
         const double dt = span / steps;
-        const double dv = std::max(0.0, b.dispensed_m3 - a.dispensed_m3) / steps;
+        // Until current flows the counter is priming the line and the pre-bolus (mixed in above)
+        // and may lag its reads: only its increase while depositing feeds the cell.
+        const bool current_on = a.current_a > 0.0 || b.current_a > 0.0;
+        const double dv = current_on ? std::max(0.0, b.dispensed_m3 - a.dispensed_m3) / steps : 0.0;
         for (int s = 0; s < steps; ++s) {
             const double f = (s + 0.5) / steps;
             const double current = std::max(0.0, a.current_a + f * (b.current_a - a.current_a));

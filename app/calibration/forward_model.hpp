@@ -33,9 +33,9 @@ struct Prediction {
 };
 
 // Integrates the run with `chemistry` in steps of at most max_step_s. Feed between two samples
-// is the counter's difference spread evenly (the counter's value at the first sample is its
-// baseline: priming the line does not reach the cell); current is interpolated linearly. The
-// pre-bolus is mixed in before the first sample.
+// is the counter's difference spread evenly, counted only once current flows (before that the
+// counter is priming the line, which does not reach the cell, and the pre-bolus, which is mixed
+// in before the first sample); current is interpolated linearly.
 [[nodiscard]] Prediction predict(const RecordedRun& run, const model::Chemistry& chemistry,
                                  double max_step_s = 0.05);
 
