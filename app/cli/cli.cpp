@@ -22,10 +22,10 @@ constexpr std::array common_options{
     OptionSpec{"--verbose", "-v", false, false},
 };
 
-std::array<const Command*, 11> all_commands() {
-    return {&plan_command(),    &simulate_command(), &run_command(),     &runs_command(),
-            &show_command(),    &export_command(),   &calibrate_command(), &devices_command(),
-            &verify_command(),  &doctor_command(),   &config_command()};
+std::array<const Command*, 12> all_commands() {
+    return {&plan_command(),    &simulate_command(), &run_command(),       &runs_command(),
+            &show_command(),    &compare_command(),  &calibrate_command(), &export_command(),
+            &devices_command(), &verify_command(),   &doctor_command(),    &config_command()};
 }
 
 const Command* find_command(std::string_view name) {
@@ -45,8 +45,8 @@ void print_main_help(std::ostream& out) {
            "  -v, --verbose  debug logging (stderr and the log file)\n"
            "  -h, --help     this text; `edc COMMAND --help` describes a command\n"
            "  --version      version and git revision\n\n"
-           "Exit codes: 0 success, 1 usage or other failure, 2 invalid recipe, 3 infeasible plan,\n"
-           "4 run faulted, 5 run aborted by the operator.\n";
+           "Exit codes: 0 success, 1 usage or other failure, 2 invalid recipe (or measured profile),\n"
+           "3 infeasible plan, 4 run faulted, 5 run aborted by the operator.\n";
 }
 
 int dispatch(const std::vector<std::string>& args, Console& console) {

@@ -2,8 +2,8 @@
 // The `edc` command line, callable in process (tests pass string streams).
 //
 // Exit codes: 0 success; 1 usage error (unknown option, missing value) or any other failure
-// (database cannot be opened, no such run); 2 invalid recipe; 3 infeasible plan; 4 run
-// faulted; 5 run aborted by the operator.
+// (database cannot be opened, no such run); 2 invalid recipe (or, for `edc compare`, an invalid
+// measured profile); 3 infeasible plan; 4 run faulted; 5 run aborted by the operator.
 #include <iosfwd>
 
 namespace edc::cli {
@@ -13,6 +13,7 @@ inline constexpr int success = 0;
 inline constexpr int usage = 1;
 inline constexpr int failure = 1;
 inline constexpr int invalid_recipe = 2;
+inline constexpr int invalid_profile = 2;  // edc compare: the measured profile file
 inline constexpr int infeasible_plan = 3;
 inline constexpr int run_faulted = 4;
 inline constexpr int run_aborted = 5;

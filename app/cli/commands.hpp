@@ -21,6 +21,7 @@ const Command& simulate_command();
 const Command& run_command();
 const Command& runs_command();
 const Command& show_command();
+const Command& compare_command();
 const Command& export_command();
 const Command& devices_command();
 const Command& doctor_command();  // setup_commands.cpp

@@ -1,5 +1,5 @@
 // edc run RECIPE [--sim [--plant FILE]] [--speed N] [--db PATH] [--operator NAME] [--fault KIND@SECONDS ...]
-//                [--chemistry FILE]
+//         [--chemistry FILE] [--measure FILE.csv [--measure-noise S] [--measure-resolution NM] [--seed N]]
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -11,6 +11,7 @@
 #include "app/cli/cli.hpp"
 #include "app/cli/command_support.hpp"
 #include "app/cli/commands.hpp"
+#include "app/cli/measure_options.hpp"
 #include "app/cli/plan_report.hpp"
 #include "app/cli/plant_option.hpp"
 #include "app/cli/run_progress.hpp"
@@ -25,15 +26,23 @@ namespace edc::cli {
 namespace {
 
 constexpr std::array run_options{
-    OptionSpec{"--sim", "", false, false}, OptionSpec{"--speed", "", true, false},
-    OptionSpec{"--db", "", true, false},   OptionSpec{"--operator", "", true, false},
-    OptionSpec{"--fault", "", true, true}, OptionSpec{"--plant", "", true, false},
+    OptionSpec{"--sim", "", false, false},
+    OptionSpec{"--speed", "", true, false},
+    OptionSpec{"--db", "", true, false},
+    OptionSpec{"--operator", "", true, false},
+    OptionSpec{"--fault", "", true, true},
+    OptionSpec{"--plant", "", true, false},
     OptionSpec{"--chemistry", "", true, false},
+    measure_option_specs[0],
+    measure_option_specs[1],
+    measure_option_specs[2],
+    measure_option_specs[3],
 };
 
 constexpr std::string_view run_help =
     R"(Usage: edc run RECIPE [--sim [--plant FILE]] [--speed N] [--db PATH] [--operator NAME]
-               [--fault KIND@SECONDS ...]
+               [--fault KIND@SECONDS ...] [--chemistry FILE]
+               [--measure FILE.csv [--measure-noise S] [--measure-resolution NM] [--seed N]]
 
 Runs a deposition: plans the recipe, checks the instruments, primes the feed, deposits under
 the charge-indexed scheduler, and journals every sample and event. Ctrl-C or SIGTERM aborts
@@ -54,6 +63,15 @@ Options:
                      or syringe-empty
   --chemistry FILE   a chemistry file ([chemistry] keys, e.g. from `edc calibrate`) that
                      overrides the recipe's chemistry and any calibration file it names
+)"
+    R"(  --measure FILE.csv with --sim: after the run, the simulated film's depth profile as an
+                     instrument reports it: depth_nm,x_bi every 10 nm from the substrate,
+                     blurred by a Gaussian depth kernel, with Gaussian noise on x_Bi (read it
+                     back with `edc compare RUN FILE.csv`)
+  --measure-noise S  with --measure: noise sigma on x_Bi (default 0.01; 0: none)
+  --measure-resolution NM
+                     with --measure: depth resolution sigma in nm (default 30; 0: none)
+  --seed N           with --measure: the noise's seed (default 1; a seed repeats exactly)
   --db PATH          the run journal (default $XDG_DATA_HOME/edc/edc.sqlite)
   --operator NAME    who runs it (default: the OS user)
   -v, --verbose      debug logging
@@ -156,6 +174,13 @@ int run_run(const ParsedArgs& args, Console& console) {
     if (args.has("--plant") && !simulate) return usage_error(console, "run", "run: --plant needs --sim");
     const auto plant = load_plant_option(args, console);
     if (!plant) return plant.error();
+    auto measure = measure_request(args, "run");
+    if (!measure) return usage_error(console, "run", measure.error().message);
+    if (*measure && !simulate) {
+        return usage_error(console, "run",
+                           "run: --measure needs --sim (it reads the simulated film; measure a real one "
+                           "and import it with `edc compare`)");
+    }
     if (auto name = args.value("--operator"); name && name->empty()) {
         return usage_error(console, "run", "run: --operator needs a name");
     }
@@ -220,7 +245,14 @@ int run_run(const ParsedArgs& args, Console& console) {
     for (const auto& e : (*session)->take_events()) view.event(e);
     view.finish();
     print_summary(console.out, summary, db_path);
-    return exit_code_for(summary.outcome);
+    const int code = exit_code_for(summary.outcome);
+    if (*measure) {
+        // Whatever was deposited, a faulted run's partial film included: the simulator outlives wait().
+        const auto snapshot = (*session)->sim_snapshot();
+        const bool written = snapshot && write_measurement(console, **measure, snapshot->deposit);
+        if (!written && code == exit_code::success) return exit_code::failure;
+    }
+    return code;
 }
 
 }  // namespace

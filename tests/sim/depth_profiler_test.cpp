@@ -130,7 +130,7 @@ TEST(DepthProfiler, NoiseHasTheRequestedSpreadAndRepeatsForOneSeed) {
         sum += p.x_bi - 0.5;
         sum_sq += (p.x_bi - 0.5) * (p.x_bi - 0.5);
     }
-    const double n = static_cast<double>(a.size());
+    const auto n = static_cast<double>(a.size());
     const double mean = sum / n;
     const double sd = std::sqrt(sum_sq / n - mean * mean);
     EXPECT_LT(std::fabs(mean), 4.0 * 0.01 / std::sqrt(n));  // 4 standard errors
