@@ -26,22 +26,37 @@ double t95(int dof) {
     return 1.96 + 2.4 / dof;
 }
 
-// Measured thickness of a run: --thickness, else the profile's extent (a depth profiler reports
-// the film from the substrate to its top surface).
-double measured_thickness(const MeasuredRun& r) {
-    if (r.thickness_m) return *r.thickness_m;
-    return r.measured.points.back().depth_m;
+// A run's measured depths, rescaled when --thickness says the profile's depth axis is off (a
+// sputter profile's depth comes from an assumed sputter rate): its extent becomes the thickness.
+MeasuredRun rescaled(MeasuredRun r) {
+    if (r.thickness_m && r.measured.points.size() > 1 && r.measured.points.back().depth_m > 0.0) {
+        const double f = *r.thickness_m / r.measured.points.back().depth_m;
+        for (auto& p : r.measured.points) p.depth_m *= f;
+    }
+    return r;
 }
 
-// One parameterisation of the chemistry: log k (one value, or one per knot) and optionally log
-// of A's Bi relative to the start.
+// One parameterisation of the chemistry: log k (one value, or one per knot), log efficiency
+// relative to the start (with runs: it sets the film's depth scale) and optionally log of A's Bi
+// relative to the start.
 struct Parameterisation {
     const FitInput* in = nullptr;
     std::vector<double> knots;  // empty: constant k
     bool fit_a = false;
 
+    [[nodiscard]] bool fit_eta() const { return !in->runs.empty(); }
     [[nodiscard]] int k_count() const { return knots.empty() ? 1 : static_cast<int>(knots.size()); }
-    [[nodiscard]] int count() const { return k_count() + (fit_a ? 1 : 0); }
+    [[nodiscard]] int eta_index() const { return k_count(); }
+    [[nodiscard]] int a_index() const { return k_count() + (fit_eta() ? 1 : 0); }
+    [[nodiscard]] int count() const { return a_index() + (fit_a ? 1 : 0); }
+
+    // Every log k at log_k, efficiency and A's Bi at their starts (or at `from`'s values).
+    [[nodiscard]] Eigen::VectorXd initial(double log_k, double log_eta = 0.0, double log_a = 0.0) const {
+        Eigen::VectorXd th = Eigen::VectorXd::Constant(count(), log_k);
+        if (fit_eta()) th[eta_index()] = log_eta;
+        if (fit_a) th[a_index()] = log_a;
+        return th;
+    }
 
     [[nodiscard]] model::Chemistry chemistry(const Eigen::VectorXd& th) const {
         model::Chemistry c = in->start;
@@ -53,7 +68,8 @@ struct Parameterisation {
                 pts.push_back({knots[i], std::exp(th[static_cast<Eigen::Index>(i)])});
             if (auto t = model::Selectivity::table(pts)) c.selectivity = *t;
         }
-        if (fit_a) c.bath_a.bi_mol_per_m3 = in->start.bath_a.bi_mol_per_m3 * std::exp(th[k_count()]);
+        if (fit_eta()) c.current_efficiency = std::min(1.0, in->start.current_efficiency * std::exp(th[eta_index()]));
+        if (fit_a) c.bath_a.bi_mol_per_m3 = in->start.bath_a.bi_mol_per_m3 * std::exp(th[a_index()]);
         return c;
     }
 
@@ -68,11 +84,10 @@ struct Parameterisation {
         Eigen::VectorXd f(residual_count());
         Eigen::Index i = 0;
         for (const auto& r : in->runs) {
-            Prediction p = predict(r.run, c);
-            // Composition is compared over the film's depth fraction: efficiency scales the depth
-            // axis and is found from the thickness, separately.
-            const double scale = p.thickness_m > 0.0 ? measured_thickness(r) / p.thickness_m : 1.0;
-            for (auto& q : p.profile.points) q.depth_m *= scale;
+            // Compared at the measured depths from the substrate: efficiency stretches the film,
+            // composition sets the levels; material deposited after the record ends (a slow stop)
+            // only adds a top the prediction holds at its last composition.
+            const Prediction p = predict(r.run, c);
             for (const auto& m : r.measured.points)
                 f[i++] = blurred_x_at(p.profile, m.depth_m, in->resolution_m) - m.x_bi;
         }
@@ -144,51 +159,65 @@ Interval exp_interval(double log_value, double half_width) {
 
 }  // namespace
 
-Result<FitResult> fit_chemistry(const FitInput& input) {
+Result<FitResult> fit_chemistry(const FitInput& raw) {
+    FitInput input = raw;
+    for (auto& r : input.runs) r = rescaled(std::move(r));
     Parameterisation constant{&input, {}, false};
     const int n = constant.residual_count();
-    if (n < 2)
+    if (n < constant.count() + 1 || n < 2) {
         return fail("calibration_no_data",
                     "nothing to fit: give at least one run with its profile, or calibration deposits");
+    }
 
     FitResult out;
     out.points = n;
-    const double k0 = std::max(1e-3, input.start.selectivity.k_at(1.0));
+    const double log_k0 = std::log(std::max(1e-3, input.start.selectivity.k_at(1.0)));
 
-    // A's Bi is identifiable only where the film's dilution separates it from k (A's and B's Sb
-    // differ); test the Jacobian's two columns at the constant-k fit.
-    Solved base = solve(constant, Eigen::VectorXd::Constant(1, std::log(k0)));
+    Solved base = solve(constant, constant.initial(log_k0));
     if (!base.ok) return fail("calibration_failed", "the fit of a constant k did not converge");
+    // A's Bi is identifiable only where the film's dilution separates it from k (A's and B's Sb
+    // differ): test the Jacobian's k and A columns at the constant-k fit.
     if (!input.runs.empty()) {
         Parameterisation with_a{&input, {}, true};
-        Eigen::VectorXd th(2);
-        th << base.theta[0], 0.0;
+        const Eigen::VectorXd th = with_a.initial(base.theta[0], base.theta[constant.eta_index()]);
         const Eigen::MatrixXd j = with_a.jacobian(th);
-        const double denom = j.col(0).norm() * j.col(1).norm();
-        out.k_a_correlation = denom > 0.0 ? j.col(0).dot(j.col(1)) / denom : 1.0;
-        if (std::abs(out.k_a_correlation) < 0.995) constant.fit_a = true;
+        const auto ka = j.col(0);
+        const auto aa = j.col(with_a.a_index());
+        const double denom = ka.norm() * aa.norm();
+        out.k_a_correlation = denom > 0.0 ? ka.dot(aa) / denom : 1.0;
+        if (std::abs(out.k_a_correlation) < 0.995) {
+            constant.fit_a = true;
+            base = solve(constant, th);
+            if (!base.ok) return fail("calibration_failed", "the fit of k and A's Bi did not converge");
+        }
     }
+    auto record_a = [&](const Parameterisation& m, const Solved& s) {
+        if (!m.fit_a) return;
+        const double a0 = input.start.bath_a.bi_mol_per_m3;
+        out.a_bi_mol_per_m3 = a0 * std::exp(s.theta[m.a_index()]);
+        const auto ci = exp_interval(s.theta[m.a_index()], s.half_width[m.a_index()]);
+        out.a_bi_ci95 = {a0 * ci.lo, a0 * ci.hi};
+    };
+    auto record_eta = [&](const Parameterisation& m, const Solved& s) {
+        if (!m.fit_eta()) return;
+        const double e0 = input.start.current_efficiency;
+        out.efficiency = std::min(1.0, e0 * std::exp(s.theta[m.eta_index()]));
+        const auto ci = exp_interval(s.theta[m.eta_index()], s.half_width[m.eta_index()]);
+        out.efficiency_ci95 = {e0 * ci.lo, e0 * ci.hi};
+    };
     out.a_bi_mol_per_m3 = input.start.bath_a.bi_mol_per_m3;
+    out.a_bi_ci95 = {out.a_bi_mol_per_m3, out.a_bi_mol_per_m3};
+    record_a(constant, base);
+    record_eta(constant, base);
+    out.a_bi_fitted = constant.fit_a;
     if (constant.fit_a) {
-        Eigen::VectorXd th(2);
-        th << base.theta[0], 0.0;
-        base = solve(constant, th);
-        if (!base.ok) return fail("calibration_failed", "the fit of k and A's Bi did not converge");
-        out.a_bi_fitted = true;
-        out.a_bi_mol_per_m3 = input.start.bath_a.bi_mol_per_m3 * std::exp(base.theta[1]);
-        const auto ci = exp_interval(base.theta[1], base.half_width[1]);
-        out.a_bi_ci95 = {input.start.bath_a.bi_mol_per_m3 * ci.lo, input.start.bath_a.bi_mol_per_m3 * ci.hi};
-        out.a_bi_note =
-            strf("fitted: the dilution along the film separates it from k (Jacobian correlation %.3f)",
-                 out.k_a_correlation);
+        out.a_bi_note = strf("fitted: the dilution along the film separates it from k (Jacobian correlation %.3f)",
+                             out.k_a_correlation);
     } else {
-        out.a_bi_ci95 = {out.a_bi_mol_per_m3, out.a_bi_mol_per_m3};
-        out.a_bi_note = input.runs.empty()
-                            ? std::string("fixed: calibration deposits say nothing about bath A")
-                            : strf(
-                                  "fixed: confounded with k (the film depends on k * c_Bi(A) only; Jacobian "
-                                  "correlation %.4f), so k absorbs any error in A's Bi",
-                                  out.k_a_correlation);
+        out.a_bi_note = input.runs.empty() ? std::string("fixed: calibration deposits say nothing about bath A")
+                                           : strf("fixed: confounded with k (the film depends on k * c_Bi(A) only; "
+                                                  "Jacobian correlation %.4f), so k absorbs any error in A's Bi",
+                                                  out.k_a_correlation);
     }
     out.k = std::exp(base.theta[0]);
     out.k_ci95 = exp_interval(base.theta[0], base.half_width[0]);
@@ -211,98 +240,73 @@ Result<FitResult> fit_chemistry(const FitInput& input) {
     }
     if (hi > lo * 1.05) {
         for (int knots = 2; knots <= 4; ++knots) {
-            const int p = knots + (constant.fit_a ? 1 : 0);
-            if (n < 3 * p) break;
             Parameterisation table{&input, {}, constant.fit_a};
             for (int i = 0; i < knots; ++i) table.knots.push_back(lo + (hi - lo) * i / (knots - 1));
-            Eigen::VectorXd th = Eigen::VectorXd::Constant(table.count(), base.theta[0]);
-            if (constant.fit_a) th[knots] = base.theta[1];
-            const Solved s = solve(table, th);
+            if (n < 3 * table.count()) break;
+            const Solved s = solve(table, table.initial(base.theta[0], constant.fit_eta() ? base.theta[constant.eta_index()] : 0.0,
+                                                        constant.fit_a ? base.theta[constant.a_index()] : 0.0));
             if (!s.ok) continue;
             const double a = aic(s.rss, n, table.count());
-            if (!out.aic_table || a < *out.aic_table) {
-                out.aic_table = a;
-                out.table_knots = knots;
-                out.table_points.clear();
-                out.table_ci95.clear();
-                for (int i = 0; i < knots; ++i) {
-                    out.table_points.push_back(
-                        {table.knots[static_cast<std::size_t>(i)], std::exp(s.theta[i])});
-                    out.table_ci95.push_back(exp_interval(s.theta[i], s.half_width[i]));
-                }
-                if (a < best_aic) {
-                    best_aic = a;
-                    best_rss = s.rss;
-                    best = table.chemistry(s.theta);
-                    out.table = true;
-                    if (constant.fit_a) {
-                        out.a_bi_mol_per_m3 = best.bath_a.bi_mol_per_m3;
-                        const auto ci = exp_interval(s.theta[knots], s.half_width[knots]);
-                        out.a_bi_ci95 = {input.start.bath_a.bi_mol_per_m3 * ci.lo,
-                                         input.start.bath_a.bi_mol_per_m3 * ci.hi};
-                    }
-                }
+            if (out.aic_table && a >= *out.aic_table) continue;
+            out.aic_table = a;
+            out.table_knots = knots;
+            out.table_points.clear();
+            out.table_ci95.clear();
+            for (int i = 0; i < knots; ++i) {
+                out.table_points.push_back({table.knots[static_cast<std::size_t>(i)], std::exp(s.theta[i])});
+                out.table_ci95.push_back(exp_interval(s.theta[i], s.half_width[i]));
+            }
+            if (a < best_aic) {
+                best_aic = a;
+                best_rss = s.rss;
+                best = table.chemistry(s.theta);
+                out.table = true;
+                record_a(table, s);
+                record_eta(table, s);
             }
         }
     }
     out.residual_rms = std::sqrt(best_rss / n);
 
-    // Efficiency: thickness scales with it (composition hardly moves); two passes absorb the
-    // small change in consumption.
-    std::vector<double> estimates;
-    double relative_uncertainty = 0.0;
-    for (const auto& r : input.runs) {
-        double eta = best.current_efficiency;
-        const double h = measured_thickness(r);
-        for (int pass = 0; pass < 2; ++pass) {
-            model::Chemistry c = best;
-            c.current_efficiency = eta;
-            const auto p = predict(r.run, c);
-            if (p.thickness_m > 0.0) eta *= h / p.thickness_m;
-        }
-        estimates.push_back(eta);
-        const auto& pts = r.measured.points;
-        const double spacing = r.thickness_m || pts.size() < 2 ? 0.01 * h
-                                                               : (pts.back().depth_m - pts.front().depth_m) /
-                                                                     static_cast<double>(pts.size() - 1);
-        relative_uncertainty = std::max(relative_uncertainty, 0.5 * spacing / h);
-    }
-    for (const auto& d : input.deposits) {
-        if (!d.charge_c || !(*d.charge_c > 0.0)) continue;
-        const double x = d.x_bi;
-        double metal_mol = 0.0;
-        if (d.mass_kg) {
-            metal_mol =
-                *d.mass_kg / (x * best.bi.molar_mass_kg_per_mol + (1.0 - x) * best.sb.molar_mass_kg_per_mol);
-        } else if (d.thickness_m && d.area_m2) {
-            const double vm =
-                x * best.bi.molar_volume_m3_per_mol + (1.0 - x) * best.sb.molar_volume_m3_per_mol;
-            metal_mol = *d.thickness_m * *d.area_m2 * best.packing_fraction / vm;
-        } else {
-            continue;
-        }
-        estimates.push_back(metal_mol * best.electrons * faraday / *d.charge_c);
-        relative_uncertainty = std::max(relative_uncertainty, 0.01);
-    }
-    if (!estimates.empty()) {
-        const double count = static_cast<double>(estimates.size());
-        const double mean = std::accumulate(estimates.begin(), estimates.end(), 0.0) / count;
-        double half = mean * relative_uncertainty * 1.96;
-        if (estimates.size() > 1) {
-            double ss = 0.0;
-            for (const double e : estimates) ss += (e - mean) * (e - mean);
-            half = std::max(
-                half, t95(static_cast<int>(estimates.size()) - 1) * std::sqrt(ss / (count - 1.0) / count));
-        }
-        out.efficiency = std::min(mean, 1.0);
-        out.efficiency_ci95 = {mean - half, mean + half};
-        out.efficiency_note =
-            strf("fitted from %zu thickness/mass estimate%s%s", estimates.size(),
-                 estimates.size() == 1 ? "" : "s", mean > 1.0 ? " (above 1: capped at 1)" : "");
-        best.current_efficiency = *out.efficiency;
+    if (out.efficiency) {
+        out.efficiency_note = "fitted: the film's depth scale (the measured thickness) against the recorded charge";
     } else {
-        out.efficiency_ci95 = {best.current_efficiency, best.current_efficiency};
-        out.efficiency_note = "carried: no thickness or mass to fit it from";
+        // Calibration deposits with charge and thickness or mass: metal deposited per charge passed.
+        std::vector<double> estimates;
+        for (const auto& d : input.deposits) {
+            if (!d.charge_c || !(*d.charge_c > 0.0)) continue;
+            const double x = d.x_bi;
+            double metal_mol = 0.0;
+            if (d.mass_kg) {
+                metal_mol = *d.mass_kg / (x * best.bi.molar_mass_kg_per_mol + (1.0 - x) * best.sb.molar_mass_kg_per_mol);
+            } else if (d.thickness_m && d.area_m2) {
+                const double vm = x * best.bi.molar_volume_m3_per_mol + (1.0 - x) * best.sb.molar_volume_m3_per_mol;
+                metal_mol = *d.thickness_m * *d.area_m2 * best.packing_fraction / vm;
+            } else {
+                continue;
+            }
+            estimates.push_back(metal_mol * best.electrons * faraday / *d.charge_c);
+        }
+        if (!estimates.empty()) {
+            const double count = static_cast<double>(estimates.size());
+            const double mean = std::accumulate(estimates.begin(), estimates.end(), 0.0) / count;
+            double half = mean * 0.02;  // a stated 1 % (1 sigma) on one thickness or mass
+            if (estimates.size() > 1) {
+                double ss = 0.0;
+                for (const double e : estimates) ss += (e - mean) * (e - mean);
+                half = std::max(half, t95(static_cast<int>(estimates.size()) - 1) *
+                                          std::sqrt(ss / (count - 1.0) / count));
+            }
+            out.efficiency = std::min(mean, 1.0);
+            out.efficiency_ci95 = {mean - half, mean + half};
+            out.efficiency_note = strf("fitted from %zu calibration deposit%s with charge and %s%s", estimates.size(),
+                                       estimates.size() == 1 ? "" : "s", "thickness or mass",
+                                       mean > 1.0 ? " (above 1: capped at 1)" : "");
+            best.current_efficiency = *out.efficiency;
+        } else {
+            out.efficiency_ci95 = {best.current_efficiency, best.current_efficiency};
+            out.efficiency_note = "carried: no thickness or mass to fit it from";
+        }
     }
     out.chemistry = best;
     return out;

@@ -43,7 +43,14 @@ Prediction predict(const RecordedRun& run, const model::Chemistry& chemistry, do
                 bath.n_sb_mol += dv * p.chemistry.feed_b.sb_mol_per_m3;
             }
         };
-    add_feed(run.prebolus_m3);
+    // The pre-bolus as the pump counted it (the counter is cleared when priming begins): its value
+    // when current starts. The planned volume only when the counter never moved.
+    double bolus = 0.0;
+    for (const auto& sample : run.samples) {
+        bolus = std::max(bolus, sample.dispensed_m3);
+        if (sample.current_a > 0.0) break;
+    }
+    add_feed(bolus > 0.0 ? bolus : run.prebolus_m3);
     model::Concentrations electrode = bath.concentrations();
     double depth = 0.0;
     double charge = 0.0;

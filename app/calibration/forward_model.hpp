@@ -20,7 +20,7 @@ struct RecordedSample {
 struct RecordedRun {
     long long id = 0;                     // journal run id (0 when synthetic)
     model::CellParams cell;               // the recipe's cell and the run's effective chemistry
-    double prebolus_m3 = 0.0;             // B mixed in before the first sample (the journal's "prebolus")
+    double prebolus_m3 = 0.0;             // planned pre-bolus (the journal's "prebolus" event)
     std::vector<RecordedSample> samples;  // time increasing; feed = the counter's increase
 };
 
@@ -33,9 +33,10 @@ struct Prediction {
 };
 
 // Integrates the run with `chemistry` in steps of at most max_step_s. Feed between two samples
-// is the counter's difference spread evenly, counted only once current flows (before that the
-// counter is priming the line, which does not reach the cell, and the pre-bolus, which is mixed
-// in before the first sample); current is interpolated linearly.
+// is the counter's difference spread evenly, counted once current flows; the counter's value when
+// current starts is the pre-bolus (the runtime clears it before the bolus; a bolus can overshoot
+// its plan, and the counter's first reads can lag), mixed in at once. Current is interpolated
+// linearly.
 [[nodiscard]] Prediction predict(const RecordedRun& run, const model::Chemistry& chemistry,
                                  double max_step_s = 0.05);
 
