@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace edc::calibration {
 namespace {
@@ -17,6 +18,33 @@ double interpolate(const DepthProfile& p, double depth_m) {
     const double span = hi->depth_m - lo->depth_m;
     const double f = span > 0.0 ? (depth_m - lo->depth_m) / span : 0.0;
     return lo->x_bi + f * (hi->x_bi - lo->x_bi);
+}
+
+// B delivered into the cell over each sample interval [i-1, i] from deposition start on (index i).
+std::vector<double> interval_feed(const RecordedRun& run, std::size_t first_on, double bolus) {
+    const auto& s = run.samples;
+    std::vector<double> counter(s.size(), 0.0);
+    std::vector<double> commanded(s.size(), 0.0);
+    double delivered_rate = 0.0;
+    double commanded_total = 0.0;
+    for (std::size_t i = first_on + 1; i < s.size(); ++i) {
+        counter[i] = std::max(0.0, s[i].dispensed_m3 - s[i - 1].dispensed_m3);
+        const double dt = s[i].t_s - s[i - 1].t_s;
+        if (!(dt > 0.0)) continue;
+        // Exact first-order response to the rate held over the interval: its mean over dt.
+        const double target = std::max(0.0, s[i - 1].feed_rate_m3_s);
+        const double tau = run.flow_lag_s;
+        const double decay = tau > 0.0 ? std::exp(-dt / tau) : 0.0;
+        const double mean = tau > 0.0 ? target + (delivered_rate - target) * tau * (1.0 - decay) / dt : target;
+        delivered_rate = target + (delivered_rate - target) * decay;
+        commanded[i] = mean * dt;
+        commanded_total += commanded[i];
+    }
+    const double counter_total = s.empty() ? 0.0 : std::max(0.0, s.back().dispensed_m3 - std::max(bolus, s[std::min(first_on, s.size() - 1)].dispensed_m3));
+    if (!(commanded_total > 0.0) || !(counter_total > 0.0)) return counter;
+    const double scale = counter_total / commanded_total;
+    for (auto& v : commanded) v *= scale;
+    return commanded;
 }
 
 }  // namespace
@@ -46,11 +74,16 @@ Prediction predict(const RecordedRun& run, const model::Chemistry& chemistry, do
     // The pre-bolus as the pump counted it (the counter is cleared when priming begins): its value
     // when current starts. The planned volume only when the counter never moved.
     double bolus = 0.0;
-    for (const auto& sample : run.samples) {
-        bolus = std::max(bolus, sample.dispensed_m3);
-        if (sample.current_a > 0.0) break;
+    std::size_t first_on = run.samples.size();
+    for (std::size_t i = 0; i < run.samples.size(); ++i) {
+        bolus = std::max(bolus, run.samples[i].dispensed_m3);
+        if (run.samples[i].current_a > 0.0) {
+            first_on = i;
+            break;
+        }
     }
     add_feed(bolus > 0.0 ? bolus : run.prebolus_m3);
+    const std::vector<double> feed = interval_feed(run, first_on, bolus);
     model::Concentrations electrode = bath.concentrations();
     double depth = 0.0;
     double charge = 0.0;
@@ -66,10 +99,7 @@ Prediction predict(const RecordedRun& run, const model::Chemistry& chemistry, do
         if (!(span > 0.0)) continue;
         const int steps = std::max(1, static_cast<int>(std::ceil(span / max_step_s)));
         const double dt = span / steps;
-        // Until current flows the counter is priming the line and the pre-bolus (mixed in above)
-        // and may lag its reads: only its increase while depositing feeds the cell.
-        const bool current_on = a.current_a > 0.0 || b.current_a > 0.0;
-        const double dv = current_on ? std::max(0.0, b.dispensed_m3 - a.dispensed_m3) / steps : 0.0;
+        const double dv = feed[i] / steps;
         for (int s = 0; s < steps; ++s) {
             const double f = (s + 0.5) / steps;
             const double current = std::max(0.0, a.current_a + f * (b.current_a - a.current_a));

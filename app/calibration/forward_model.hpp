@@ -15,12 +15,14 @@ struct RecordedSample {
     double t_s = 0.0;
     double current_a = 0.0;     // measured, cathodic positive
     double dispensed_m3 = 0.0;  // the pump's counter (bolus included)
+    double feed_rate_m3_s = 0.0;  // commanded from this sample on
 };
 
 struct RecordedRun {
     long long id = 0;                     // journal run id (0 when synthetic)
     model::CellParams cell;               // the recipe's cell and the run's effective chemistry
     double prebolus_m3 = 0.0;             // planned pre-bolus (the journal's "prebolus" event)
+    double flow_lag_s = 1.0;              // the recipe's pump flow lag (delivered behind commanded)
     std::vector<RecordedSample> samples;  // time increasing; feed = the counter's increase
 };
 
@@ -32,11 +34,12 @@ struct Prediction {
     double max_ratio = 0.0;
 };
 
-// Integrates the run with `chemistry` in steps of at most max_step_s. Feed between two samples
-// is the counter's difference spread evenly, counted once current flows; the counter's value when
-// current starts is the pre-bolus (the runtime clears it before the bolus; a bolus can overshoot
-// its plan, and the counter's first reads can lag), mixed in at once. Current is interpolated
-// linearly.
+// Integrates the run with `chemistry` in steps of at most max_step_s; current is interpolated
+// linearly. The counter's value when current starts is the pre-bolus (the runtime clears it
+// before the bolus, which can overshoot its plan), mixed in at once. The feed after that has the
+// counter's total volume but the timing of the commanded rate through the pump's flow lag: the
+// counter is read every few tenths of a second and coarsely, and a stale counter would shift the
+// dilution later along the film (biasing k low). Without recorded rates, the counter's steps.
 [[nodiscard]] Prediction predict(const RecordedRun& run, const model::Chemistry& chemistry,
                                  double max_step_s = 0.05);
 

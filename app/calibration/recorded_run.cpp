@@ -32,6 +32,7 @@ Result<JournaledRun> load_recorded_run(journal::RunJournal& journal, std::int64_
     out.chemistry_source = "recipe";
     out.run.id = id;
     out.run.cell = recipe->plan.cell;
+    out.run.flow_lag_s = recipe->plan.pump.flow_lag_s;
     auto events = journal.events(id);
     if (!events) return std::unexpected(events.error());
     for (const auto& e : *events) {
@@ -62,7 +63,7 @@ Result<JournaledRun> load_recorded_run(journal::RunJournal& journal, std::int64_
                     fmt::format("run {}", id));
     }
     out.run.samples.reserve(samples->size());
-    for (const auto& s : *samples) out.run.samples.push_back({s.t_s, s.current_a, s.dispensed_m3});
+    for (const auto& s : *samples) out.run.samples.push_back({s.t_s, s.current_a, s.dispensed_m3, s.feed_rate_m3_s});
     return out;
 }
 

@@ -98,7 +98,8 @@ TEST(CalibrationFit, RecoversConstantSelectivityAndEfficiencyFromOneExactGradedF
     EXPECT_LT(fit->k_ci95.lo, fit->k);
     EXPECT_GT(fit->k_ci95.hi, fit->k);
     ASSERT_TRUE(fit->efficiency.has_value());
-    EXPECT_NEAR(*fit->efficiency, 0.68, 0.004);
+    // Exact data: AIC may prefer a table, which trades a little depth scale for shape.
+    EXPECT_NEAR(*fit->efficiency, 0.68, 0.01);
     EXPECT_LT(fit->residual_rms, 0.002);
 }
 
@@ -121,6 +122,10 @@ TEST(CalibrationFit, NoisyProfileOfAConstantSelectivityKeepsTheConstantModel) {
     EXPECT_LT(fit->k_ci95.lo, 1.25);
     EXPECT_GT(fit->k_ci95.hi, 1.25);
     EXPECT_NEAR(fit->residual_rms, 0.01, 0.002);
+    ASSERT_TRUE(fit->efficiency.has_value());
+    EXPECT_NEAR(*fit->efficiency, 0.68, 0.01);
+    EXPECT_LT(fit->efficiency_ci95.lo, 0.68);
+    EXPECT_GT(fit->efficiency_ci95.hi, 0.68);
 }
 
 TEST(CalibrationFit, ReportsBathABiAsFixedWhenConfoundedWithSelectivity) {
