@@ -76,6 +76,7 @@ json calibration_json(const calibration::FitResult& fit, const CalibrationSummar
     }
     return json{{"selectivity_k", fit.table ? json(nullptr) : json(fit.k)},
                 {"selectivity_k_ci95", {fit.k_ci95.lo, fit.k_ci95.hi}},
+                {"selectivity_k_constant_model", fit.k},
                 {"selectivity_table", table},
                 {"selectivity_table_ci95", table_ci},
                 {"selectivity_model", fit.table ? "table" : "constant"},
