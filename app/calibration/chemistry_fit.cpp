@@ -68,7 +68,8 @@ struct Parameterisation {
                 pts.push_back({knots[i], std::exp(th[static_cast<Eigen::Index>(i)])});
             if (auto t = model::Selectivity::table(pts)) c.selectivity = *t;
         }
-        if (fit_eta()) c.current_efficiency = std::min(1.0, in->start.current_efficiency * std::exp(th[eta_index()]));
+        if (fit_eta())
+            c.current_efficiency = std::min(1.0, in->start.current_efficiency * std::exp(th[eta_index()]));
         if (fit_a) c.bath_a.bi_mol_per_m3 = in->start.bath_a.bi_mol_per_m3 * std::exp(th[a_index()]);
         return c;
     }
@@ -211,13 +212,16 @@ Result<FitResult> fit_chemistry(const FitInput& raw) {
     record_eta(constant, base);
     out.a_bi_fitted = constant.fit_a;
     if (constant.fit_a) {
-        out.a_bi_note = strf("fitted: the dilution along the film separates it from k (Jacobian correlation %.3f)",
-                             out.k_a_correlation);
+        out.a_bi_note =
+            strf("fitted: the dilution along the film separates it from k (Jacobian correlation %.3f)",
+                 out.k_a_correlation);
     } else {
-        out.a_bi_note = input.runs.empty() ? std::string("fixed: calibration deposits say nothing about bath A")
-                                           : strf("fixed: confounded with k (the film depends on k * c_Bi(A) only; "
-                                                  "Jacobian correlation %.4f), so k absorbs any error in A's Bi",
-                                                  out.k_a_correlation);
+        out.a_bi_note = input.runs.empty()
+                            ? std::string("fixed: calibration deposits say nothing about bath A")
+                            : strf(
+                                  "fixed: confounded with k (the film depends on k * c_Bi(A) only; "
+                                  "Jacobian correlation %.4f), so k absorbs any error in A's Bi",
+                                  out.k_a_correlation);
     }
     out.k = std::exp(base.theta[0]);
     out.k_ci95 = exp_interval(base.theta[0], base.half_width[0]);
@@ -243,8 +247,10 @@ Result<FitResult> fit_chemistry(const FitInput& raw) {
             Parameterisation table{&input, {}, constant.fit_a};
             for (int i = 0; i < knots; ++i) table.knots.push_back(lo + (hi - lo) * i / (knots - 1));
             if (n < 3 * table.count()) break;
-            const Solved s = solve(table, table.initial(base.theta[0], constant.fit_eta() ? base.theta[constant.eta_index()] : 0.0,
-                                                        constant.fit_a ? base.theta[constant.a_index()] : 0.0));
+            const Solved s =
+                solve(table, table.initial(base.theta[0],
+                                           constant.fit_eta() ? base.theta[constant.eta_index()] : 0.0,
+                                           constant.fit_a ? base.theta[constant.a_index()] : 0.0));
             if (!s.ok) continue;
             const double a = aic(s.rss, n, table.count());
             if (out.aic_table && a >= *out.aic_table) continue;
@@ -269,7 +275,8 @@ Result<FitResult> fit_chemistry(const FitInput& raw) {
     out.residual_rms = std::sqrt(best_rss / n);
 
     if (out.efficiency) {
-        out.efficiency_note = "fitted: the film's depth scale (the measured thickness) against the recorded charge";
+        out.efficiency_note =
+            "fitted: the film's depth scale (the measured thickness) against the recorded charge";
     } else {
         // Calibration deposits with charge and thickness or mass: metal deposited per charge passed.
         std::vector<double> estimates;
@@ -278,9 +285,11 @@ Result<FitResult> fit_chemistry(const FitInput& raw) {
             const double x = d.x_bi;
             double metal_mol = 0.0;
             if (d.mass_kg) {
-                metal_mol = *d.mass_kg / (x * best.bi.molar_mass_kg_per_mol + (1.0 - x) * best.sb.molar_mass_kg_per_mol);
+                metal_mol = *d.mass_kg /
+                            (x * best.bi.molar_mass_kg_per_mol + (1.0 - x) * best.sb.molar_mass_kg_per_mol);
             } else if (d.thickness_m && d.area_m2) {
-                const double vm = x * best.bi.molar_volume_m3_per_mol + (1.0 - x) * best.sb.molar_volume_m3_per_mol;
+                const double vm =
+                    x * best.bi.molar_volume_m3_per_mol + (1.0 - x) * best.sb.molar_volume_m3_per_mol;
                 metal_mol = *d.thickness_m * *d.area_m2 * best.packing_fraction / vm;
             } else {
                 continue;
@@ -299,9 +308,9 @@ Result<FitResult> fit_chemistry(const FitInput& raw) {
             }
             out.efficiency = std::min(mean, 1.0);
             out.efficiency_ci95 = {mean - half, mean + half};
-            out.efficiency_note = strf("fitted from %zu calibration deposit%s with charge and %s%s", estimates.size(),
-                                       estimates.size() == 1 ? "" : "s", "thickness or mass",
-                                       mean > 1.0 ? " (above 1: capped at 1)" : "");
+            out.efficiency_note = strf("fitted from %zu calibration deposit%s with charge and %s%s",
+                                       estimates.size(), estimates.size() == 1 ? "" : "s",
+                                       "thickness or mass", mean > 1.0 ? " (above 1: capped at 1)" : "");
             best.current_efficiency = *out.efficiency;
         } else {
             out.efficiency_ci95 = {best.current_efficiency, best.current_efficiency};

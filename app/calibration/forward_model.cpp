@@ -35,12 +35,16 @@ std::vector<double> interval_feed(const RecordedRun& run, std::size_t first_on, 
         const double target = std::max(0.0, s[i - 1].feed_rate_m3_s);
         const double tau = run.flow_lag_s;
         const double decay = tau > 0.0 ? std::exp(-dt / tau) : 0.0;
-        const double mean = tau > 0.0 ? target + (delivered_rate - target) * tau * (1.0 - decay) / dt : target;
+        const double mean =
+            tau > 0.0 ? target + (delivered_rate - target) * tau * (1.0 - decay) / dt : target;
         delivered_rate = target + (delivered_rate - target) * decay;
         commanded[i] = mean * dt;
         commanded_total += commanded[i];
     }
-    const double counter_total = s.empty() ? 0.0 : std::max(0.0, s.back().dispensed_m3 - std::max(bolus, s[std::min(first_on, s.size() - 1)].dispensed_m3));
+    const double counter_total =
+        s.empty() ? 0.0
+                  : std::max(0.0, s.back().dispensed_m3 -
+                                      std::max(bolus, s[std::min(first_on, s.size() - 1)].dispensed_m3));
     if (!(commanded_total > 0.0) || !(counter_total > 0.0)) return counter;
     const double scale = counter_total / commanded_total;
     for (auto& v : commanded) v *= scale;

@@ -13,8 +13,8 @@ namespace edc::calibration {
 // What a run recorded, per journal sample.
 struct RecordedSample {
     double t_s = 0.0;
-    double current_a = 0.0;     // measured, cathodic positive
-    double dispensed_m3 = 0.0;  // the pump's counter (bolus included)
+    double current_a = 0.0;       // measured, cathodic positive
+    double dispensed_m3 = 0.0;    // the pump's counter (bolus included)
     double feed_rate_m3_s = 0.0;  // commanded from this sample on
 };
 

@@ -63,7 +63,8 @@ Result<JournaledRun> load_recorded_run(journal::RunJournal& journal, std::int64_
                     fmt::format("run {}", id));
     }
     out.run.samples.reserve(samples->size());
-    for (const auto& s : *samples) out.run.samples.push_back({s.t_s, s.current_a, s.dispensed_m3, s.feed_rate_m3_s});
+    for (const auto& s : *samples)
+        out.run.samples.push_back({s.t_s, s.current_a, s.dispensed_m3, s.feed_rate_m3_s});
     return out;
 }
 

@@ -11,7 +11,9 @@ namespace {
 
 class CliChemistry : public CliTest {};
 
-double json_feed_ml(const std::string& out) { return nlohmann::json::parse(out).at("totals").at("feed_volume_mL"); }
+double json_feed_ml(const std::string& out) {
+    return nlohmann::json::parse(out).at("totals").at("feed_volume_mL");
+}
 
 TEST_F(CliChemistry, ChemistryFileOverridesTheRecipesSelectivityAndPlanSaysSo) {
     const auto chem = write_file("bisb.toml", "[chemistry]\nselectivity_k = 1.25\n");
@@ -42,7 +44,8 @@ TEST_F(CliChemistry, OutOfRangeEfficiencyAndMissingFileAreErrors) {
     const auto r = run_cli({"plan", example_recipe("g-bi033sb067.toml"), "--chemistry", chem});
     EXPECT_EQ(r.code, 2);
     EXPECT_NE(r.err.find(chem + ":2:22:"), std::string::npos) << r.err;
-    const auto missing = run_cli({"plan", example_recipe("g-bi033sb067.toml"), "--chemistry", file("none.toml")});
+    const auto missing =
+        run_cli({"plan", example_recipe("g-bi033sb067.toml"), "--chemistry", file("none.toml")});
     EXPECT_EQ(missing.code, 2);
     EXPECT_NE(missing.err.find("cannot open the chemistry file"), std::string::npos) << missing.err;
 }
