@@ -135,7 +135,7 @@ Solved solve(const Parameterisation& m, Eigen::VectorXd theta) {
     Functor f(m);
     Eigen::NumericalDiff<Functor> diff(f, 1e-8);
     Eigen::LevenbergMarquardt<Eigen::NumericalDiff<Functor>> lm(diff);
-    lm.setMaxfev(400 * static_cast<int>(theta.size() + 1));
+    lm.setMaxfev(static_cast<Eigen::Index>(400) * (theta.size() + 1));
     (void)lm.minimize(theta);
     const Eigen::VectorXd r = m.residuals(theta);
     s.rss = r.squaredNorm();
@@ -297,7 +297,7 @@ Result<FitResult> fit_chemistry(const FitInput& raw) {
             estimates.push_back(metal_mol * best.electrons * faraday / *d.charge_c);
         }
         if (!estimates.empty()) {
-            const double count = static_cast<double>(estimates.size());
+            const auto count = static_cast<double>(estimates.size());
             const double mean = std::accumulate(estimates.begin(), estimates.end(), 0.0) / count;
             double half = mean * 0.02;  // a stated 1 % (1 sigma) on one thickness or mass
             if (estimates.size() > 1) {

@@ -54,7 +54,6 @@ Synthetic make_run(const Truth& t) {
     s.run.cell.chemistry.current_efficiency = 0.725;
     s.run.cell.chemistry.selectivity = edc::model::Selectivity::constant(1.0);
 
-    double v = v0;
     double bi = t.a_bi_mM * v0;  // mol (mM = mol/m3)
     double sb = t.a_sb_mM * v0;
     double r_electrode = bi / sb;
@@ -73,7 +72,6 @@ Synthetic make_run(const Truth& t) {
         }
         bi -= x * mol_rate * dt;
         sb -= (1.0 - x) * mol_rate * dt - q * dt * t.b_sb_mM;
-        v += q * dt;
         r_electrode += (bi / sb - r_electrode) * (1.0 - std::exp(-dt / tau));
         h += mol_rate * (x * 21.3e-6 + (1.0 - x) * 18.2e-6) / (area * packing) * dt;
     }

@@ -28,8 +28,8 @@ protected:
         std::vector<std::string> args{"run",     recipe, "--sim",     "--speed", "20",     "--db", db_,
                                       "--plant", plant,  "--measure", measure,   "--seed", "1"};
         if (!chemistry.empty()) {
-            args.push_back("--chemistry");
-            args.push_back(chemistry);
+            args.emplace_back("--chemistry");
+            args.emplace_back(chemistry);
         }
         return run_cli(args);
     }
