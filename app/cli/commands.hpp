@@ -27,5 +27,6 @@ const Command& devices_command();
 const Command& doctor_command();  // setup_commands.cpp
 const Command& config_command();
 const Command& verify_command();
+const Command& calibrate_command();
 
 }  // namespace edc::cli

@@ -1,4 +1,4 @@
-// edc plan RECIPE [--json]
+// edc plan RECIPE [--json] [--chemistry FILE]
 #include <array>
 
 #include "app/cli/cli.hpp"
@@ -10,16 +10,19 @@
 namespace edc::cli {
 namespace {
 
-constexpr std::array plan_options{OptionSpec{"--json", "", false, false}};
+constexpr std::array plan_options{OptionSpec{"--json", "", false, false},
+                                  OptionSpec{"--chemistry", "", true, false}};
 
 constexpr std::string_view plan_help =
-    R"(Usage: edc plan RECIPE [--json]
+    R"(Usage: edc plan RECIPE [--json] [--chemistry FILE]
 
 Validates a recipe and plans its feed: the charge-indexed schedule of B volume and rate that
 makes the deposit follow the recipe's x_Bi(depth) profile, with the totals in lab units.
 
 Options:
-  --json        one JSON object: feasible, recipe, schedule (up to 200 points), totals, warnings
+  --chemistry FILE  a chemistry file ([chemistry] keys, e.g. from `edc calibrate`) overriding
+                the recipe's chemistry and any calibration file it names
+  --json        one JSON object: feasible, recipe, chemistry_source, schedule (up to 200 points), totals, warnings
   -v, --verbose debug logging
   -h, --help    this text
 
@@ -31,7 +34,7 @@ int run_plan(const ParsedArgs& args, Console& console) {
     const auto path = single_positional(args, console, "plan", "RECIPE");
     if (!path) return exit_code::usage;
     const bool as_json = args.has("--json");
-    const auto planned = load_and_plan(*path, console, as_json);
+    const auto planned = load_and_plan(*path, console, as_json, args.value("--chemistry"));
     if (!planned) return planned.error();
     const auto& recipe = planned->recipe;
     const auto& plan = planned->plan;

@@ -10,6 +10,7 @@
 #include "control/model/units.hpp"
 #include "control/plan/planner.hpp"
 #include "control/plan/syringe_load.hpp"
+#include "recipes/format/chemistry_file.hpp"
 
 namespace edc::cli {
 
@@ -50,6 +51,7 @@ json plan_json(const recipes::Recipe& recipe, const plan::FeedPlan& plan, std::s
     for (const auto& w : plan.warnings) warnings.push_back({{"code", w.code}, {"message", w.message}});
     return json{{"feasible", true},
                 {"recipe", recipe.name},
+                {"chemistry_source", recipe.chemistry_source},
                 {"schedule", std::move(schedule)},
                 {"totals",
                  {{"duration_s", t.duration_s},
@@ -81,6 +83,7 @@ void print_plan_table(std::ostream& out, const recipes::Recipe& recipe, const pl
                       std::size_t rows) {
     const auto& t = plan.totals;
     out << fmt::format("recipe {}: {}\n", recipe.name, recipe.description);
+    out << chemistry_source_line(recipe) << '\n';
     out << fmt::format("{:>8} {:>9} {:>9} {:>9} {:>10} {:>11} {:>9} {:>9}\n", "t s", "charge C", "depth nm",
                        "fed mL", "volume mL", "rate mL/min", "x target", "x pred");
     for (const std::size_t i : thin_indices(plan.points.size(), rows)) {
@@ -120,9 +123,22 @@ void print_plan_failure(std::ostream& err, const recipes::Recipe& recipe, const 
     }
 }
 
-std::expected<PlannedRecipe, int> load_and_plan(const std::string& path, Console& console, bool as_json) {
+std::string chemistry_source_line(const recipes::Recipe& recipe) {
+    return "chemistry: " + recipe.chemistry_source;
+}
+
+std::expected<PlannedRecipe, int> load_and_plan(const std::string& path, Console& console, bool as_json,
+                                                const std::optional<std::string>& chemistry) {
     auto recipe = load_recipe_reported(path, console);
     if (!recipe) return std::unexpected(exit_code::invalid_recipe);
+    if (chemistry) {
+        if (auto applied = recipes::apply_chemistry_file(*recipe, *chemistry, recipes::ChemistryOrigin::command_line);
+            !applied) {
+            const auto& e = applied.error();
+            console.err << (e.message.starts_with(e.where) ? e.message : e.where + ": " + e.message) << '\n';
+            return std::unexpected(exit_code::invalid_recipe);
+        }
+    }
     auto plan = plan::make_plan(recipe->plan);
     if (!plan) {
         if (as_json) write_json(console.out, plan_failure_json(plan.error()));

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <expected>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -37,8 +38,13 @@ struct PlannedRecipe {
 // recipe (exit_code::invalid_recipe), the planner's issues for an infeasible one
 // (exit_code::infeasible_plan; also as JSON on stdout when as_json), and a plan faster than the
 // recipe's pump can go on its syringe as "file: pump.max_rate: ..." (exit_code::invalid_recipe).
+// `chemistry` (--chemistry FILE) overrides the recipe's chemistry keys and those of the
+// calibration file the recipe names (an unreadable or invalid file: exit_code::invalid_recipe).
 // The error is the exit code.
 [[nodiscard]] std::expected<PlannedRecipe, int> load_and_plan(const std::string& path, Console& console,
-                                                              bool as_json);
+                                                              bool as_json,
+                                                              const std::optional<std::string>& chemistry = std::nullopt);
+// "chemistry: recipe" / "chemistry: --chemistry PATH sha256 HEX": the line `edc plan` prints.
+[[nodiscard]] std::string chemistry_source_line(const recipes::Recipe& recipe);
 
 }  // namespace edc::cli

@@ -1,5 +1,5 @@
 // edc run RECIPE [--sim [--plant FILE]] [--speed N] [--db PATH] [--operator NAME] [--fault KIND@SECONDS ...]
-//         [--measure FILE.csv [--measure-noise S] [--measure-resolution NM] [--seed N]]
+//         [--chemistry FILE] [--measure FILE.csv [--measure-noise S] [--measure-resolution NM] [--seed N]]
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -22,6 +22,7 @@
 #include "control/plan/planner.hpp"
 #include "drivers/sim/deposit_score.hpp"
 #include "drivers/sim/sim_fault.hpp"
+#include "recipes/format/chemistry_file.hpp"
 
 namespace edc::cli {
 namespace {
@@ -33,6 +34,7 @@ constexpr std::array run_options{
     OptionSpec{"--operator", "", true, false},
     OptionSpec{"--fault", "", true, true},
     OptionSpec{"--plant", "", true, false},
+    OptionSpec{"--chemistry", "", true, false},
     measure_option_specs[0],
     measure_option_specs[1],
     measure_option_specs[2],
@@ -41,7 +43,7 @@ constexpr std::array run_options{
 
 constexpr std::string_view run_help =
     R"(Usage: edc run RECIPE [--sim [--plant FILE]] [--speed N] [--db PATH] [--operator NAME]
-               [--fault KIND@SECONDS ...]
+               [--fault KIND@SECONDS ...] [--chemistry FILE]
                [--measure FILE.csv [--measure-noise S] [--measure-resolution NM] [--seed N]]
 
 Runs a deposition: plans the recipe, checks the instruments, primes the feed, deposits under
@@ -61,6 +63,8 @@ Options:
                      galvanostat-disconnect, galvanostat-garbage, galvanostat-scpi-error,
                      compliance-trip, pump-timeout, pump-disconnect, pump-stall, pump-alarm
                      or syringe-empty
+  --chemistry FILE   a chemistry file ([chemistry] keys, e.g. from `edc calibrate`) that
+                     overrides the recipe's chemistry and any calibration file it names
 )"
     R"(  --measure FILE.csv with --sim: after the run, the simulated film's depth profile as an
                      instrument reports it: depth_nm,x_bi every 10 nm from the substrate,
@@ -222,14 +226,22 @@ int run_run(const ParsedArgs& args, Console& console) {
     if (!path) return exit_code::usage;
     // Planned here as well as in RunSession::create, so an infeasible recipe gets the planner's
     // full list of issues and its own exit code before anything is started.
-    auto planned = load_and_plan(*path, console, false);
+    auto planned = load_and_plan(*path, console, false, args.value("--chemistry"));
     if (!planned) return planned.error();
     auto& recipe = planned->recipe;
 
     app::RunOptions options;
-    if (*plant) {
-        options.sim_plant = app::make_plant(recipe.plan.cell, &**plant);
-        options.provenance.push_back({"plant", app::plant_provenance_text(**plant)});
+    // The journal keeps the chemistry the plan used and where it came from (the recipe text
+    // stays verbatim); `edc calibrate` starts from it.
+    options.provenance.push_back({"chemistry", recipes::chemistry_toml(recipe.plan.cell.chemistry)});
+    options.provenance.push_back({"chemistry_source", recipe.chemistry_source});
+    if (simulate) {
+        // The simulated plant is the world: where a plant file is silent (or there is none) it
+        // holds what the recipe's own text says, not a calibration's estimate.
+        model::CellParams recipe_cell = recipe.plan.cell;
+        recipe_cell.chemistry = recipe.recipe_chemistry;
+        options.sim_plant = app::make_plant(recipe_cell, *plant ? &**plant : nullptr);
+        if (*plant) options.provenance.push_back({"plant", app::plant_provenance_text(**plant)});
     }
     options.recipe = std::move(recipe);
     options.simulate = simulate;

@@ -1,5 +1,5 @@
 // edc simulate RECIPE [--json] [--disturb standard|none] [--feed scheduled|constant|open-loop] [--plant FILE]
-//              [--measure FILE.csv [--measure-noise S] [--measure-resolution NM] [--seed N]]
+//              [--measure FILE.csv [--measure-noise S] [--measure-resolution NM] [--seed N]] [--chemistry FILE]
 #include <fmt/format.h>
 
 #include <array>
@@ -30,12 +30,14 @@ constexpr std::array simulate_options{
     measure_option_specs[1],
     measure_option_specs[2],
     measure_option_specs[3],
+    OptionSpec{"--chemistry", "", true, false},
 };
 
 constexpr std::string_view simulate_help =
     R"(Usage: edc simulate RECIPE [--json] [--disturb standard|none] [--feed scheduled|constant|open-loop]
                      [--plant FILE]
                      [--measure FILE.csv [--measure-noise S] [--measure-resolution NM] [--seed N]]
+                     [--chemistry FILE]
 
 Plans the recipe and runs it through the digital twin (virtual clock, no instruments): the
 cell with mixing lag, pump lag and resolution, current noise, a current dip and an operator
@@ -58,6 +60,8 @@ Options:
   --measure-resolution NM
                   with --measure: depth resolution sigma in nm (default 30; 0: none)
   --seed N        with --measure: the noise's seed (default 1; a seed repeats exactly)
+  --chemistry FILE
+                  chemistry file overriding the recipe's chemistry keys (edc calibrate -o)
   --json          one JSON object: feed, disturb, plant, rms_error_at_pct, max_error_at_pct,
                   thickness_nm, mean_x_bi, profile, measured_profile
   -v, --verbose   debug logging
@@ -103,7 +107,7 @@ int run_simulate(const ParsedArgs& args, Console& console) {
     const auto plant_arg = load_plant_option(args, console);
     if (!plant_arg) return plant_arg.error();
     const std::optional<recipes::PlantFile>& plant_file = *plant_arg;
-    const auto planned = load_and_plan(*path, console, as_json);
+    const auto planned = load_and_plan(*path, console, as_json, args.value("--chemistry"));
     if (!planned) return planned.error();
     const auto& recipe = planned->recipe;
     const auto& plan = planned->plan;
@@ -112,7 +116,11 @@ int run_simulate(const ParsedArgs& args, Console& console) {
     options.feed = *feed;
     options.disturbance = *disturbance;
     const auto disturbances = twin::DisturbanceSet::of(*disturbance);
-    auto chemistry = app::make_plant(recipe.plan.cell, plant_file.has_value() ? &*plant_file : nullptr);
+    // The plant is the recipe's own chemistry where the plant file is silent, never the
+    // --chemistry estimate (that is what the controller believes, not what the bath is).
+    model::CellParams recipe_cell = recipe.plan.cell;
+    recipe_cell.chemistry = recipe.recipe_chemistry;
+    auto chemistry = app::make_plant(recipe_cell, plant_file.has_value() ? &*plant_file : nullptr);
     // The disturbance set's mixing lag unless the plant file says what the cell's really is.
     if (!plant_file.has_value() || !plant_file->mixing_time_s)
         chemistry.mixing_time_s = disturbances.mixing_time_s;

@@ -158,7 +158,9 @@ void PlanScreen::show_plan(const recipes::Recipe& recipe, const plan::FeedPlan& 
     plan_ = p;
     failure_.reset();
     clear_charts();
-    title_->setText(tr("Plan for “%1”").arg(QString::fromStdString(recipe.name)));
+    // The plan is only as good as the chemistry it used: name the calibration in force.
+    title_->setText(tr("Plan for “%1” — chemistry: %2")
+                        .arg(QString::fromStdString(recipe.name), QString::fromStdString(recipe.chemistry_source)));
     issues_->setText(tr("<span style='color:#2e7d32'>✔ Feasible with this cell and pump.</span>"));
     QList<QPointF> target, predicted, rate, volume, fed;
     for (const auto& pt : p.points) {

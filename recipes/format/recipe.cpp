@@ -15,6 +15,8 @@
 
 #include "control/model/units.hpp"
 #include "control/text.hpp"
+#include "recipes/format/chemistry_file.hpp"
+#include "recipes/format/chemistry_reader.hpp"
 #include "recipes/format/sha256.hpp"
 #include "recipes/format/toml_guard.hpp"
 #include "recipes/format/toml_reader.hpp"
@@ -25,8 +27,9 @@ namespace {
 using detail::ErrorSink;
 using detail::RecipeProblem;
 using detail::Section;
+using detail::check_range;
+using detail::finite_pair;
 
-constexpr double max_concentration_mol_per_m3 = 5000.0;  // 5 M: far above any soluble bath
 constexpr double max_cell_volume_m3 = 10e-3;              // 10 L
 constexpr double max_compliance_v = 210.0;                // 2400 series / 2450 maximum source voltage
 constexpr double max_source_current_a = 1.05;             // 2400 and 2450: 1 A range, 105 % overrange
@@ -66,96 +69,12 @@ std::string checked_text(const Section& s, std::string_view key, std::string val
     return value;
 }
 
-// Quantities are quoted as written ("-20 mL"), plain numbers printed.
-void check_range(const Section& s, std::string_view key, double v, bool ok, const char* expected) {
-    if (ok) return;
-    const toml::node* n = s.node(key);
-    const std::string shown = n != nullptr && n->is_string() ? quote(n->as_string()->get()) : strf("%g", v);
-    s.error_at_value(key, strf("%s.%.*s = %s is out of range; expected %s", s.name().c_str(),
-                               static_cast<int>(key.size()), key.data(), shown.c_str(), expected));
-}
-
 void read_recipe_section(const Section& s, Recipe& r) {
     r.name = checked_text(s, "name", s.required_string("name", "the recipe's name as a string"), false);
     if (r.name.find('\n') != std::string::npos) {
         s.error_at_value("name", "recipe.name spans several lines; expected a one-line name");
     }
     r.description = checked_text(s, "description", s.optional_string("description", "a string").value_or(""), true);
-}
-
-model::Concentrations read_bath(const Section& chemistry, std::string_view key) {
-    const auto& table = chemistry.required_table(key, R"(an inline table such as { Bi = "50 mM", Sb = "50 mM" })");
-    const Section bath(table, chemistry.name() + "." + std::string(key), {"Bi", "Sb"}, chemistry.errors());
-    model::Concentrations c;
-    c.bi_mol_per_m3 = bath.required_quantity("Bi", Dimension::concentration);
-    c.sb_mol_per_m3 = bath.required_quantity("Sb", Dimension::concentration);
-    check_range(bath, "Bi", c.bi_mol_per_m3, c.bi_mol_per_m3 >= 0.0 && c.bi_mol_per_m3 <= max_concentration_mol_per_m3,
-                "0 to 5 M");
-    check_range(bath, "Sb", c.sb_mol_per_m3, c.sb_mol_per_m3 >= 0.0 && c.sb_mol_per_m3 <= max_concentration_mol_per_m3,
-                "0 to 5 M");
-    return c;
-}
-
-// The two finite numbers of an [a, b] entry; anything else is reported as `what` at the entry.
-std::pair<double, double> finite_pair(const Section& s, const toml::node& element, const char* what) {
-    if (const auto* pair = element.as_array(); pair != nullptr && pair->size() == 2) {
-        const auto first = detail::as_finite_number(*pair->get(0));
-        const auto second = detail::as_finite_number(*pair->get(1));
-        if (first && second) return {*first, *second};
-    }
-    s.errors().at(element.source(), what);
-}
-
-model::Selectivity read_selectivity(const Section& s) {
-    const bool has_k = s.has("selectivity_k");
-    const bool has_table = s.has("selectivity_table");
-    if (has_k == has_table) {
-        if (has_k) s.error_at_value("selectivity_table", "chemistry has both selectivity_k and selectivity_table; expected one of them");
-        s.error_here("chemistry needs selectivity_k (a number, e.g. 1.0) or selectivity_table ([[c_Bi/c_Sb, k], ...])");
-    }
-    if (has_k) {
-        const double k = s.required_number("selectivity_k", "a positive number such as 1.0");
-        check_range(s, "selectivity_k", k, k > 0.0 && k <= 1e3, "a number in (0, 1000]");
-        return model::Selectivity::constant(k);
-    }
-    const auto& table = s.required_array("selectivity_table", "an array of [c_Bi/c_Sb, k] pairs");
-    if (table.empty() || table.size() > model::Selectivity::max_points) {
-        s.error_at_value("selectivity_table", strf("chemistry.selectivity_table has %zu points; expected 1 to %zu",
-                                                   table.size(), model::Selectivity::max_points));
-    }
-    std::vector<model::SelectivityPoint> points;
-    for (const auto& element : table) {
-        const auto [ratio, k] = finite_pair(s, element,
-                                            "chemistry.selectivity_table entry is not a pair of finite numbers; "
-                                            "expected [c_Bi/c_Sb, k] such as [0.5, 0.98]");
-        if (ratio < 0.0 || k <= 0.0) {
-            s.errors().at(element.source(), strf("chemistry.selectivity_table entry [%g, %g] is out of range; expected "
-                                                 "c_Bi/c_Sb >= 0 and k > 0", ratio, k));
-        }
-        if (!points.empty() && ratio <= points.back().ratio) {
-            s.errors().at(element.source(), strf("chemistry.selectivity_table ratio %g does not increase; expected "
-                                                 "ratios in strictly increasing order", ratio));
-        }
-        points.push_back({ratio, k});
-    }
-    auto selectivity = model::Selectivity::table(points);
-    if (!selectivity) s.error_at_value("selectivity_table", "chemistry.selectivity_table: " + selectivity.error().message);
-    return *selectivity;
-}
-
-void read_chemistry(const Section& s, model::Chemistry& c) {
-    c.bath_a = read_bath(s, "a");
-    c.feed_b = read_bath(s, "b");
-    if (c.bath_a.sb_mol_per_m3 <= 0.0) {
-        s.error_at_value("a", "chemistry.a has no Sb; expected Sb > 0 (the film composition follows c_Bi/c_Sb)");
-    }
-    c.selectivity = read_selectivity(s);
-    c.current_efficiency = s.required_number("current_efficiency", "a fraction in (0, 1] such as 0.725");
-    check_range(s, "current_efficiency", c.current_efficiency, c.current_efficiency > 0.0 && c.current_efficiency <= 1.0,
-                "a fraction in (0, 1]");
-    c.packing_fraction = s.required_number("packing_fraction", "a fraction in (0, 1] such as 0.868");
-    check_range(s, "packing_fraction", c.packing_fraction, c.packing_fraction > 0.0 && c.packing_fraction <= 1.0,
-                "a fraction in (0, 1]");
 }
 
 void read_cell(const Section& s, model::CellGeometry& g) {
@@ -397,7 +316,25 @@ const toml::table& required_section(const toml::table& root, std::string_view na
     return *n->as_table();
 }
 
-Recipe build(const toml::table& root, std::string_view text, const ErrorSink& errors) {
+// [chemistry] calibration = "file.toml": the file (relative to the recipe's directory) overrides the
+// recipe's own chemistry keys; an unreadable or invalid file is the recipe's error.
+void apply_named_calibration(const Section& chemistry, Recipe& r) {
+    const std::string named = checked_text(
+        chemistry, "calibration", chemistry.required_string("calibration", "a chemistry file such as \"bisb.toml\""),
+        false);
+    std::string path = named;
+    if (!named.starts_with('/')) {
+        const auto slash = r.source_path.rfind('/');
+        if (slash != std::string::npos) path = r.source_path.substr(0, slash + 1) + named;
+    }
+    auto applied = apply_chemistry_file(r, path, ChemistryOrigin::recipe_calibration);
+    if (applied) return;
+    const Error& e = applied.error();
+    if (e.code == "invalid_chemistry") throw RecipeProblem{e.where, e.message};  // positioned in the file
+    chemistry.error_at_value("calibration", "chemistry.calibration: " + e.message);
+}
+
+Recipe build(const toml::table& root, std::string_view text, const ErrorSink& errors, CalibrationFile calibration) {
     const Section top(root, "", {"recipe", "chemistry", "cell", "galvanostat", "pump", "deposit", "transport"},
                       errors);
     Recipe r;
@@ -408,10 +345,12 @@ Recipe build(const toml::table& root, std::string_view text, const ErrorSink& er
     read_recipe_section(Section(required_section(root, "recipe", "name = \"...\"", errors), "recipe",
                                 {"name", "description"}, errors),
                         r);
-    read_chemistry(Section(required_section(root, "chemistry", "baths a and b, selectivity, efficiency, packing", errors),
-                           "chemistry", {"a", "b", "selectivity_k", "selectivity_table", "current_efficiency",
-                                           "packing_fraction"}, errors),
-                   r.plan.cell.chemistry);
+    const Section chemistry(required_section(root, "chemistry", "baths a and b, selectivity, efficiency, packing", errors),
+                            "chemistry", {"a", "b", "selectivity_k", "selectivity_table", "current_efficiency",
+                                          "packing_fraction", "calibration"}, errors);
+    detail::read_chemistry(chemistry, r.plan.cell.chemistry, detail::ChemistryKeys::all_required);
+    r.recipe_chemistry = r.plan.cell.chemistry;
+    if (chemistry.has("calibration") && calibration == CalibrationFile::apply) apply_named_calibration(chemistry, r);
     read_cell(Section(required_section(root, "cell", "volumes, electrode area and mixing time", errors), "cell",
                       {"mode", "initial_volume", "max_volume", "electrode_area", "mixing_time"}, errors),
               r.plan.cell.cell);
@@ -453,7 +392,7 @@ std::string_view to_string(GalvanostatModel m) noexcept {
 
 std::string_view to_string(PumpModel m) noexcept { return m == PumpModel::ne_1000 ? "ne-1000" : "harvard-elite"; }
 
-Result<Recipe> parse_recipe(std::string_view text, std::string_view name_for_errors) {
+Result<Recipe> parse_recipe(std::string_view text, std::string_view name_for_errors, CalibrationFile calibration) {
     const std::string file(name_for_errors);
     if (text.size() > max_recipe_bytes) {
         return fail("invalid_recipe",
@@ -470,7 +409,7 @@ Result<Recipe> parse_recipe(std::string_view text, std::string_view name_for_err
             (void)toml::parse(detail::neutralize_unsafe_code_points(text), file);  // syntax only; see toml_guard.hpp
         }
         const toml::table root = toml::parse(text, file);
-        return build(root, text, errors);
+        return build(root, text, errors, calibration);
     } catch (const toml::parse_error& e) {
         const auto& begin = e.source().begin;
         const std::string where = strf("%s:%u:%u", file.c_str(), static_cast<unsigned>(std::max<toml::source_index>(begin.line, 1)),

@@ -50,6 +50,12 @@ struct Recipe {
     plan::PlanRequest plan;   // plan.pump mirrors `pump` (present = false without [pump])
     GalvanostatConfig galvanostat;
     std::optional<PumpConfig> pump;
+    // Where plan.cell.chemistry came from: "recipe", "calibration PATH sha256 HEX" (the recipe's
+    // [chemistry] calibration key) or "--chemistry PATH sha256 HEX" (recipes/format/chemistry_file.hpp).
+    std::string chemistry_source = "recipe";
+    // The chemistry the recipe's own text states, before any calibration or --chemistry file: what
+    // a simulated plant defaults to where it is silent (the plant is the world, not the estimate).
+    model::Chemistry recipe_chemistry;
 
     // Current magnitude the recipe asks of the galvanostat, A.
     [[nodiscard]] double current_a() const noexcept {
@@ -59,7 +65,13 @@ struct Recipe {
 
 // Reads and validates a recipe file (refused if larger than max_recipe_bytes).
 [[nodiscard]] Result<Recipe> load_recipe(const std::string& path);
+// What parse_recipe does with a `[chemistry] calibration = "FILE"` key: read FILE (relative to the
+// directory of name_for_errors) and apply it, or leave the recipe's own chemistry (a journaled
+// recipe whose effective chemistry was journaled with it).
+enum class CalibrationFile { apply, ignore };
+
 // Validates recipe text; name_for_errors is the "file" part of error positions.
-[[nodiscard]] Result<Recipe> parse_recipe(std::string_view text, std::string_view name_for_errors);
+[[nodiscard]] Result<Recipe> parse_recipe(std::string_view text, std::string_view name_for_errors,
+                                          CalibrationFile calibration = CalibrationFile::apply);
 
 }  // namespace edc::recipes
