@@ -163,9 +163,10 @@ int run_run(const ParsedArgs& args, Console& console) {
     auto& recipe = planned->recipe;
 
     app::RunOptions options;
-    if (*plant) {
-        options.sim_plant = app::make_plant(recipe.plan.cell, &**plant);
-        options.provenance.push_back({"plant", app::plant_provenance_text(**plant)});
+    if (plant->has_value()) {
+        const recipes::PlantFile& file = plant->value();
+        options.sim_plant = app::make_plant(recipe.plan.cell, &file);
+        options.provenance.push_back({"plant", app::plant_provenance_text(file)});
     }
     options.recipe = std::move(recipe);
     options.simulate = simulate;
