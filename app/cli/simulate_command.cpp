@@ -82,8 +82,8 @@ int run_simulate(const ParsedArgs& args, Console& console) {
     const bool as_json = args.has("--json");
     const auto plant_option = load_plant_option(args, console);
     if (!plant_option) return plant_option.error();
-    const recipes::PlantFile* plant_file = nullptr;
-    if (plant_option->has_value()) plant_file = &plant_option->value();
+    const std::optional<recipes::PlantFile>& maybe_plant = *plant_option;
+    const recipes::PlantFile* plant_file = maybe_plant.has_value() ? &*maybe_plant : nullptr;
     const auto planned = load_and_plan(*path, console, as_json);
     if (!planned) return planned.error();
     const auto& recipe = planned->recipe;
