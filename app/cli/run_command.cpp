@@ -240,8 +240,9 @@ int run_run(const ParsedArgs& args, Console& console) {
         // holds what the recipe's own text says, not a calibration's estimate.
         model::CellParams recipe_cell = recipe.plan.cell;
         recipe_cell.chemistry = recipe.recipe_chemistry;
-        options.sim_plant = app::make_plant(recipe_cell, *plant ? &**plant : nullptr);
-        if (*plant) options.provenance.push_back({"plant", app::plant_provenance_text(**plant)});
+        const recipes::PlantFile* file = plant->has_value() ? &plant->value() : nullptr;
+        options.sim_plant = app::make_plant(recipe_cell, file);
+        if (file != nullptr) options.provenance.push_back({"plant", app::plant_provenance_text(*file)});
     }
     options.recipe = std::move(recipe);
     options.simulate = simulate;

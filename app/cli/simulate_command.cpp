@@ -104,9 +104,10 @@ int run_simulate(const ParsedArgs& args, Console& console) {
     const auto path = single_positional(args, console, "simulate", "RECIPE");
     if (!path) return exit_code::usage;
     const bool as_json = args.has("--json");
-    const auto plant_arg = load_plant_option(args, console);
-    if (!plant_arg) return plant_arg.error();
-    const std::optional<recipes::PlantFile>& plant_file = *plant_arg;
+    const auto plant_option = load_plant_option(args, console);
+    if (!plant_option) return plant_option.error();
+    const std::optional<recipes::PlantFile>& maybe_plant = *plant_option;
+    const recipes::PlantFile* plant_file = maybe_plant.has_value() ? &*maybe_plant : nullptr;
     const auto planned = load_and_plan(*path, console, as_json, args.value("--chemistry"));
     if (!planned) return planned.error();
     const auto& recipe = planned->recipe;
@@ -120,15 +121,16 @@ int run_simulate(const ParsedArgs& args, Console& console) {
     // --chemistry estimate (that is what the controller believes, not what the bath is).
     model::CellParams recipe_cell = recipe.plan.cell;
     recipe_cell.chemistry = recipe.recipe_chemistry;
-    auto chemistry = app::make_plant(recipe_cell, plant_file.has_value() ? &*plant_file : nullptr);
+    auto chemistry = app::make_plant(recipe_cell, plant_file);
     // The disturbance set's mixing lag unless the plant file says what the cell's really is.
-    if (!plant_file.has_value() || !plant_file->mixing_time_s)
+    if (plant_file == nullptr || !plant_file->mixing_time_s.has_value()) {
         chemistry.mixing_time_s = disturbances.mixing_time_s;
+    }
     app::SimTwinPlant plant(std::move(chemistry), recipe.pump ? recipe.pump->syringe_diameter_m : 0.0);
     twin::TwinResult result = twin::simulate(recipe.plan, plan, options, disturbances, plant);
     result.disturbance = options.disturbance;
     const auto film = app::judge_against_plant(result, plant, plan, options.profile_points);
-    const std::string plant_name = plant_file.has_value() ? plant_file->source_path : std::string();
+    const std::string plant_name = plant_file != nullptr ? plant_file->source_path : std::string();
 
     if (as_json) {
         if (measure.has_value() && !write_measurement(console, *measure, plant.layers(), true))
