@@ -150,6 +150,8 @@ Solved solve(const Parameterisation& m, Eigen::VectorXd theta) {
     return s;
 }
 
+constexpr double table_aic_margin = 2.0;
+
 double aic(double rss, int n, int p) {
     return n * std::log(std::max(rss, 1e-300) / n) + 2.0 * p;
 }
@@ -262,7 +264,9 @@ Result<FitResult> fit_chemistry(const FitInput& raw) {
                 out.table_points.push_back({table.knots[static_cast<std::size_t>(i)], std::exp(s.theta[i])});
                 out.table_ci95.push_back(exp_interval(s.theta[i], s.half_width[i]));
             }
-            if (a < best_aic) {
+            // A table must earn its extra knots: AIC lower by more than 2 (Burnham and Anderson's
+            // "substantial support"); a tie within noise keeps the constant k.
+            if (a < best_aic - table_aic_margin) {
                 best_aic = a;
                 best_rss = s.rss;
                 best = table.chemistry(s.theta);
