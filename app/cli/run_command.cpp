@@ -5,6 +5,7 @@
 #include <array>
 #include <atomic>
 #include <csignal>
+#include <optional>
 #include <thread>
 
 #include "app/cli/cli.hpp"
@@ -163,20 +164,23 @@ int run_run(const ParsedArgs& args, Console& console) {
     auto& recipe = planned->recipe;
 
     app::RunOptions options;
+    std::optional<app::SimRigOptions> sim;
+    if (simulate) {
+        sim.emplace();
+        sim->speed = speed;
+        sim->faults = faults;
+    }
     if (*plant) {
-        options.sim_plant = app::make_plant(recipe.plan.cell, &**plant);
+        sim->plant = app::make_plant(recipe.plan.cell, &**plant);
         options.provenance.push_back({"plant", app::plant_provenance_text(**plant)});
     }
     options.recipe = std::move(recipe);
-    options.simulate = simulate;
-    options.speed = speed;
-    options.faults = faults;
     options.db_path = journal_path(args);
     options.operator_name = args.value("--operator").value_or("");
     const std::string db_path = options.db_path;
     const std::string recipe_name = options.recipe.name;
 
-    auto session = app::RunSession::create(std::move(options));
+    auto session = app::RunSession::create(std::move(options), std::move(sim));
     if (!session) return report_error(console, session.error());
     spdlog::info("run of '{}' starting ({}, speed {})", recipe_name,
                  simulate ? "simulated instruments" : "instruments", speed);

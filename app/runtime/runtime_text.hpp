@@ -1,0 +1,30 @@
+#pragma once
+// Small helpers the runtime's parts share: how an error reads in the journal, and a bounded
+// wait for an instrument's answer.
+#include <chrono>
+#include <future>
+#include <string>
+
+#include "control/error.hpp"
+
+namespace edc::app {
+
+inline std::string describe(const Error& e) {
+    return e.where.empty() ? e.message : e.where + ": " + e.message;
+}
+
+// The longest the runtime waits for one instrument step: a worker stuck in a dead instrument's
+// timeout must not hold the run forever.
+inline constexpr std::chrono::milliseconds call_limit{8000};
+
+// Waits for a channel's answer, at most `limit`.
+template <class T>
+Result<T> await(std::future<Result<T>> f, const char* what, std::chrono::milliseconds limit = call_limit) {
+    if (f.wait_for(limit) != std::future_status::ready) {
+        return fail("timeout",
+                    std::string(what) + " did not answer within " + std::to_string(limit.count()) + " ms");
+    }
+    return f.get();
+}
+
+}  // namespace edc::app
