@@ -51,8 +51,9 @@ SafeStateReport drive_safe_state(std::span<SafeStateChannel* const> channels,
     for (std::size_t i = 0; i < channels.size(); ++i) {
         SafeStepReport step;
         std::optional<Error> error = early[i];
-        if (!error && pending[i]) {
-            auto& f = *pending[i];
+        auto& slot = pending[i];
+        if (!error && slot.has_value()) {
+            auto& f = *slot;
             if (f.wait_until(deadline) != std::future_status::ready) {
                 error =
                     Error{"timeout", "did not answer within " + std::to_string(limit.count()) + " ms", {}};

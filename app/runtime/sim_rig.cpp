@@ -28,7 +28,7 @@ Result<std::unique_ptr<SimRig>> SimRig::start(const recipes::Recipe& recipe, Sim
         recipe.galvanostat.baud > 0 ? static_cast<unsigned>(recipe.galvanostat.baud) : 9600U;
     cfg.speed_factor = options.speed;
     cfg.link_delays = options.link_delays;
-    std::unique_ptr<SimRig> rig(new SimRig(std::move(options), std::move(faults)));
+    std::unique_ptr<SimRig> rig(new SimRig(std::move(options), faults));
     rig->host_ = std::make_unique<sim::SimHost>(cfg);
     auto ends = rig->host_->start();
     if (!ends) return std::unexpected(ends.error());
@@ -36,7 +36,8 @@ Result<std::unique_ptr<SimRig>> SimRig::start(const recipes::Recipe& recipe, Sim
     return rig;
 }
 
-SimRig::SimRig(SimRigOptions options, std::vector<sim::FaultSpec> faults) : options_(std::move(options)) {
+SimRig::SimRig(SimRigOptions options, const std::vector<sim::FaultSpec>& faults)
+    : options_(std::move(options)) {
     for (const auto& f : faults) {
         due_.push_back({f.at_sim_s, [this, kind = f.kind] { host_->inject(kind); }});
     }

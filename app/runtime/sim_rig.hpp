@@ -56,7 +56,7 @@ public:
     [[nodiscard]] SimVerdict verdict(const plan::FeedPlan& plan, double charge_c) const;
 
 private:
-    SimRig(SimRigOptions options, std::vector<sim::FaultSpec> faults);
+    SimRig(SimRigOptions options, const std::vector<sim::FaultSpec>& faults);
     void inject(const RunClock* clock);
 
     struct Due {

@@ -57,7 +57,8 @@ private:
     std::vector<std::promise<SafeStepOutcome>> silent_;  // kept alive: the step simply never ends
 };
 
-SafeStateReport drive(std::vector<SafeStateChannel*> channels, std::chrono::milliseconds limit = 2000ms) {
+SafeStateReport drive(const std::vector<SafeStateChannel*>& channels,
+                      std::chrono::milliseconds limit = 2000ms) {
     return drive_safe_state(channels, limit);
 }
 
