@@ -1,4 +1,4 @@
-// edc simulate RECIPE [--json] [--disturb standard|none] [--feed scheduled|constant|open-loop]
+// edc simulate RECIPE [--json] [--disturb standard|none] [--feed scheduled|constant|open-loop] [--plant FILE]
 #include <fmt/format.h>
 
 #include <array>
@@ -8,6 +8,9 @@
 #include "app/cli/command_support.hpp"
 #include "app/cli/commands.hpp"
 #include "app/cli/plan_report.hpp"
+#include "app/cli/plant_option.hpp"
+#include "app/sim/plant_setup.hpp"
+#include "app/sim/twin_plant.hpp"
 #include "control/model/units.hpp"
 #include "control/plan/planner.hpp"
 #include "control/twin/twin.hpp"
@@ -19,24 +22,31 @@ constexpr std::array simulate_options{
     OptionSpec{"--json", "", false, false},
     OptionSpec{"--disturb", "", true, false},
     OptionSpec{"--feed", "", true, false},
+    OptionSpec{"--plant", "", true, false},
 };
 
 constexpr std::string_view simulate_help =
     R"(Usage: edc simulate RECIPE [--json] [--disturb standard|none] [--feed scheduled|constant|open-loop]
+                     [--plant FILE]
 
 Plans the recipe and runs it through the digital twin (virtual clock, no instruments): the
 cell with mixing lag, pump lag and resolution, current noise, a current dip and an operator
-hold. Prints the deposited profile against the target and the error in at.% Bi.
+hold. The cell is the simulated plant (its own chemistry, independent of the planner's
+model): the recipe's values, or a plant file's where it differs. Prints the deposited
+profile against the target over the film's own depth fraction and the error in at.% Bi.
 
 Options:
   --disturb KIND  standard (default: design.md's disturbance set) or none (ideal cell)
   --feed KIND     scheduled (default: the closed-loop charge-indexed scheduler), constant
                   (the plan's volume at one rate, as done by hand), open-loop (q(t) replayed)
-  --json          one JSON object: feed, disturb, rms_error_at_pct, max_error_at_pct, profile
+  --plant FILE    the simulated cell's truth where it differs from the recipe (selectivity,
+                  efficiency, baths, volume, mixing time, true syringe bore)
+  --json          one JSON object: feed, disturb, plant, rms_error_at_pct, max_error_at_pct,
+                  thickness_nm, mean_x_bi, profile
   -v, --verbose   debug logging
   -h, --help      this text
 
-Exit codes: 0 simulated, 1 usage, 2 invalid recipe, 3 infeasible plan.
+Exit codes: 0 simulated, 1 usage, 2 invalid recipe or plant file, 3 infeasible plan.
 )";
 
 std::optional<twin::FeedStrategy> parse_feed(std::string_view s) {
@@ -70,6 +80,8 @@ int run_simulate(const ParsedArgs& args, Console& console) {
     const auto path = single_positional(args, console, "simulate", "RECIPE");
     if (!path) return exit_code::usage;
     const bool as_json = args.has("--json");
+    const auto plant_file = load_plant_option(args, console);
+    if (!plant_file) return plant_file.error();
     const auto planned = load_and_plan(*path, console, as_json);
     if (!planned) return planned.error();
     const auto& recipe = planned->recipe;
@@ -78,7 +90,15 @@ int run_simulate(const ParsedArgs& args, Console& console) {
     twin::TwinOptions options;
     options.feed = *feed;
     options.disturbance = *disturbance;
-    const twin::TwinResult result = twin::simulate(recipe.plan, plan, options);
+    const auto disturbances = twin::DisturbanceSet::of(*disturbance);
+    auto chemistry = app::make_plant(recipe.plan.cell, *plant_file ? &**plant_file : nullptr);
+    // The disturbance set's mixing lag unless the plant file says what the cell's really is.
+    if (!*plant_file || !(*plant_file)->mixing_time_s) chemistry.mixing_time_s = disturbances.mixing_time_s;
+    app::SimTwinPlant plant(std::move(chemistry), recipe.pump ? recipe.pump->syringe_diameter_m : 0.0);
+    twin::TwinResult result = twin::simulate(recipe.plan, plan, options, disturbances, plant);
+    result.disturbance = options.disturbance;
+    const auto film = app::judge_against_plant(result, plant, plan, options.profile_points);
+    const std::string plant_name = *plant_file ? (*plant_file)->source_path : std::string();
 
     if (as_json) {
         nlohmann::ordered_json profile = nlohmann::ordered_json::array();
@@ -89,14 +109,19 @@ int run_simulate(const ParsedArgs& args, Console& console) {
         }
         write_json(console.out, {{"feed", feed_name},
                                  {"disturb", disturb_name},
+                                 {"plant", plant_name.empty() ? nlohmann::ordered_json(nullptr)
+                                                              : nlohmann::ordered_json(plant_name)},
                                  {"rms_error_at_pct", 100.0 * result.rms_x_bi},
                                  {"max_error_at_pct", 100.0 * result.max_abs_x_bi},
+                                 {"thickness_nm", units::m_to_nm(film.thickness_m)},
+                                 {"mean_x_bi", film.mean_x_bi},
                                  {"profile", std::move(profile)}});
         return exit_code::success;
     }
 
     auto& out = console.out;
-    out << fmt::format("recipe {}: feed {}, disturbances {}\n", recipe.name, feed_name, disturb_name);
+    out << fmt::format("recipe {}: feed {}, disturbances {}, plant {}\n", recipe.name, feed_name,
+                       disturb_name, plant_name.empty() ? "as the recipe" : plant_name);
     out << fmt::format("{:>10} {:>9} {:>10} {:>12}\n", "depth nm", "x target", "x achieved", "error at.%");
     for (const std::size_t i : thin_indices(result.profile.size(), 21)) {
         const auto& p = result.profile[i];
@@ -108,7 +133,9 @@ int run_simulate(const ParsedArgs& args, Console& console) {
                        100.0 * result.max_abs_x_bi);
     out << fmt::format("duration        {:.1f} s (holds {:.1f} s)\n", t.duration_s, t.hold_s);
     out << fmt::format("charge          {:.4f} C\n", t.charge_c);
-    out << fmt::format("thickness       {:.1f} nm\n", units::m_to_nm(t.thickness_m));
+    out << fmt::format("thickness       {:.1f} nm (planned {:.1f} nm), mean x_Bi {:.4f}\n",
+                       units::m_to_nm(t.thickness_m), units::m_to_nm(plan.totals.thickness_m),
+                       film.mean_x_bi);
     out << fmt::format("fed             {:.2f} mL, final volume {:.2f} mL, max rate {:.3f} mL/min\n",
                        units::m3_to_ml(t.fed_m3), units::m3_to_ml(t.final_volume_m3),
                        units::m3_per_s_to_ml_per_min(t.max_rate_m3_per_s));

@@ -90,12 +90,50 @@ private:
     double request_ = 0.0;
 };
 
+// The controller's own model as the plant: mass balance stepped by model::advance, the
+// electrode lagging the bulk by the disturbance set's mixing time.
+class ModelPlant final : public Plant {
+public:
+    explicit ModelPlant(const model::CellParams& cell)
+        : cell_(cell), a_(model::metal_mol_per_coulomb(cell.chemistry)) {}
+
+    void prime(const plan::FeedPlan& plan) override {
+        bath_ = plan.start_bath;  // the planner's account of the bolus
+        electrode_ = bath_.concentrations();
+    }
+
+    PlantStep advance(double h, double current, double q_mean) override {
+        const double x_film = model::film_x_bi(cell_.chemistry.selectivity, electrode_);
+        const double r = a_ * current;
+        bath_ = model::advance(bath_, model::bath_rates(cell_, bath_, q_mean, x_film, r), h);
+        const auto c = bath_.concentrations();
+        const double f = lag_fraction(h, cell_.cell.mixing_time_s);
+        electrode_.bi_mol_per_m3 += (c.bi_mol_per_m3 - electrode_.bi_mol_per_m3) * f;
+        electrode_.sb_mol_per_m3 += (c.sb_mol_per_m3 - electrode_.sb_mol_per_m3) * f;
+        if (r <= 0.0) return {};
+        return {r * h, x_film, model::thickness_m(cell_, r * h, x_film)};
+    }
+
+    [[nodiscard]] double volume_m3() const override { return bath_.volume_m3; }
+
+private:
+    model::CellParams cell_;
+    double a_;
+    model::BathState bath_;
+    model::Concentrations electrode_;
+};
+
 }  // namespace
 
 TwinResult simulate(const plan::PlanRequest& req, const plan::FeedPlan& plan, const TwinOptions& opt,
                     const DisturbanceSet& d) {
+    ModelPlant plant(twin_cell(req, d).cell);
+    return simulate(req, plan, opt, d, plant);
+}
+
+TwinResult simulate(const plan::PlanRequest& req, const plan::FeedPlan& plan, const TwinOptions& opt,
+                    const DisturbanceSet& d, Plant& plant) {
     const TwinCell tc = twin_cell(req, d);
-    const auto& cell = tc.cell;
     const double nominal_i = plan.totals.current_a;
     const double q_total = plan.totals.charge_c;
     const double t_nominal = plan.totals.duration_s;
@@ -103,7 +141,6 @@ TwinResult simulate(const plan::PlanRequest& req, const plan::FeedPlan& plan, co
     const double hold_end = hold_start + d.hold_duration_s;
     const double dip_start = d.dip_start_fraction * t_nominal;
     const double dip_end = dip_start + d.dip_duration_s;
-    const double a = model::metal_mol_per_coulomb(cell.chemistry);
     const double tick_dt = 1.0 / opt.scheduler_hz;
     const int substeps = std::max(1, static_cast<int>(std::lround(tick_dt / opt.physics_dt_s)));
     const double dt = tick_dt / substeps;
@@ -117,8 +154,7 @@ TwinResult simulate(const plan::PlanRequest& req, const plan::FeedPlan& plan, co
     std::mt19937_64 rng(opt.seed);
     std::normal_distribution<double> noise(0.0, 1.0);
 
-    model::BathState bath = plan.start_bath;
-    model::Concentrations electrode = bath.concentrations();
+    plant.prime(plan);
     double plunger = plan.prebolus_m3;
     double delivered = plan.prebolus_m3;
     double q_pump = 0.0;       // plunger rate the pump runs
@@ -155,14 +191,8 @@ TwinResult simulate(const plan::PlanRequest& req, const plan::FeedPlan& plan, co
             const double q_prev = q_delivered;
             q_delivered += (q_pump - q_delivered) * lag_fraction(h, d.pump_lag_s);
             const double q_mean = 0.5 * (q_prev + q_delivered);
-            const double x_film = model::film_x_bi(cell.chemistry.selectivity, electrode);
-            const double r = a * current;
-            bath = model::advance(bath, model::bath_rates(cell, bath, q_mean, x_film, r), h);
-            const auto c = bath.concentrations();
-            const double f = lag_fraction(h, d.mixing_time_s);
-            electrode.bi_mol_per_m3 += (c.bi_mol_per_m3 - electrode.bi_mol_per_m3) * f;
-            electrode.sb_mol_per_m3 += (c.sb_mol_per_m3 - electrode.sb_mol_per_m3) * f;
-            if (r > 0.0) recorder.deposit(model::thickness_m(cell, r * h, x_film), r * h, x_film);
+            const PlantStep step = plant.advance(h, current, q_mean);
+            if (step.metal_mol > 0.0) recorder.deposit(step.thickness_m, step.metal_mol, step.x_bi);
             charge += current * h;
             plunger += q_pump * h;
             delivered += q_mean * h;
@@ -184,7 +214,7 @@ TwinResult simulate(const plan::PlanRequest& req, const plan::FeedPlan& plan, co
     res.totals.charge_c = charge;
     res.totals.thickness_m = recorder.thickness_m();
     res.totals.fed_m3 = delivered;
-    res.totals.final_volume_m3 = bath.volume_m3;
+    res.totals.final_volume_m3 = plant.volume_m3();
     res.totals.hold_s = d.hold_duration_s;
     return res;
 }

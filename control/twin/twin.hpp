@@ -80,9 +80,34 @@ struct TwinResult {
     TwinTotals totals;
 };
 
+// What deposited during one step of the plant.
+struct PlantStep {
+    double metal_mol = 0.0;
+    double x_bi = 0.0;  // mean Bi fraction of what deposited
+    double thickness_m = 0.0;
+};
+
+// The cell the twin drives. By default the controller's own model with the disturbance set's
+// mixing lag (what control/ tests use); `edc simulate` injects the independent simulated plant
+// (app/sim/twin_plant.hpp) so the film is judged against a second implementation.
+class Plant {
+public:
+    virtual ~Plant() = default;
+    // Before current starts: the plan's pre-dilution bolus (plan.prebolus_m3) goes in.
+    virtual void prime(const plan::FeedPlan& plan) = 0;
+    // Integrates h seconds at this cathodic current (A, >= 0) and delivered feed (m3/s of B as
+    // the pump counts it, the mean over the step; the pump's lag is the twin's).
+    virtual PlantStep advance(double h_s, double current_a, double feed_m3_per_s) = 0;
+    [[nodiscard]] virtual double volume_m3() const = 0;
+};
+
 // Runs one strategy against a plan made for req (same cell and pump).
 [[nodiscard]] TwinResult simulate(const plan::PlanRequest& req, const plan::FeedPlan& plan,
                                   const TwinOptions& options, const DisturbanceSet& disturbances);
+// The same against a given plant (it is primed and advanced; it keeps what deposited).
+[[nodiscard]] TwinResult simulate(const plan::PlanRequest& req, const plan::FeedPlan& plan,
+                                  const TwinOptions& options, const DisturbanceSet& disturbances,
+                                  Plant& plant);
 [[nodiscard]] TwinResult simulate(const plan::PlanRequest& req, const plan::FeedPlan& plan,
                                   const TwinOptions& options);
 // Plans first; fails with the planner's first issue.

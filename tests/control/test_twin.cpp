@@ -136,3 +136,47 @@ TEST(Twin, PumpNeverExceedsItsMaximum) {
     const auto r = run(req, FeedStrategy::scheduled);
     EXPECT_LE(r.totals.max_rate_m3_per_s, req.pump.max_rate_m3_per_s);
 }
+
+namespace {
+
+// A plant that deposits pure Bi at a fixed thickness per coulomb and counts what it was given.
+class CountingPlant final : public Plant {
+public:
+    void prime(const plan::FeedPlan& plan) override {
+        primed_with = plan.prebolus_m3;
+        ++primes;
+    }
+    PlantStep advance(double h, double current, double q) override {
+        charge += current * h;
+        fed += q * h;
+        steps_before_prime += primes == 0 ? 1 : 0;
+        return current > 0.0 ? PlantStep{current * h * 1e-5, 0.25, current * h * 1e-7} : PlantStep{};
+    }
+    [[nodiscard]] double volume_m3() const override { return 42e-6; }
+
+    int primes = 0;
+    int steps_before_prime = 0;
+    double primed_with = -1.0;
+    double charge = 0.0;
+    double fed = 0.0;
+};
+
+}  // namespace
+
+TEST(Twin, AnInjectedPlantIsPrimedOnceThenGivenThePlannedChargeAndTheDeliveredFeed) {
+    const auto req = paper_request();
+    const auto plan = plan_for(req);
+    TwinOptions opt;
+    CountingPlant plant;
+    const auto r = simulate(req, plan, opt, DisturbanceSet::standard(), plant);
+    EXPECT_EQ(plant.primes, 1);
+    EXPECT_EQ(plant.steps_before_prime, 0);
+    EXPECT_EQ(plant.primed_with, plan.prebolus_m3);
+    EXPECT_NEAR(plant.charge, plan.totals.charge_c, 1e-9);
+    EXPECT_NEAR(plant.fed + plan.prebolus_m3, r.totals.fed_m3, 1e-12);
+    EXPECT_EQ(r.totals.final_volume_m3, 42e-6);
+    // Thickness 1e-7 m per coulomb, composition as the plant said.
+    EXPECT_NEAR(r.totals.thickness_m, plan.totals.charge_c * 1e-7, 1e-12);
+    ASSERT_FALSE(r.profile.empty());
+    EXPECT_DOUBLE_EQ(r.profile.front().x_achieved, 0.25);
+}

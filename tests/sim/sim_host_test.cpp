@@ -274,5 +274,20 @@ TEST(SimHostDeposition, CurrentAndFeedOverTheWireGradeTheFilm) {
     EXPECT_EQ(s.output_off_mode, OutputOffMode::high_impedance);
 }
 
+TEST(SimHostPlant, ThePlantNotTheRecipeIsTheSimulatedCell) {
+    SimHostConfig c;
+    c.galvanostat_model = "none";
+    c.pump_model = "none";
+    PlantChemistry plant;
+    plant.initial_volume_m3 = 20.4e-6;
+    plant.a_bi_mol_per_m3 = 49.0;
+    c.plant = plant;
+    const SimHost host(c);
+    const auto s = host.snapshot();
+    EXPECT_NEAR(s.bath.volume_m3, 20.4e-6, 1e-18);
+    EXPECT_NEAR(s.bath.n_bi_mol, 49.0 * 20.4e-6, 1e-15);
+    EXPECT_EQ(c.cell.cell.initial_volume_m3, 20e-6);  // the recipe stays as it was
+}
+
 }  // namespace
 }  // namespace edc::sim
