@@ -4,8 +4,10 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -108,15 +110,41 @@ int dispatch(const std::vector<std::string>& args, Console& console) {
 int main(int argc, char** argv, std::ostream& out, std::ostream& err) {
     std::vector<std::string> args;
     for (int k = 1; k < argc; ++k) args.emplace_back(argv[k]);
-    Console console{out, err, &err == &std::cerr && ::isatty(STDERR_FILENO) == 1};
+    const bool terminal = &err == &std::cerr && ::isatty(STDERR_FILENO) == 1;
+    if (std::find(args.begin(), args.end(), "--json") == args.end()) {
+        Console console{out, err, terminal};
+        try {
+            const int code = dispatch(args, console);
+            out.flush();
+            return code;
+        } catch (const std::exception& e) {
+            err << "edc: internal error: " << e.what() << '\n';
+            return exit_code::failure;
+        }
+    }
+    // --json means JSON: what the command writes on stdout is held until it ends; a failure that
+    // printed nothing there prints {"errors":[...]} instead, with the same exit code. Diagnostics
+    // still go to stderr for a person.
+    std::ostringstream held;
+    std::vector<Error> errors;
+    Console console{held, err, terminal, &errors};
+    int code = exit_code::failure;
     try {
-        const int code = dispatch(args, console);
-        out.flush();
-        return code;
+        code = dispatch(args, console);
     } catch (const std::exception& e) {
         err << "edc: internal error: " << e.what() << '\n';
-        return exit_code::failure;
+        errors.push_back(Error{"internal_error", e.what(), {}});
+        code = exit_code::failure;
     }
+    if (!held.str().empty()) {
+        out << held.str();
+    } else if (code != exit_code::success) {
+        if (errors.empty())
+            errors.push_back(Error{"failed", fmt::format("edc exited with code {}", code), {}});
+        write_json(out, errors_json(errors));
+    }
+    out.flush();
+    return code;
 }
 
 }  // namespace edc::cli

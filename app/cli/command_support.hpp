@@ -30,4 +30,10 @@ std::string journal_path(const ParsedArgs& args);
 
 void write_json(std::ostream& out, const nlohmann::ordered_json& j);
 
+// With --json (console.json_errors set): keeps `error` for the {"errors":[...]} object.
+void collect_json_error(Console& console, Error error);
+// {"errors":[{"code","file","line","column","message"}]}; "file:line:col" places are split,
+// other places are given as "where".
+nlohmann::ordered_json errors_json(const std::vector<Error>& errors);
+
 }  // namespace edc::cli

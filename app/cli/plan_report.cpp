@@ -9,6 +9,7 @@
 #include "app/runtime/run_session.hpp"
 #include "control/model/units.hpp"
 #include "control/plan/planner.hpp"
+#include "control/plan/syringe_load.hpp"
 
 namespace edc::cli {
 
@@ -56,6 +57,9 @@ json plan_json(const recipes::Recipe& recipe, const plan::FeedPlan& plan, std::s
                   {"thickness_nm", units::m_to_nm(t.thickness_m)},
                   {"mass_mg_cm2", units::kg_per_m2_to_mg_per_cm2(t.mass_kg_per_m2)},
                   {"feed_volume_mL", units::m3_to_ml(t.feed_volume_m3)},
+                  {"syringe_load_mL", units::m3_to_ml(plan::syringe_load(plan).load_m3)},
+                  {"syringe_margin_mL", units::m3_to_ml(plan::syringe_load(plan).margin_m3)},
+                  {"syringe_margin_pct", 100.0 * plan::syringe_margin_fraction},
                   {"final_volume_mL", units::m3_to_ml(t.final_volume_m3)},
                   {"mean_x_bi", t.mean_x_bi},
                   {"prebolus_mL", units::m3_to_ml(plan.prebolus_m3)}}},
@@ -95,6 +99,10 @@ void print_plan_table(std::ostream& out, const recipes::Recipe& recipe, const pl
     out << fmt::format("  pre-bolus       {:10.2f} mL\n", units::m3_to_ml(plan.prebolus_m3));
     out << fmt::format("  feed volume     {:10.2f} mL (pre-bolus included)\n",
                        units::m3_to_ml(t.feed_volume_m3));
+    const auto load = plan::syringe_load(plan);
+    out << fmt::format("  syringe load    >= {:.2f} mL of B (plan {:.2f} mL + margin {:.2f} mL, {:.0f} %)\n",
+                       units::m3_to_ml(load.load_m3), units::m3_to_ml(load.plan_m3),
+                       units::m3_to_ml(load.margin_m3), 100.0 * plan::syringe_margin_fraction);
     out << fmt::format("  final volume    {:10.2f} mL\n", units::m3_to_ml(t.final_volume_m3));
     out << fmt::format("  max feed rate   {:10.3f} mL/min\n",
                        units::m3_per_s_to_ml_per_min(t.max_feed_rate_m3_per_s));
@@ -125,6 +133,7 @@ std::expected<PlannedRecipe, int> load_and_plan(const std::string& path, Console
     // than at run start in `checking`.
     if (auto fits = app::check_pump_limits(*recipe, *plan); !fits) {
         const auto& e = fits.error();
+        collect_json_error(console, Error{e.code, e.message, recipe->source_path + ": " + e.where});
         console.err << recipe->source_path << ": " << e.where << ": " << e.message << '\n';
         return std::unexpected(exit_code::invalid_recipe);
     }

@@ -97,12 +97,19 @@ const char* signal_name(int sig) {
 void print_summary(std::ostream& out, const app::RunSummary& s, const std::string& db_path) {
     out << fmt::format("run {}: {}\n", s.run_id, run::to_string(s.outcome));
     if (!s.cause.empty()) out << fmt::format("  cause           {}\n", s.cause);
+    if (!s.instruments_opened) {
+        // Nothing deposited and nothing to verify: no quantities, no safe-state claim (issue 11, defect 4).
+        out << "  instruments     none reached: nothing was opened, nothing was energised\n";
+        out << fmt::format("  journal         {} (edc show {} --db {})\n", db_path, s.run_id, db_path);
+        return;
+    }
+    if (!s.deposition_started) out << "  deposition      never started: no current was commanded\n";
     out << fmt::format("  duration        {:.1f} s\n", s.duration_s);
     out << fmt::format("  charge          {:.4f} C\n", s.charge_c);
     out << fmt::format("  thickness       {:.1f} nm\n", units::m_to_nm(s.thickness_m));
     out << fmt::format("  feed volume     {:.2f} mL\n", units::m3_to_ml(s.feed_volume_m3));
     out << fmt::format("  final volume    {:.2f} mL\n", units::m3_to_ml(s.final_volume_m3));
-    out << fmt::format("  mean x_Bi       {:.4f}\n", s.mean_x_bi);
+    if (s.deposition_started) out << fmt::format("  mean x_Bi       {:.4f}\n", s.mean_x_bi);
     out << fmt::format("  samples         {}\n", s.samples);
     if (s.loop_overruns > 0) out << fmt::format("  loop overruns   {}\n", s.loop_overruns);
     if (s.sim_rms_error_at_pct) {

@@ -14,6 +14,7 @@
 
 #include "app/journal/run_journal.hpp"
 #include "control/model/units.hpp"
+#include "control/plan/syringe_load.hpp"
 
 namespace edc::gui {
 namespace {
@@ -53,7 +54,7 @@ MainWindow::MainWindow(WindowOptions options, QWidget* parent)
     connect(plan_, &PlanScreen::plan_ready, this, [this] {
         const auto* p = plan_->plan();
         instruments_->set_b_volume_to_load_ml(
-            p ? std::optional<double>(units::m3_to_ml(p->totals.feed_volume_m3)) : std::nullopt);
+            p ? std::optional<double>(units::m3_to_ml(plan::syringe_load(*p).load_m3)) : std::nullopt);
         update_start();
     });
     connect(instruments_, &InstrumentsScreen::readiness_changed, this, &MainWindow::update_start);

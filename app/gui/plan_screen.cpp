@@ -12,6 +12,7 @@
 #include "app/gui/gui_format.hpp"
 #include "control/model/units.hpp"
 #include "control/plan/planner.hpp"
+#include "control/plan/syringe_load.hpp"
 
 namespace edc::gui {
 
@@ -53,6 +54,7 @@ PlanScreen::PlanScreen(QWidget* parent)
     auto* totals = new QGroupBox(tr("To prepare"), this);
     auto* form = new QFormLayout(totals);
     feed_volume_ = total_label("total_feed_volume");
+    syringe_load_ = total_label("total_syringe_load");
     syringe_ = total_label("total_syringe");
     prebolus_ = total_label("total_prebolus");
     final_volume_ = total_label("total_final_volume");
@@ -64,7 +66,8 @@ PlanScreen::PlanScreen(QWidget* parent)
     max_rate_ = total_label("total_max_rate");
     mean_x_ = total_label("total_mean_x");
     roundtrip_ = total_label("total_roundtrip");
-    form->addRow(tr("B to load in the syringe:"), feed_volume_);
+    form->addRow(tr("B to load in the syringe:"), syringe_load_);
+    form->addRow(tr("B the plan feeds:"), feed_volume_);
     form->addRow(tr("Syringe:"), syringe_);
     form->addRow(tr("Pre-dilution bolus:"), prebolus_);
     form->addRow(tr("Final cell volume:"), final_volume_);
@@ -114,8 +117,8 @@ void PlanScreen::clear_charts() {
     x_chart_->clear();
     feed_chart_->clear();
     volume_chart_->clear();
-    for (QLabel* l : {feed_volume_, syringe_, prebolus_, final_volume_, duration_, mass_, thickness_,
-                      current_, charge_, max_rate_, mean_x_, roundtrip_})
+    for (QLabel* l : {feed_volume_, syringe_load_, syringe_, prebolus_, final_volume_, duration_, mass_,
+                      thickness_, current_, charge_, max_rate_, mean_x_, roundtrip_})
         l->setText(QStringLiteral("–"));
 }
 
@@ -177,6 +180,13 @@ void PlanScreen::show_plan(const recipes::Recipe& recipe, const plan::FeedPlan& 
     const auto& t = p.totals;
     const double area_m2 = recipe.plan.cell.cell.electrode_area_m2;
     feed_volume_->setText(with_unit(to_ml(t.feed_volume_m3), 3, "mL"));
+    // Never the plan's bare volume: a run dispenses more than it (control/plan/syringe_load.hpp).
+    const auto load = plan::syringe_load(p);
+    syringe_load_->setText(tr("≥ %1 (plan %2 + margin %3, %4 %)")
+                               .arg(with_unit(to_ml(load.load_m3), 2, "mL"),
+                                    with_unit(to_ml(load.plan_m3), 2, "mL"),
+                                    with_unit(to_ml(load.margin_m3), 2, "mL"))
+                               .arg(100.0 * plan::syringe_margin_fraction, 0, 'f', 0));
     syringe_->setText(recipe.pump ? with_unit(to_ml(recipe.pump->syringe_volume_m3), 1, "mL") + tr(", Ø ") +
                                         with_unit(recipe.pump->syringe_diameter_m * 1e3, 2, "mm")
                                   : tr("no pump in this recipe"));

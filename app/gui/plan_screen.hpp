@@ -66,8 +66,8 @@ private:
     QLabel* warnings_;
     QLabel* start_reason_;
     QPushButton* start_;
-    QLabel *feed_volume_, *syringe_, *prebolus_, *final_volume_, *duration_, *mass_, *thickness_, *current_,
-        *charge_, *max_rate_, *mean_x_, *roundtrip_;
+    QLabel *feed_volume_, *syringe_load_, *syringe_, *prebolus_, *final_volume_, *duration_, *mass_,
+        *thickness_, *current_, *charge_, *max_rate_, *mean_x_, *roundtrip_;
 };
 
 }  // namespace edc::gui

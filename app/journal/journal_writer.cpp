@@ -92,7 +92,13 @@ void JournalWriter::run() {
         const std::uint64_t request = flush_requested_;
         const bool stop = stopping_;
         lock.unlock();
-        write_pending();
+        try {
+            write_pending();
+        } catch (const std::exception& e) {  // no exception leaves the thread: the run faults on error()
+            const std::lock_guard error_lock(mutex_);
+            if (!first_error_)
+                first_error_ = Error{"journal_error", std::string("journal writer: ") + e.what(), {}};
+        }
         lock.lock();
         flush_done_ = request;
         flushed_.notify_all();

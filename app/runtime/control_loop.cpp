@@ -1,5 +1,7 @@
 #include "app/runtime/control_loop.hpp"
 
+#include <exception>
+
 #include "control/loop/loop_runner.hpp"
 
 namespace edc::app {
@@ -17,11 +19,22 @@ ControlLoop::~ControlLoop() {
     stop();
 }
 
-void ControlLoop::start(const std::atomic<bool>& current_on, journal::JournalWriter* writer) {
+void ControlLoop::start(const std::atomic<bool>& current_on, journal::JournalWriter* writer,
+                        std::function<void(const std::string&)> on_exception) {
     if (thread_.joinable()) return;
     last_tick_s_ = clock_.run_s();
     running_ = true;
-    thread_ = std::thread([this, &current_on, writer] { run(&current_on, writer); });
+    thread_ = std::thread([this, &current_on, writer, on_exception = std::move(on_exception)] {
+        // No exception leaves the thread: std::terminate would end the process with the cell
+        // energised. The loop stops; the run faults and goes safe.
+        try {
+            run(&current_on, writer);
+        } catch (const std::exception& e) {
+            if (on_exception) on_exception(e.what());
+        } catch (...) {
+            if (on_exception) on_exception("unknown exception");
+        }
+    });
 }
 
 void ControlLoop::stop() {
@@ -51,8 +64,7 @@ void ControlLoop::run(const std::atomic<bool>* current_on, journal::JournalWrite
     overruns_.store(stats.overruns);
 }
 
-void ControlLoop::step(double t, const std::atomic<bool>& current_on,
-                       journal::JournalWriter* writer) noexcept {
+void ControlLoop::step(double t, const std::atomic<bool>& current_on, journal::JournalWriter* writer) {
     GalvanostatSample gs;
     while (galvanostat_q_.try_pop(gs)) {
         g_ = gs;

@@ -9,6 +9,8 @@
 // drive the loop by hand without the thread.
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <thread>
 
 #include "app/journal/journal_writer.hpp"
@@ -43,7 +45,10 @@ public:
 
     // Starts the thread. `current_on`: whether the galvanostat's output is on (its channel);
     // `writer`: the journal (may be null).
-    void start(const std::atomic<bool>& current_on, journal::JournalWriter* writer);
+    // `on_exception`: an exception escaped the loop (the loop has stopped ticking; the caller
+    // faults the run, which drives the safe state).
+    void start(const std::atomic<bool>& current_on, journal::JournalWriter* writer,
+               std::function<void(const std::string&)> on_exception);
     void stop();    // joins; idempotent
     void freeze();  // the thread keeps running but stops ticking: a stalled loop, for the watchdog
     [[nodiscard]] bool running() const noexcept { return running_.load(); }
@@ -56,7 +61,7 @@ public:
     }
 
     // One tick at run time t (the loop thread's body).
-    void step(double t, const std::atomic<bool>& current_on, journal::JournalWriter* writer) noexcept;
+    void step(double t, const std::atomic<bool>& current_on, journal::JournalWriter* writer);
 
 private:
     void run(const std::atomic<bool>* current_on, journal::JournalWriter* writer);

@@ -22,7 +22,8 @@ GalvanostatChannel::GalvanostatChannel(std::unique_ptr<Galvanostat> device, cons
       samples_(samples),
       fault_(std::move(fault)),
       worker_(
-          std::move(device), [this](Galvanostat& g) { poll(g); }, clock.real(1.0 / loop_hz)) {}
+          std::move(device), [this](Galvanostat& g) { poll(g); }, clock.real(1.0 / loop_hz),
+          [this](const std::string& what) { fault_("internal_error", "galvanostat thread: " + what); }) {}
 
 std::future<Result<std::string>> GalvanostatChannel::identify() {
     return worker_.call([](Galvanostat& g) { return g.identify(); });

@@ -3,9 +3,12 @@
 // deadlines) runs here, so a slow or dead instrument never blocks the control loop, the GUI or
 // the other instrument. Jobs are posted from the supervisor; urgent jobs (the safe state) jump
 // the queue. Between jobs, while streaming, the periodic function polls the instrument.
+// Nothing escapes the thread: a job's exception reaches its future, a periodic function's goes
+// to `on_exception` (the session faults the run and drives the safe state), and polling goes on.
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <future>
 #include <memory>
@@ -19,10 +22,12 @@ template <class Device>
 class InstrumentWorker {
 public:
     using Periodic = std::function<void(Device&)>;
+    using OnException = std::function<void(const std::string& what)>;
 
-    InstrumentWorker(std::unique_ptr<Device> device, Periodic periodic, std::chrono::microseconds min_period)
+    InstrumentWorker(std::unique_ptr<Device> device, Periodic periodic, std::chrono::microseconds min_period,
+                     OnException on_exception = {})
         : device_(std::move(device)), periodic_(std::move(periodic)), min_period_(min_period),
-          thread_([this] { loop(); }) {}
+          on_exception_(std::move(on_exception)), thread_([this] { loop(); }) {}
 
     ~InstrumentWorker() {
         {
@@ -73,7 +78,7 @@ private:
                 auto job = std::move(jobs_.front());
                 jobs_.pop_front();
                 lock.unlock();
-                job(*device_);
+                guarded([&] { job(*device_); });
                 lock.lock();
                 continue;
             }
@@ -82,7 +87,7 @@ private:
                 if (now >= next_poll) {
                     next_poll = now + min_period_;
                     lock.unlock();
-                    periodic_(*device_);
+                    guarded([&] { periodic_(*device_); });
                     lock.lock();
                     continue;
                 }
@@ -93,9 +98,28 @@ private:
         }
     }
 
+    template <class F>
+    void guarded(F&& f) noexcept {
+        std::string what;
+        try {
+            f();
+            return;
+        } catch (const std::exception& e) {
+            what = e.what();
+        } catch (...) {
+            what = "unknown exception";
+        }
+        if (!on_exception_) return;
+        try {
+            on_exception_(what);
+        } catch (...) {  // the handler only records; it must not end the instrument's thread
+        }
+    }
+
     std::unique_ptr<Device> device_;
     Periodic periodic_;
     std::chrono::microseconds min_period_;
+    OnException on_exception_;
     std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<std::function<void(Device&)>> jobs_;

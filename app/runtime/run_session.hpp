@@ -82,6 +82,8 @@ struct RunSummary {
     std::optional<double> sim_rms_error_at_pct;  // simulate only: deposited vs target, from the simulator
     std::optional<double> sim_max_error_at_pct;
     bool safe_state_confirmed = false;  // from the simulator's own record when simulating
+    bool instruments_opened = false;    // a port of the galvanostat or the pump was opened
+    bool deposition_started = false;    // current was commanded: the deposited quantities mean something
 };
 
 // Every rate the run will command (the plan's peak feed rate; the pre-bolus runs at

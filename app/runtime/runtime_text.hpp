@@ -2,6 +2,7 @@
 // Small helpers the runtime's parts share: how an error reads in the journal, and a bounded
 // wait for an instrument's answer.
 #include <chrono>
+#include <exception>
 #include <future>
 #include <string>
 
@@ -24,7 +25,11 @@ Result<T> await(std::future<Result<T>> f, const char* what, std::chrono::millise
         return fail("timeout",
                     std::string(what) + " did not answer within " + std::to_string(limit.count()) + " ms");
     }
-    return f.get();
+    try {
+        return f.get();
+    } catch (const std::exception& e) {  // a driver that throws is a fault, not the end of the process
+        return fail("internal_error", std::string(what) + " driver threw: " + e.what());
+    }
 }
 
 }  // namespace edc::app

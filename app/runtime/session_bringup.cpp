@@ -8,6 +8,7 @@
 #include "app/runtime/instrument_ports.hpp"
 #include "app/runtime/runtime_text.hpp"
 #include "app/runtime/session_impl.hpp"
+#include "control/decimal.hpp"
 #include "control/model/units.hpp"
 #include "drivers/galvanostat/galvanostat_factory.hpp"
 #include "drivers/pump/pump_factory.hpp"
@@ -93,8 +94,8 @@ std::optional<run::RunEvent> RunSession::Impl::check_instruments() {
             return std::nullopt;
         }
         record("info", "pump_rate_unit",
-               "rate resolution " + std::to_string(units::m3_per_s_to_ul_per_min(*unit)) +
-                   " uL/min at up to " + std::to_string(units::m3_per_s_to_ml_per_min(top)) + " mL/min");
+               "rate resolution " + decimal::general(units::m3_per_s_to_ul_per_min(*unit), 6) +
+                   " uL/min at up to " + decimal::general(units::m3_per_s_to_ml_per_min(top), 6) + " mL/min");
     }
     return run::RunEvent{run::EventKind::checks_passed, {}};
 }
@@ -125,7 +126,7 @@ std::optional<run::RunEvent> RunSession::Impl::prime() {
         };
         const double rate = r.plan.pump.max_rate_m3_per_s;
         record("info", "prebolus",
-               "dispensing a pre-dilution bolus of " + std::to_string(units::m3_to_ml(plan_.prebolus_m3)) +
+               "dispensing a pre-dilution bolus of " + decimal::fixed(units::m3_to_ml(plan_.prebolus_m3), 3) +
                    " mL");
         if (auto go = await(pump_->start_bolus(rate), "pump"); !go) return bolus_failed(describe(go.error()));
         const double deadline = run_time() + 3.0 * plan_.prebolus_m3 / rate + 30.0;

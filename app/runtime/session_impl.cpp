@@ -7,6 +7,7 @@
 
 #include "app/runtime/runtime_text.hpp"
 #include "app/runtime/safe_state_sequencer.hpp"
+#include "control/decimal.hpp"
 
 namespace edc::app {
 
@@ -172,8 +173,8 @@ void RunSession::Impl::drain_ticks(run::RunState state, std::vector<run::RunEven
         last_tick_ = rec;
         if (rec.tripped) {
             const auto& t = rec.trip;
-            fault(std::string(run::to_string(t.trip)), "interlock: measured " + std::to_string(t.value) +
-                                                           " against limit " + std::to_string(t.limit));
+            fault(std::string(run::to_string(t.trip)), "interlock: measured " + decimal::general(t.value, 6) +
+                                                           " against limit " + decimal::general(t.limit, 6));
         }
         if (rec.out.done && state == run::RunState::depositing) {
             out.push_back({run::EventKind::target_reached, "planned charge reached"});
@@ -242,7 +243,8 @@ std::optional<run::RunEvent> RunSession::Impl::perform(const ActionJob& job) {
 std::optional<run::RunEvent> RunSession::Impl::start_deposition() {
     deposition_start_s_ = run_time();
     if (pump_) pump_->start_feeding();
-    loop_.start(galvanostat_->current_on(), journal_.writer());
+    loop_.start(galvanostat_->current_on(), journal_.writer(),
+                [this](const std::string& what) { fault("internal_error", "control loop thread: " + what); });
     if (sim_) sim_->deposition_started(deposition_start_s_, [this] { loop_.freeze(); });
     return resume_deposition();
 }
@@ -270,6 +272,13 @@ std::optional<run::RunEvent> RunSession::Impl::enter_safe_state() {
     std::vector<SafeStateChannel*> channels;
     if (galvanostat_) channels.push_back(galvanostat_.get());
     if (pump_) channels.push_back(pump_.get());
+    if (channels.empty()) {
+        // Nothing was opened, so nothing was energised and nothing can be verified either: say
+        // so rather than claim a confirmed safe state (issue 11, defect 4).
+        record("info", "safe_state",
+               "no instrument was opened and nothing was energised; nothing to switch off");
+        return run::RunEvent{run::EventKind::safe_state_reached, {}};
+    }
     const auto report = drive_safe_state(channels, call_limit);
     if (report.confirmed()) {
         record("info", "safe_state", report.describe());
@@ -298,6 +307,8 @@ std::optional<run::RunEvent> RunSession::Impl::close_journal(run::Outcome outcom
     s.cause = cause;
     const double began = deposition_start_s_.load();
     s.duration_s = began > 0.0 ? run_time() - began : 0.0;
+    s.deposition_started = began > 0.0;
+    s.instruments_opened = galvanostat_ != nullptr || pump_ != nullptr;
     TickRecord last;
     {
         std::lock_guard lock(tick_mutex_);

@@ -45,6 +45,7 @@ void Supervisor::post(run::RunEvent event) {
 
 void Supervisor::supervise() {
     bool watchdog_fired = false;
+    int internal_errors = 0;
     std::vector<run::RunEvent> seen;
     for (;;) {
         std::deque<run::RunEvent> batch;
@@ -56,6 +57,22 @@ void Supervisor::supervise() {
             jobs_idle = jobs_.empty() && !job_running_;
         }
         if (machine_.finished() && jobs_idle && batch.empty()) break;
+        // No exception leaves the thread (std::terminate would leave the cell energised): one
+        // faults the run, and the machine asks for the safe state.
+        try {
+            turn_once(batch, seen, watchdog_fired);
+        } catch (const std::exception& e) {
+            // A few, not forever: from `stopping` each fault asks for the safe state again.
+            if (++internal_errors <= 3) {
+                post({run::EventKind::fault, std::string("internal_error: supervisor thread: ") + e.what()});
+            }
+        }
+    }
+}
+
+void Supervisor::turn_once(std::deque<run::RunEvent>& batch, std::vector<run::RunEvent>& seen,
+                           bool& watchdog_fired) {
+    {
         seen.clear();
         run_.observe(machine_.state(), seen);
         for (auto& e : seen) batch.push_back(std::move(e));

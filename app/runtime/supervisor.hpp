@@ -65,6 +65,7 @@ public:
 
 private:
     void supervise();
+    void turn_once(std::deque<run::RunEvent>& batch, std::vector<run::RunEvent>& seen, bool& watchdog_fired);
     void work();
     void handle(const run::RunEvent& event);
 

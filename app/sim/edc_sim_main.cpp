@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "app/sim/plant_setup.hpp"
+#include "control/decimal.hpp"
 #include "control/model/units.hpp"
 #include "drivers/sim/sim_host.hpp"
 #include "recipes/format/plant_file.hpp"
@@ -65,10 +66,9 @@ Cell (defaults: the paper's recipe)
 }
 
 double number(std::string_view flag, const char* text) {
-    char* end = nullptr;
-    const double v = std::strtod(text, &end);
-    if (end == text || *end != '\0') die(std::string(flag) + " needs a number, got '" + text + "'");
-    return v;
+    const auto v = edc::decimal::parse(text);
+    if (!v) die(std::string(flag) + " needs a number, got '" + text + "'");
+    return *v;
 }
 
 }  // namespace

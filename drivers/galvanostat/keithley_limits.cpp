@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "control/decimal.hpp"
 #include "control/text.hpp"
 
 namespace edc::keithley {
@@ -39,7 +40,7 @@ Result<void> validate_level(double amps, const GalvanostatSettings& s, const std
 }
 
 std::string scpi_number(double v) {
-    return strf("%.6G", v);
+    return decimal::general(v, 6);
 }
 
 }  // namespace edc::keithley

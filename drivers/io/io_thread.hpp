@@ -18,6 +18,7 @@ public:
     bool on_io_thread() const { return std::this_thread::get_id() == thread_.get_id(); }
 
 private:
+    void serve() noexcept;
     boost::asio::io_context context_;
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
     std::thread thread_;

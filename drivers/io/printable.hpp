@@ -19,4 +19,10 @@ namespace edc::io {
     return out;
 }
 
+// An instrument's identity (*IDN?, VER) for the journal and the screen: the same cleaning, so a
+// garbled reply (a wrong baud rate gives exactly that) never carries invalid UTF-8 into JSON.
+[[nodiscard]] inline std::string identity_text(std::string_view s) {
+    return printable(s, 256);
+}
+
 }  // namespace edc::io

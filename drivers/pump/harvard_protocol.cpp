@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "control/decimal.hpp"
 #include "control/model/units.hpp"
 #include "control/text.hpp"
 #include "drivers/io/printable.hpp"
@@ -137,7 +138,7 @@ std::optional<std::string> format_number(double v) {
     if (!std::isfinite(v) || v <= 0.0 || v >= 9999.5) return std::nullopt;
     int decimals = 3 - static_cast<int>(std::floor(std::log10(v)));
     if (decimals < 0) decimals = 0;
-    std::string s = strf("%.*f", decimals, v);
+    std::string s = decimal::fixed(v, decimals);
     // Rounding may carry into a new digit (9.9996 -> "10.000"): one decimal fewer then.
     int digits = 0;
     bool leading = true;
@@ -145,7 +146,7 @@ std::optional<std::string> format_number(double v) {
         if (c >= '1' && c <= '9') leading = false;
         if (c >= '0' && c <= '9' && !leading) ++digits;
     }
-    if (digits > 4 && decimals > 0) s = strf("%.*f", decimals - 1, v);
+    if (digits > 4 && decimals > 0) s = decimal::fixed(v, decimals - 1);
     return s;
 }
 

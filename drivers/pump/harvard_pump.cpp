@@ -2,8 +2,10 @@
 
 #include <cmath>
 
+#include "control/decimal.hpp"
 #include "control/model/units.hpp"
 #include "control/text.hpp"
+#include "drivers/io/printable.hpp"
 
 namespace edc {
 
@@ -57,7 +59,7 @@ Result<std::string> HarvardPump::identify() {
     auto r = command("ver");
     if (!r) return std::unexpected(r.error());
     if (r->lines.empty()) return fail("bad_reply", "ver answered no version line", transport_->name());
-    return r->lines.front();
+    return io::identity_text(r->lines.front());
 }
 
 Result<void> HarvardPump::set_diameter(double d_m) {
@@ -129,7 +131,7 @@ Result<double> HarvardPump::set_rate(double rate) {
     }
     const std::string cmd = std::string(running_ ? "@" : "") + "irate " + *text + " " + unit_->code;
     if (auto r = command(cmd); !r) return std::unexpected(r.error());
-    return std::stod(*text) * unit_->m3_per_s;
+    return decimal::parse(*text).value_or(0.0) * unit_->m3_per_s;
 }
 
 Result<void> HarvardPump::start() {

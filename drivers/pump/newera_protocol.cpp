@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "control/decimal.hpp"
 #include "control/model/units.hpp"
 #include "control/text.hpp"
 #include "drivers/io/framing.hpp"
@@ -63,7 +64,7 @@ std::optional<RateUnit> unit_from_code(std::string_view code) {
 std::optional<std::string> format_number(double v) {
     if (!std::isfinite(v) || v < 0.0 || v > 9999.5) return std::nullopt;
     for (int decimals = 3; decimals >= 0; --decimals) {
-        const std::string s = strf("%.*f", decimals, v);
+        const std::string s = decimal::fixed(v, decimals);
         int digits = 0;
         for (const char c : s) digits += (c >= '0' && c <= '9') ? 1 : 0;
         if (digits <= 4) return s;

@@ -2,8 +2,10 @@
 
 #include <cmath>
 
+#include "control/decimal.hpp"
 #include "control/model/units.hpp"
 #include "control/text.hpp"
+#include "drivers/io/printable.hpp"
 
 namespace edc {
 namespace {
@@ -106,7 +108,7 @@ Result<std::string> NewEraPump::identify() {
     if (auto a = acknowledge_alarm(); !a) return std::unexpected(a.error());
     auto r = command("VER");
     if (!r) return std::unexpected(r.error());
-    return r->data;
+    return io::identity_text(r->data);
 }
 
 Result<void> NewEraPump::set_diameter(double d_m) {
@@ -152,7 +154,7 @@ Result<double> NewEraPump::set_rate(double rate) {
         running_ && unit_sent_ ? "RAT" + *text : "RAT" + *text + newera::unit_code(*unit_);
     if (auto r = command(cmd); !r) return std::unexpected(r.error());
     unit_sent_ = true;
-    return std::stod(*text) * per_unit;
+    return decimal::parse(*text).value_or(0.0) * per_unit;
 }
 
 Result<void> NewEraPump::start() {

@@ -1,6 +1,7 @@
 #include "drivers/scpi/scpi_session.hpp"
 
 #include "control/text.hpp"
+#include "drivers/io/printable.hpp"
 
 namespace edc::scpi {
 
@@ -39,7 +40,9 @@ Result<std::string> ScpiSession::query(std::string_view command, std::chrono::mi
 }
 
 Result<std::string> ScpiSession::identify() {
-    return query("*IDN?");
+    auto id = query("*IDN?");
+    if (!id) return id;
+    return io::identity_text(*id);
 }
 Result<void> ScpiSession::reset() {
     return write("*RST");

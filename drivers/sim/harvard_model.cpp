@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <numbers>
 
+#include "control/decimal.hpp"
+
 namespace edc::sim {
 namespace {
 
@@ -19,9 +21,9 @@ std::string lower(std::string_view s) {
 }
 
 std::string g4(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.4g", v);
-    return buf;
+    std::string s = decimal::general(v, 4);
+    for (char& c : s) c = c == 'E' ? 'e' : c;  // the pump prints "%.4g"
+    return s;
 }
 
 double volume_factor(char c) {
@@ -73,10 +75,9 @@ std::string volume_text(double m3) {
 
 bool parse_harvard_rate(std::string_view value, std::string_view unit, double& m3_per_s,
                         std::string& display_unit) {
-    const std::string v(value);
-    char* end = nullptr;
-    const double n = std::strtod(v.c_str(), &end);
-    if (v.empty() || end != v.c_str() + v.size() || !std::isfinite(n) || n < 0.0) return false;
+    const auto parsed = decimal::parse(value);
+    if (!parsed || *parsed < 0.0) return false;
+    const double n = *parsed;
     const std::string u = lower(unit);
     const auto slash = u.find('/');
     if (slash == std::string::npos || slash == 0 || slash + 1 >= u.size()) return false;
@@ -224,15 +225,12 @@ void HarvardModel::handle_line(std::string_view raw, Instant now, std::vector<Wi
             lines.push_back(options_.version);
         } else if (cmd == "diameter") {
             if (nargs == 0) {
-                char buf[32];
-                std::snprintf(buf, sizeof buf, "%.4f mm", s.diameter_m * 1e3);
-                lines.emplace_back(buf);
+                lines.push_back(decimal::fixed(s.diameter_m * 1e3, 4) + " mm");
             } else {
-                char* end = nullptr;
-                const double mm = std::strtod(words[1].c_str(), &end);
+                const double mm = decimal::parse(words[1]).value_or(-1.0);
                 if (s.running)
                     argument_error("Pump is running");
-                else if (end == words[1].c_str() || *end != '\0' || mm < 0.1 || mm > 50.0)
+                else if (mm < 0.1 || mm > 50.0)
                     argument_error("Out of range");
                 else {
                     s.diameter_m = mm * 1e-3;
@@ -301,22 +299,25 @@ void HarvardModel::handle_line(std::string_view raw, Instant now, std::vector<Wi
             } else if (nargs != 2) {
                 argument_error("Missing units");
             } else {
-                char* end = nullptr;
-                const double v = std::strtod(words[1].c_str(), &end);
+                const double v = decimal::parse(words[1]).value_or(-1.0);
                 const std::string u = lower(words[2]);
                 const double f = u.empty() ? 0.0 : volume_factor(u[0]);
-                if (end == words[1].c_str() || *end != '\0' || f == 0.0 || v < 0.0)
+                if (f == 0.0 || v < 0.0)
                     argument_error("Out of range");
                 else
                     s.target_m3 = v * f;
             }
         } else if (cmd == "status") {
-            char buf[96];
-            std::snprintf(buf, sizeof buf, "%.0f %.0f %.0f %c.%c.%c", s.rate_m3_per_s * 1e18,
-                          last_sim_s_ * 1e3, s.infused_m3 * 1e18,
-                          s.running ? (s.infusing ? 'I' : 'W') : (s.infusing ? 'i' : 'w'),
-                          s.stalled ? 'S' : '.', s.target_reached ? 'T' : '.');
-            lines.emplace_back(buf);
+            std::string status = decimal::fixed(s.rate_m3_per_s * 1e18, 0) + " " +
+                                 decimal::fixed(last_sim_s_ * 1e3, 0) + " " +
+                                 decimal::fixed(s.infused_m3 * 1e18, 0);
+            status += ' ';
+            status += s.running ? (s.infusing ? 'I' : 'W') : (s.infusing ? 'i' : 'w');
+            status += '.';
+            status += s.stalled ? 'S' : '.';
+            status += '.';
+            status += s.target_reached ? 'T' : '.';
+            lines.push_back(status);
         } else if (cmd == "nvram") {
             if (nargs == 0)
                 lines.emplace_back(s.nvram ? "NVRAM on" : "NVRAM off");

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "control/decimal.hpp"
 #include "drivers/sim/keithley_model.hpp"
 
 namespace edc::sim {
@@ -18,9 +19,7 @@ inline constexpr std::array<double, 7> current_ranges_a{1.05e-6, 1.05e-5, 1.05e-
 
 // "%+.6E" on the 2400 ("+1.234500E-01"), "%.6E" on the 2450.
 inline std::string sci(double v, bool plus) {
-    char buf[40];
-    std::snprintf(buf, sizeof buf, plus ? "%+.6E" : "%.6E", v);
-    return buf;
+    return decimal::scientific(v, 6, plus);
 }
 
 // The smallest source range that holds the level.

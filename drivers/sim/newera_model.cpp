@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <numbers>
 
+#include "control/decimal.hpp"
+
 namespace edc::sim {
 namespace {
 
@@ -120,14 +122,9 @@ std::string newera_number(double v) {
         decimals = 1;
     else if (v >= 10.0)
         decimals = 2;
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
     // Rounding may carry into a fifth digit (9.9996 -> "10.000"): one decimal fewer.
-    std::string s = buf;
-    if (s.size() > 5 && decimals > 0) {
-        std::snprintf(buf, sizeof buf, "%.*f", decimals - 1, v);
-        s = buf;
-    }
+    std::string s = decimal::fixed(v, decimals);
+    if (s.size() > 5 && decimals > 0) s = decimal::fixed(v, decimals - 1);
     return s;
 }
 

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "control/decimal.hpp"
+
 namespace edc::sim {
 namespace {
 
@@ -227,11 +229,9 @@ ScpiNumber parse_scpi_number(std::string_view text) {
         if (!std::isdigit(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.' && c != 'E')
             return {};
     }
-    errno = 0;
-    char* end = nullptr;
-    const double v = std::strtod(up.c_str(), &end);
-    if (end != up.c_str() + up.size() || errno == ERANGE || !std::isfinite(v)) return {};
-    return {ScpiNumberKind::value, v};
+    const auto v = decimal::parse(up);
+    if (!v) return {};
+    return {ScpiNumberKind::value, *v};
 }
 
 int parse_scpi_bool(std::string_view text) {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "control/decimal.hpp"
 #include "control/text.hpp"
 
 namespace edc::sim {
@@ -67,13 +68,12 @@ Result<FaultSpec> parse_fault(std::string_view text) {
                     where);
     }
     const std::string seconds(text.substr(at + 1));
-    errno = 0;
-    char* end = nullptr;
-    const double s = std::strtod(seconds.c_str(), &end);
-    if (seconds.empty() || end != seconds.c_str() + seconds.size() || errno == ERANGE || !std::isfinite(s)) {
+    const auto parsed = decimal::parse(seconds);
+    if (!parsed) {
         return fail("fault_time",
                     "the time after '@' must be a number of simulated seconds, got '" + seconds + "'", where);
     }
+    const double s = *parsed;
     if (s < 0.0) return fail("fault_time", "the fault time must not be negative, got " + seconds, where);
     return FaultSpec{*kind, s};
 }

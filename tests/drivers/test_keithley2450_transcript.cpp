@@ -3,6 +3,10 @@
 
 #include "drivers/galvanostat/keithley2450.hpp"
 #include "tests/drivers/scripted_transport.hpp"
+#include "tests/support/decimal_comma_gtest.hpp"
+
+// Every number on the wire with a decimal point, also on a German bench (issue 11, defect 5).
+EDC_ALL_TESTS_UNDER_DECIMAL_COMMA_LOCALE()
 
 using edc::test::ScriptedTransport;
 

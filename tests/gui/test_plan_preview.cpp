@@ -47,6 +47,11 @@ private slots:
         const auto& t = expected->totals;
         QCOMPARE(label_text(screen, "total_feed_volume"),
                  QString::number(t.feed_volume_m3 * 1e6, 'f', 3) + " mL");
+        // The load asked of the technician is above the plan's volume and says by how much.
+        const QString load = label_text(screen, "total_syringe_load");
+        QVERIFY2(load.startsWith(QStringLiteral("≥ ")), qPrintable(load));
+        QVERIFY2(load.section(QLatin1Char(' '), 1, 1).toDouble() > t.feed_volume_m3 * 1e6, qPrintable(load));
+        QVERIFY2(load.contains(QStringLiteral("margin")), qPrintable(load));
         QCOMPARE(label_text(screen, "total_final_volume"),
                  QString::number(t.final_volume_m3 * 1e6, 'f', 2) + " mL");
         QVERIFY(

@@ -3,6 +3,7 @@
 // History.
 #include <QLabel>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QtTest>
 #include <algorithm>
 
@@ -10,6 +11,7 @@
 #include "app/gui/gui_format.hpp"
 #include "app/gui/journal_queries.hpp"
 #include "gui_test_support.hpp"
+#include "tests/support/decimal_comma_locale.hpp"
 
 using namespace edc;
 using namespace edc::gui;
@@ -93,6 +95,46 @@ private slots:
         // After a run, the bench must be confirmed again.
         QVERIFY(!w.instruments()->checklist_complete());
         QVERIFY(!w.can_start());
+    }
+
+    // QApplication adopts the user's locale: on a German bench printf-family calls write "5,7E-03"
+    // (issue 11, defect 5). The run must complete and its CSV keep decimal points.
+    void SimulatedRunUnderGermanLocaleCompletesWithDecimalPoints() {
+        if (!edc::test_support::decimal_comma_locale_installed())
+            QSKIP("de_DE.UTF-8 is not installed (run .ci/setup)");
+        const edc::test_support::DecimalCommaLocale german;
+        QVERIFY(german.active());
+        const QLocale previous;
+        QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
+        const auto restore = qScopeGuard([&] { QLocale::setDefault(previous); });
+
+        test::GuiFixture f(test::example_recipe("g-bi033sb067.toml"));
+        MainWindow& w = *f.window;
+        start_simulated(w, 50.0);
+        RunScreen* run = w.run();
+        QTRY_VERIFY_WITH_TIMEOUT(!run->active(), 60000);
+        QVERIFY2(run->error_text().isEmpty(), qPrintable(run->error_text()));
+        QCOMPARE(run->state(), run::RunState::completed);
+        QVERIFY(run->summary().has_value());
+        QVERIFY2(std::abs(run->summary()->charge_c - 1.14) < 0.02,
+                 qPrintable(QString::number(run->summary()->charge_c)));
+
+        QTemporaryDir out;
+        const QString csv = out.filePath(QStringLiteral("run.csv"));
+        auto detail = load_run_detail(w.db_path().toStdString(), run->summary()->run_id);
+        QVERIFY(detail.has_value());
+        QVERIFY(write_samples_csv(csv.toStdString(), detail->samples).has_value());
+        const QStringList lines = csv_lines(csv);
+        QVERIFY(lines.size() > 100);
+        for (const QString& line : lines.mid(1)) {
+            const QStringList fields = line.split(QLatin1Char(','));
+            QCOMPARE(fields.size(), 12);
+            for (const QString& field : fields) {
+                bool ok = false;
+                (void)QLocale::c().toDouble(field, &ok);
+                QVERIFY2(ok, qPrintable(line));
+            }
+        }
     }
 
     void AbortMidRunReachesAbortedAndIsJournaledAndExported() {

@@ -6,6 +6,11 @@
 
 #include "drivers/sim/keithley_model.hpp"
 #include "drivers/sim/sim_host.hpp"
+#include "tests/support/csv_numbers.hpp"
+#include "tests/support/decimal_comma_gtest.hpp"
+
+// Every number on the wire with a decimal point, also on a German bench (issue 11, defect 5).
+EDC_ALL_TESTS_UNDER_DECIMAL_COMMA_LOCALE()
 
 namespace edc::sim {
 namespace {
@@ -23,7 +28,7 @@ protected:
     std::string next_error() { return send(":SYST:ERR?"); }
     void configure_galvanostat(double amps) {
         send(":SOUR:FUNC CURR;:SOUR:CURR:MODE FIX;:SOUR:CURR:RANG 0.01;:SOUR:CURR:LEV " +
-             std::to_string(amps));
+             edc::test::fixed6(amps));
         send(":SENS:FUNC 'VOLT';:SENS:VOLT:PROT 10;:SENS:VOLT:NPLC 1;:SYST:RSEN ON");
         send(":OUTP:SMOD HIMP;:FORM:ELEM VOLT,CURR,TIME,STAT;:OUTP ON");
     }
@@ -72,8 +77,9 @@ TEST_F(Keithley2400, ReadFollowsFormElementsWithSignedExponentFormat) {
     const std::string r = send(":READ?", 12.5);
     ASSERT_FALSE(r.empty());
     EXPECT_EQ(r.back(), '\r');
-    double v = 0, i = 0, t = 0, stat = 0;
-    ASSERT_EQ(std::sscanf(r.c_str(), "%lf,%lf,%lf,%lf", &v, &i, &t, &stat), 4) << r;
+    const auto n = edc::test::csv_numbers(r);
+    ASSERT_EQ(n.size(), 4U) << r;
+    const double v = n[0], i = n[1], t = n[2], stat = n[3];
     EXPECT_EQ(r.substr(14, 14), "-5.700000E-03,");
     EXPECT_DOUBLE_EQ(i, -5.7e-3);
     EXPECT_DOUBLE_EQ(t, 12.5);  // no *RST sent in this fixture: timestamps since power-up
@@ -152,8 +158,9 @@ TEST_F(Keithley2400, ComplianceLimitsTheCurrentAndSetsStatusBit3) {
     configure_galvanostat(-5.7e-3);
     send(":SENS:VOLT:PROT 0.1");
     const std::string r = send(":READ?");
-    double v = 0, i = 0, t = 0, stat = 0;
-    ASSERT_EQ(std::sscanf(r.c_str(), "%lf,%lf,%lf,%lf", &v, &i, &t, &stat), 4) << r;
+    const auto n = edc::test::csv_numbers(r);
+    ASSERT_EQ(n.size(), 4U) << r;
+    const double v = n[0], i = n[1], stat = n[3];
     EXPECT_NEAR(v, -0.1, 1e-6);  // the sensed voltage sits on the compliance
     EXPECT_LT(std::abs(i), 5.7e-3);
     EXPECT_GT(std::abs(i), 0.0);

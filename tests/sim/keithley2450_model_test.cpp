@@ -4,6 +4,11 @@
 
 #include "drivers/sim/keithley_model.hpp"
 #include "drivers/sim/sim_host.hpp"
+#include "tests/support/csv_numbers.hpp"
+#include "tests/support/decimal_comma_gtest.hpp"
+
+// Every number on the wire with a decimal point, also on a German bench (issue 11, defect 5).
+EDC_ALL_TESTS_UNDER_DECIMAL_COMMA_LOCALE()
 
 namespace edc::sim {
 namespace {
@@ -44,9 +49,10 @@ TEST_F(Keithley2450, GalvanostatSetupLeavesNoError) {
 TEST_F(Keithley2450, ReadWithBufferElementsAnswersVoltCurrentAndSourceStatus) {
     send(":SOUR:FUNC CURR;:SOUR:CURR:LEV -0.0057;:SENS:FUNC \"VOLT:DC\";:OUTP ON");
     const std::string r = send(":READ? \"defbuffer1\", READ, SOUR, SOURSTAT");
-    double v = 0, i = 0;
-    int stat = 0;
-    ASSERT_EQ(std::sscanf(r.c_str(), "%lf,%lf,%d", &v, &i, &stat), 3) << r;
+    const auto n = edc::test::csv_numbers(r);
+    ASSERT_EQ(n.size(), 3U) << r;
+    const double v = n[0], i = n[1];
+    const int stat = static_cast<int>(n[2]);
     EXPECT_DOUBLE_EQ(i, -5.7e-3);
     EXPECT_LT(v, 0.0);
     EXPECT_EQ(stat, 128);  // output on, not limited
@@ -56,9 +62,10 @@ TEST_F(Keithley2450, ReadWithBufferElementsAnswersVoltCurrentAndSourceStatus) {
 TEST_F(Keithley2450, VoltageLimitSetsSourceStatus32AndTrip) {
     send(":SOUR:FUNC CURR;:SOUR:CURR:LEV -0.0057;:SOUR:CURR:VLIM 0.05;:SENS:FUNC \"VOLT:DC\";:OUTP ON");
     const std::string r = send(":READ? \"defbuffer1\", READ, SOUR, SOURSTAT");
-    double v = 0, i = 0;
-    int stat = 0;
-    ASSERT_EQ(std::sscanf(r.c_str(), "%lf,%lf,%d", &v, &i, &stat), 3) << r;
+    const auto n = edc::test::csv_numbers(r);
+    ASSERT_EQ(n.size(), 3U) << r;
+    const double v = n[0];
+    const int stat = static_cast<int>(n[2]);
     EXPECT_EQ(stat & 32, 32);
     EXPECT_NEAR(v, -0.05, 1e-6);
     EXPECT_EQ(send(":SOUR:CURR:VLIM:TRIP?"), "1\n");

@@ -6,6 +6,11 @@
 #include <numbers>
 
 #include "drivers/sim/sim_host.hpp"
+#include "tests/support/csv_numbers.hpp"
+#include "tests/support/decimal_comma_gtest.hpp"
+
+// Every number on the wire with a decimal point, also on a German bench (issue 11, defect 5).
+EDC_ALL_TESTS_UNDER_DECIMAL_COMMA_LOCALE()
 
 namespace edc::sim {
 namespace {
@@ -78,8 +83,8 @@ TEST_F(NewEra, AnswersVersionDiameterAndRateInItsNumberFormat) {
 
 TEST_F(NewEra, RateRangeFollowsTheDiameter) {
     const double big = max_ml_per_min(26.59);
-    EXPECT_EQ(send("RAT " + std::to_string(big * 0.99).substr(0, 5) + " MM"), basic("00S"));
-    EXPECT_EQ(send("RAT " + std::to_string(big * 1.01).substr(0, 5) + " MM"), basic("00S?OOR"));
+    EXPECT_EQ(send("RAT " + edc::test::fixed6(big * 0.99).substr(0, 5) + " MM"), basic("00S"));
+    EXPECT_EQ(send("RAT " + edc::test::fixed6(big * 1.01).substr(0, 5) + " MM"), basic("00S?OOR"));
     EXPECT_EQ(send("DIA 4.7"), basic("00S"));
     const double small = max_ml_per_min(4.7);  // ~3.2 mL/min
     EXPECT_EQ(send("RAT 3.000 MM"), basic("00S"));

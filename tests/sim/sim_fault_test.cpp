@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/decimal_comma_gtest.hpp"
+
+// Every number on the wire with a decimal point, also on a German bench (issue 11, defect 5).
+EDC_ALL_TESTS_UNDER_DECIMAL_COMMA_LOCALE()
+
 namespace edc::sim {
 namespace {
 
