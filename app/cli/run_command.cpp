@@ -177,9 +177,10 @@ int run_run(const ParsedArgs& args, Console& console) {
         sim->speed = speed;
         sim->faults = faults;
     }
-    if (*plant) {
-        sim->plant = app::make_plant(recipe.plan.cell, &**plant);
-        options.provenance.push_back({"plant", app::plant_provenance_text(**plant)});
+    if (plant->has_value() && sim.has_value()) {  // --plant needs --sim (checked above)
+        const recipes::PlantFile& file = plant->value();
+        sim->plant = app::make_plant(recipe.plan.cell, &file);
+        options.provenance.push_back({"plant", app::plant_provenance_text(file)});
     }
     options.recipe = std::move(recipe);
     options.db_path = journal_path(args);

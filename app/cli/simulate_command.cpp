@@ -80,8 +80,10 @@ int run_simulate(const ParsedArgs& args, Console& console) {
     const auto path = single_positional(args, console, "simulate", "RECIPE");
     if (!path) return exit_code::usage;
     const bool as_json = args.has("--json");
-    const auto plant_file = load_plant_option(args, console);
-    if (!plant_file) return plant_file.error();
+    const auto plant_option = load_plant_option(args, console);
+    if (!plant_option) return plant_option.error();
+    const std::optional<recipes::PlantFile>& maybe_plant = *plant_option;
+    const recipes::PlantFile* plant_file = maybe_plant.has_value() ? &*maybe_plant : nullptr;
     const auto planned = load_and_plan(*path, console, as_json);
     if (!planned) return planned.error();
     const auto& recipe = planned->recipe;
@@ -91,14 +93,16 @@ int run_simulate(const ParsedArgs& args, Console& console) {
     options.feed = *feed;
     options.disturbance = *disturbance;
     const auto disturbances = twin::DisturbanceSet::of(*disturbance);
-    auto chemistry = app::make_plant(recipe.plan.cell, *plant_file ? &**plant_file : nullptr);
+    auto chemistry = app::make_plant(recipe.plan.cell, plant_file);
     // The disturbance set's mixing lag unless the plant file says what the cell's really is.
-    if (!*plant_file || !(*plant_file)->mixing_time_s) chemistry.mixing_time_s = disturbances.mixing_time_s;
+    if (plant_file == nullptr || !plant_file->mixing_time_s.has_value()) {
+        chemistry.mixing_time_s = disturbances.mixing_time_s;
+    }
     app::SimTwinPlant plant(std::move(chemistry), recipe.pump ? recipe.pump->syringe_diameter_m : 0.0);
     twin::TwinResult result = twin::simulate(recipe.plan, plan, options, disturbances, plant);
     result.disturbance = options.disturbance;
     const auto film = app::judge_against_plant(result, plant, plan, options.profile_points);
-    const std::string plant_name = *plant_file ? (*plant_file)->source_path : std::string();
+    const std::string plant_name = plant_file != nullptr ? plant_file->source_path : std::string();
 
     if (as_json) {
         nlohmann::ordered_json profile = nlohmann::ordered_json::array();

@@ -46,7 +46,7 @@ std::vector<sim::DepositLayer> SimTwinPlant::layers() const {
 
 sim::DepositScore judge_against_plant(twin::TwinResult& result, const SimTwinPlant& plant,
                                       const plan::FeedPlan& plan, int bins) {
-    const auto score = sim::score_deposit(
+    auto score = sim::score_deposit(
         plant.layers(), [&plan](double f) { return plan.x_target_at_depth(f * plan.totals.thickness_m); },
         static_cast<std::size_t>(std::max(1, bins)));
     result.profile.clear();
