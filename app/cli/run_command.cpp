@@ -235,25 +235,26 @@ int run_run(const ParsedArgs& args, Console& console) {
     // stays verbatim); `edc calibrate` starts from it.
     options.provenance.push_back({"chemistry", recipes::chemistry_toml(recipe.plan.cell.chemistry)});
     options.provenance.push_back({"chemistry_source", recipe.chemistry_source});
+    std::optional<app::SimRigOptions> sim;
     if (simulate) {
+        sim.emplace();
+        sim->speed = speed;
+        sim->faults = faults;
         // The simulated plant is the world: where a plant file is silent (or there is none) it
         // holds what the recipe's own text says, not a calibration's estimate.
         model::CellParams recipe_cell = recipe.plan.cell;
         recipe_cell.chemistry = recipe.recipe_chemistry;
         const recipes::PlantFile* file = plant->has_value() ? &plant->value() : nullptr;
-        options.sim_plant = app::make_plant(recipe_cell, file);
+        sim->plant = app::make_plant(recipe_cell, file);
         if (file != nullptr) options.provenance.push_back({"plant", app::plant_provenance_text(*file)});
     }
     options.recipe = std::move(recipe);
-    options.simulate = simulate;
-    options.speed = speed;
-    options.faults = faults;
     options.db_path = journal_path(args);
     options.operator_name = args.value("--operator").value_or("");
     const std::string db_path = options.db_path;
     const std::string recipe_name = options.recipe.name;
 
-    auto session = app::RunSession::create(std::move(options));
+    auto session = app::RunSession::create(std::move(options), std::move(sim));
     if (!session) return report_error(console, session.error());
     spdlog::info("run of '{}' starting ({}, speed {})", recipe_name,
                  simulate ? "simulated instruments" : "instruments", speed);

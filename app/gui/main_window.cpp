@@ -171,14 +171,17 @@ void MainWindow::start_run() {
     }
     app::RunOptions options;
     options.recipe = *recipe;
-    options.simulate = instruments_->simulate();
-    options.speed = options.simulate ? instruments_->speed() : 1.0;
-    options.faults = instruments_->sim_faults();
+    std::optional<app::SimRigOptions> sim;
+    if (instruments_->simulate()) {
+        sim.emplace();
+        sim->speed = instruments_->speed();
+        sim->faults = instruments_->sim_faults();
+    }
     options.db_path = db_path_.toStdString();
     options.operator_name = operator_name();
     if (options_.use_settings) QSettings().setValue("recipes/last", recipes_->current_path());
     show_screen(Screen::run);
-    run_->start(std::move(options), *plan_->plan());
+    run_->start(std::move(options), std::move(sim), *plan_->plan());
     update_start();
 }
 

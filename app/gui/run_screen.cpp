@@ -6,6 +6,7 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QThreadPool>
 #include <QVBoxLayout>
 #include <algorithm>
 
@@ -133,8 +134,13 @@ RunScreen::RunScreen(QWidget* parent)
 }
 
 RunScreen::~RunScreen() {
+    if (!session_) return;
     // Closing the window never leaves the cell energised.
-    if (session_ && !session_->finished()) session_->abort("GUI closed during the run");
+    if (!session_->finished()) session_->abort("GUI closed during the run");
+    // The last owner's destructor waits for the safe state and joins the run's threads (seconds
+    // with a dead instrument): on Qt's thread pool, never on the GUI thread. ~QCoreApplication
+    // waits for the pool, so the process does not end before the run has.
+    QThreadPool::globalInstance()->start([session = std::move(session_)]() mutable { session.reset(); });
 }
 
 void RunScreen::set_start_allowed(bool allowed, const QString& why_not) {
@@ -143,11 +149,11 @@ void RunScreen::set_start_allowed(bool allowed, const QString& why_not) {
     update_buttons();
 }
 
-void RunScreen::start(app::RunOptions options, const plan::FeedPlan& plan) {
+void RunScreen::start(app::RunOptions options, std::optional<app::SimRigOptions> sim, const plan::FeedPlan& plan) {
     if (active()) return;
     creating_ = true;
     abort_pending_ = false;
-    simulate_ = options.simulate;
+    simulate_ = sim.has_value();
     states_.clear();
     summary_.reset();
     error_.clear();
@@ -167,7 +173,9 @@ void RunScreen::start(app::RunOptions options, const plan::FeedPlan& plan) {
     emit active_changed(true);
     run_in_background(
         this,
-        [options = std::move(options)]() mutable { return app::RunSession::create(std::move(options)); },
+        [options = std::move(options), sim = std::move(sim)]() mutable {
+            return app::RunSession::create(std::move(options), std::move(sim));
+        },
         [this](Result<std::unique_ptr<app::RunSession>> created) {
             creating_ = false;
             if (!created) {

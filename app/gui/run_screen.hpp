@@ -28,7 +28,8 @@ public:
 
     // Plans were checked by the caller; creating the session (simulators, journal) happens off
     // the GUI thread, then the run starts.
-    void start(app::RunOptions options, const plan::FeedPlan& plan);
+    // `sim`: run against simulated instruments (see app::RunSession::create).
+    void start(app::RunOptions options, std::optional<app::SimRigOptions> sim, const plan::FeedPlan& plan);
     void set_start_allowed(bool allowed, const QString& why_not);
 
     [[nodiscard]] bool active() const { return creating_ || session_ != nullptr || joining_; }

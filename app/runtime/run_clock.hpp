@@ -1,6 +1,9 @@
 #pragma once
 // Run time: seconds since the run's epoch, `speed` times faster than the wall clock when the
 // instruments are simulated (the simulator's chemistry runs on the same scale), 1 otherwise.
+// The run's origin (t = 0, checking begins) is marked once by start(); every part of the
+// runtime reads run time from here.
+#include <atomic>
 #include <chrono>
 
 namespace edc::app {
@@ -11,6 +14,8 @@ public:
     [[nodiscard]] double now_s() const noexcept {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_).count() * speed_;
     }
+    void mark_run_start() noexcept { t0_s_.store(now_s()); }
+    [[nodiscard]] double run_s() const noexcept { return now_s() - t0_s_.load(); }
     [[nodiscard]] double speed() const noexcept { return speed_; }
     // Real time for a span of run time (for sleeps and loop periods).
     [[nodiscard]] std::chrono::microseconds real(double run_s) const noexcept {
@@ -20,6 +25,7 @@ public:
 private:
     std::chrono::steady_clock::time_point epoch_;
     double speed_;
+    std::atomic<double> t0_s_{0.0};
 };
 
 }  // namespace edc::app

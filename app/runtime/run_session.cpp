@@ -29,17 +29,15 @@ Result<void> check_pump_limits(const recipes::Recipe& recipe, const plan::FeedPl
     return check_planned_rate(recipes::to_string(recipe.pump->model), recipe.pump->syringe_diameter_m, peak);
 }
 
-Result<std::unique_ptr<RunSession>> RunSession::create(RunOptions options) {
-    if (!(options.speed > 0.0) || options.speed > 1000.0) {
-        return fail("invalid_option", "speed must be between 0 and 1000 (got " + std::to_string(options.speed) + ")");
-    }
-    if (!options.faults.empty() && !options.simulate) {
-        return fail("invalid_option", "faults can only be injected into simulated instruments (--sim)");
+Result<std::unique_ptr<RunSession>> RunSession::create(RunOptions options, std::optional<SimRigOptions> sim) {
+    if (sim && (!(sim->speed > 0.0) || sim->speed > 1000.0)) {
+        return fail("invalid_option",
+                    "speed must be between 0 and 1000 (got " + std::to_string(sim->speed) + ")");
     }
     if (!(options.loop_hz > 0.0) || !(options.sample_hz > 0.0)) {
         return fail("invalid_option", "loop and sample rates must be positive");
     }
-    if (!options.simulate && options.recipe.galvanostat.port.empty()) {
+    if (!sim && options.recipe.galvanostat.port.empty()) {
         return fail("invalid_recipe", "the recipe names no galvanostat port", options.recipe.source_path);
     }
     auto plan = plan::make_plan(options.recipe.plan);
@@ -54,25 +52,46 @@ Result<std::unique_ptr<RunSession>> RunSession::create(RunOptions options) {
     auto journal = journal::RunJournal::open(options.db_path);
     if (!journal) return std::unexpected(journal.error());
 
-    const bool simulate = options.simulate;
-    auto impl = std::make_unique<Impl>(std::move(options), std::move(*plan), std::move(*journal));
-    if (simulate) {
-        if (auto started = impl->start_simulators(); !started) return std::unexpected(started.error());
+    std::unique_ptr<SimRig> rig;
+    if (sim) {
+        auto started = SimRig::start(options.recipe, std::move(*sim));
+        if (!started) return std::unexpected(started.error());
+        rig = std::move(*started);
     }
+    auto impl =
+        std::make_unique<Impl>(std::move(options), std::move(*plan), std::move(*journal), std::move(rig));
     return std::unique_ptr<RunSession>(new RunSession(std::move(impl)));
 }
 
 RunSession::RunSession(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 RunSession::~RunSession() = default;
 
-void RunSession::start() { impl_->start(); }
-void RunSession::hold() { impl_->post_command(run::EventKind::hold, "operator hold"); }
-void RunSession::resume() { impl_->post_command(run::EventKind::resume, "operator resume"); }
-void RunSession::abort(std::string cause) { impl_->post_command(run::EventKind::abort, std::move(cause)); }
-RunSnapshot RunSession::snapshot() const { return impl_->snapshot(); }
-std::vector<RunEventRecord> RunSession::take_events() { return impl_->take_events(); }
-bool RunSession::finished() const { return impl_->finished(); }
-RunSummary RunSession::wait() { return impl_->wait(); }
-std::optional<sim::SimSnapshot> RunSession::sim_snapshot() const { return impl_->sim_snapshot(); }
+void RunSession::start() {
+    impl_->start();
+}
+void RunSession::hold() {
+    impl_->post_command(run::EventKind::hold, "operator hold");
+}
+void RunSession::resume() {
+    impl_->post_command(run::EventKind::resume, "operator resume");
+}
+void RunSession::abort(std::string cause) {
+    impl_->post_command(run::EventKind::abort, std::move(cause));
+}
+RunSnapshot RunSession::snapshot() const {
+    return impl_->snapshot();
+}
+std::vector<RunEventRecord> RunSession::take_events() {
+    return impl_->take_events();
+}
+bool RunSession::finished() const {
+    return impl_->finished();
+}
+RunSummary RunSession::wait() {
+    return impl_->wait();
+}
+std::optional<sim::SimSnapshot> RunSession::sim_snapshot() const {
+    return impl_->sim_snapshot();
+}
 
 }  // namespace edc::app

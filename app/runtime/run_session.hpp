@@ -2,16 +2,19 @@
 // One deposition run from start to final status: the only place that constructs concrete
 // drivers and ties them to the control loop (the role ros2_control's node plays).
 //
-// Threads: the drivers' Asio io thread; one worker per instrument (blocking driver calls with
-// deadlines live there, never in the tick); the scheduler loop on absolute deadlines; the
-// journal writer; and the supervisor, which owns the run state machine and carries out its
-// actions. The CLI and the GUI only call the non-blocking methods below and poll snapshots.
+// Threads: the drivers' Asio io thread; one channel per instrument (blocking driver calls with
+// deadlines live there, never in the tick); the control loop on absolute deadlines; the
+// journal writer; the supervisor, which owns the run state machine, and its job thread, which
+// carries out its actions; with simulated instruments, the simulators and the fault injector.
+// The parts are listed in session_impl.hpp. The CLI and the GUI only call the non-blocking
+// methods below and poll snapshots.
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "app/runtime/sim_rig_options.hpp"
 #include "control/error.hpp"
 #include "control/plan/feed_plan.hpp"
 #include "control/run/run_state.hpp"
@@ -31,19 +34,10 @@ struct RunProvenance {
 struct RunOptions {
     recipes::Recipe recipe;
     std::vector<RunProvenance> provenance;  // journaled at begin_run, in this order
-    bool simulate = false;              // run against edc_sim instruments on PTY / loopback TCP
-    double speed = 1.0;                 // simulated time runs this many times faster than real
-    std::optional<sim::PlantChemistry> sim_plant;  // simulate only: the simulated cell's truth
-                                        // (absent: the recipe's chemistry); see app/sim/plant_setup.hpp
-    std::vector<std::string> faults;    // "KIND@SECONDS" for the simulator (simulate only); SECONDS
-                                        // of run time from start() (t = 0, checking begins)
-    std::string db_path;                // SQLite journal file
-    std::string operator_name;          // defaults to the OS user
-    double loop_hz = 20.0;              // scheduler tick rate (simulated time)
-    double sample_hz = 10.0;            // journal sample rate (simulated time)
-    bool sim_link_delays = true;        // simulate baud-rate and instrument delays
-    double stall_scheduler_at_s = 0.0;  // fault injection: the loop stops ticking this long into
-                                        // the deposition (0: never); the watchdog must catch it
+    std::string db_path;                    // SQLite journal file
+    std::string operator_name;              // defaults to the OS user
+    double loop_hz = 20.0;                  // scheduler tick rate (run time)
+    double sample_hz = 10.0;                // journal sample rate (run time)
 };
 
 // Published by the supervisor at a fixed rate; copying it never blocks the loop.
@@ -54,10 +48,10 @@ struct RunSnapshot {
     double nominal_duration_s = 0.0;  // planned, at nominal current, without holds
     double charge_c = 0.0;
     double planned_charge_c = 0.0;
-    double current_a = 0.0;           // measured, cathodic positive
-    double potential_v = 0.0;         // measured
+    double current_a = 0.0;    // measured, cathodic positive
+    double potential_v = 0.0;  // measured
     double depth_m = 0.0;
-    double x_bi_now = 0.0;            // predicted composition being deposited now
+    double x_bi_now = 0.0;  // predicted composition being deposited now
     double x_bi_target = 0.0;
     double feed_rate_m3_per_s = 0.0;  // commanded
     double dispensed_m3 = 0.0;        // pump counter
@@ -87,9 +81,9 @@ struct RunSummary {
     std::uint64_t loop_overruns = 0;
     std::optional<double> sim_rms_error_at_pct;  // simulate only: deposited vs target, from the simulator
     std::optional<double> sim_max_error_at_pct;
-    bool safe_state_confirmed = false;           // from the simulator's own record when simulating
-    bool instruments_opened = false;             // a port of the galvanostat or the pump was opened
-    bool deposition_started = false;  // current was commanded: the deposited quantities mean something
+    bool safe_state_confirmed = false;  // from the simulator's own record when simulating
+    bool instruments_opened = false;    // a port of the galvanostat or the pump was opened
+    bool deposition_started = false;    // current was commanded: the deposited quantities mean something
 };
 
 // Every rate the run will command (the plan's peak feed rate; the pre-bolus runs at
@@ -100,21 +94,23 @@ struct RunSummary {
 
 class RunSession {
 public:
-    // Plans the recipe, opens the journal and (when simulating) starts the simulators. Fails with
-    // the planner's or the journal's error; nothing is energised yet.
-    static Result<std::unique_ptr<RunSession>> create(RunOptions options);
+    // Plans the recipe, opens the journal and, given `sim`, starts the simulators the run will
+    // use instead of the recipe's instruments. Fails with the planner's or the journal's error;
+    // nothing is energised yet.
+    static Result<std::unique_ptr<RunSession>> create(RunOptions options,
+                                                      std::optional<SimRigOptions> sim = {});
     ~RunSession();
     RunSession(const RunSession&) = delete;
     RunSession& operator=(const RunSession&) = delete;
 
-    void start();                      // begins checking -> priming -> depositing; returns at once
+    void start();  // begins checking -> priming -> depositing; returns at once
     void hold();
     void resume();
-    void abort(std::string cause);     // operator abort; safe state first
+    void abort(std::string cause);  // operator abort; safe state first
     [[nodiscard]] RunSnapshot snapshot() const;
     [[nodiscard]] std::vector<RunEventRecord> take_events();  // new since the last call
     [[nodiscard]] bool finished() const;
-    RunSummary wait();                 // blocks until a final state; idempotent
+    RunSummary wait();  // blocks until a final state; idempotent
     // Simulated sessions: the simulator's own view of the instruments, at any time and still
     // after wait() (the simulator runs until the session is destroyed), so a test can watch what
     // an instrument does by itself after the run, e.g. the NE-1000's safe-mode watchdog stopping

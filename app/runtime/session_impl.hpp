@@ -1,174 +1,109 @@
 #pragma once
-// RunSession's machinery; see run_session.hpp for the threads and their roles.
+// RunSession's machinery: the parts, each owning its thread, and the run's actions that tie
+// them together (the job thread carries them out for the supervisor).
+//
+//   Supervisor          supervisor + job threads: state machine, watchdog, actions as jobs
+//   GalvanostatChannel  one worker thread: every galvanostat call, its polling
+//   PumpChannel         one worker thread: every pump call, its polling
+//   ControlLoop         the loop thread: scheduler + interlocks, SPSC queues in and out
+//   JournalBridge       (the writer's thread): begin/end, samples, events, provenance
+//   SimRig              only with simulated instruments: simulators, fault injector, verdict
+//   drive_safe_state    the safe-state sequence over the channels (on the job thread)
+//
+// This object's own state is touched by the job thread (the actions), the supervisor thread
+// (observe/transitioned) and the API's callers; what they share is under mutex_ or atomic.
 #include <atomic>
-#include <chrono>
 #include <condition_variable>
-#include <deque>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "app/journal/journal_writer.hpp"
-#include "app/journal/run_journal.hpp"
-#include "app/runtime/instrument_worker.hpp"
+#include "app/runtime/control_loop.hpp"
+#include "app/runtime/galvanostat_channel.hpp"
+#include "app/runtime/journal_bridge.hpp"
+#include "app/runtime/pump_channel.hpp"
 #include "app/runtime/run_clock.hpp"
+#include "app/runtime/run_records.hpp"
 #include "app/runtime/run_session.hpp"
-#include "control/loop/scheduler.hpp"
-#include "control/loop/spsc_queue.hpp"
+#include "app/runtime/sim_rig.hpp"
+#include "app/runtime/supervisor.hpp"
 #include "control/plan/feed_plan.hpp"
 #include "control/run/interlocks.hpp"
-#include "control/run/run_state.hpp"
-#include "drivers/galvanostat/galvanostat.hpp"
 #include "drivers/io/io_thread.hpp"
-#include "drivers/pump/syringe_pump.hpp"
-#include "drivers/sim/sim_host.hpp"
 
 namespace edc::app {
 
-// Galvanostat worker -> scheduler.
-struct GalvanostatSample {
-    double t_s = 0.0;
-    double current_a = 0.0;  // cathodic positive
-    double potential_v = 0.0;
-    bool in_compliance = false;
-};
-
-// Pump worker -> scheduler.
-struct PumpSample {
-    double t_s = 0.0;
-    double dispensed_m3 = 0.0;
-};
-
-// Scheduler -> supervisor, at the journal's sample rate and on every trip or completion.
-struct TickRecord {
-    double t_s = 0.0;
-    loop::SchedulerOutput out;
-    double current_a = 0.0;
-    double potential_v = 0.0;
-    double dispensed_m3 = 0.0;
-    bool tripped = false;
-    run::InterlockReport trip{};
-};
-
-class RunSession::Impl {
+class RunSession::Impl final : public SupervisedRun {
 public:
-    Impl(RunOptions options, plan::FeedPlan plan, journal::RunJournal journal);
-    ~Impl();
+    Impl(RunOptions options, plan::FeedPlan plan, journal::RunJournal journal, std::unique_ptr<SimRig> sim);
+    ~Impl() override;
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
 
-    Result<void> start_simulators();
     void start();
     void post_command(run::EventKind kind, std::string cause);
     RunSnapshot snapshot() const;
-    std::vector<RunEventRecord> take_events();
+    std::vector<RunEventRecord> take_events() { return journal_.take_events(); }
     bool finished() const;
     RunSummary wait();
     std::optional<sim::SimSnapshot> sim_snapshot() const;
 
-private:
-    // every thread body runs inside these (no exception leaves a thread)
-    void guarded(const char* thread, const std::function<void()>& body) noexcept;
-    void supervise_guarded() noexcept;
-    void finish_without_supervisor(const std::string& what) noexcept;
+    // SupervisedRun
+    std::optional<run::RunEvent> perform(const ActionJob& job) override;
+    void observe(run::RunState state, std::vector<run::RunEvent>& out) override;
+    void transitioned(const run::Transition& t, const run::RunEvent& event) override;
+    void refused(const run::Transition& t, const run::RunEvent& event) override;
+    [[nodiscard]] std::optional<double> loop_heartbeat_s() const override;
+    [[nodiscard]] double now_s() const override { return clock_.run_s(); }
 
-    // supervisor thread
-    void supervise();
-    void handle(const run::RunEvent& event);
-    void execute(run::Action action);
-    void check_instruments();
-    void prime();
-    void start_deposition();
-    void pause_deposition();
-    void resume_deposition();
-    void enter_safe_state();
-    void close_journal();
-    void drain_ticks();
+private:
+    // actions, on the job thread (session_bringup.cpp: the first two)
+    std::optional<run::RunEvent> check_instruments();
+    std::optional<run::RunEvent> prime();
+    std::optional<run::RunEvent> start_deposition();
+    std::optional<run::RunEvent> resume_deposition();
+    std::optional<run::RunEvent> pause_deposition();
+    std::optional<run::RunEvent> enter_safe_state();
+    std::optional<run::RunEvent> close_journal(run::Outcome outcome, const std::string& cause);
+    void drain_ticks(run::RunState state, std::vector<run::RunEvent>& out);
+
+    void post(run::RunEvent event);  // to the supervisor, or kept until start()
     void fault(const std::string& code, const std::string& message);  // any thread
     void record(const std::string& level, const std::string& code, const std::string& message);
-    [[nodiscard]] double run_time() const { return clock_.now_s() - t0_; }
-    [[nodiscard]] bool abort_requested() const;
-
-    // scheduler thread
-    void schedule();
-
-    // instrument worker periodic functions
-    void poll_galvanostat(Galvanostat& g);
-    void watch_held_galvanostat(Galvanostat& g);
-    void poll_pump(SyringePump& p);
+    [[nodiscard]] bool cancelled() const;
+    [[nodiscard]] double run_time() const { return clock_.run_s(); }
 
     RunOptions options_;
     plan::FeedPlan plan_;
-    journal::RunJournal journal_;
     RunClock clock_;
-    double t0_ = 0.0;
-    double deposition_start_s_ = 0.0;
+    JournalBridge journal_;
+    std::unique_ptr<SimRig> sim_;
     double current_a_ = 0.0;  // set point, cathodic positive
     run::InterlockLimits limits_{};
+    FeedCommand feed_;
+    ControlLoop loop_;
+    std::atomic<double> deposition_start_s_{0.0};  // job thread writes, supervisor's summary reads
 
-    std::unique_ptr<sim::SimHost> sim_;
-    sim::SimEndpoints endpoints_;
-    // Injected faults fire at run time (from start(), t = 0), not at the simulator's own clock,
-    // which starts in create(): a thread sleeps until each one and fires it into the simulator.
-    void inject_faults(std::chrono::steady_clock::time_point t0, double speed);
-    void stop_fault_injector();
-    std::vector<sim::FaultSpec> fault_plan_;
-    std::thread injector_;
-    std::mutex injector_mutex_;
-    std::condition_variable injector_cv_;
-    bool injector_stop_ = false;
+    // job thread only (created at checking, destroyed by the session)
     std::unique_ptr<io::IoThread> io_;
-    std::unique_ptr<InstrumentWorker<Galvanostat>> galvanostat_;
-    std::unique_ptr<InstrumentWorker<SyringePump>> pump_;
-    std::unique_ptr<journal::JournalWriter> writer_;
-    std::int64_t run_id_ = 0;
-
-    run::RunStateMachine machine_;
-    std::deque<run::RunEvent> pending_;  // supervisor only
-    bool journal_failed_ = false;        // supervisor only
-
-    // scheduler thread and its queues
-    std::thread scheduler_thread_;
-    std::atomic<bool> scheduler_stop_{false};
-    std::atomic<bool> scheduler_running_{false};
-    std::atomic<long long> last_tick_ns_{0};
-    std::atomic<std::uint64_t> overruns_{0};
-    loop::SpscQueue<GalvanostatSample> galvanostat_q_{256};
-    loop::SpscQueue<PumpSample> pump_q_{256};
-    loop::SpscQueue<TickRecord> tick_q_{4096};
-    std::atomic<double> commanded_rate_{0.0};
-    std::atomic<bool> current_on_{false};
-    std::atomic<bool> pump_enabled_{false};
-    std::atomic<bool> pump_feeding_{false};  // the scheduler sets the pump's rate (from the first deposition)
-    std::atomic<bool> galvanostat_failed_{false};
-    std::atomic<bool> pump_failed_{false};
-
-    // Set by the galvanostat worker once a hold has switched the output off; cleared by resume and
-    // by the safe state. While set, the worker watches the idle instrument instead of reading it.
-    std::atomic<bool> galvanostat_held_{false};
-    // galvanostat worker thread only
-    std::chrono::steady_clock::time_point next_held_check_{};
-
-    // pump worker state (pump worker thread only)
-    bool pump_running_ = false;
-    double pump_rate_set_ = 0.0;
-
-    // last values seen by the supervisor
-    TickRecord last_tick_{};
+    std::unique_ptr<GalvanostatChannel> galvanostat_;
+    std::unique_ptr<PumpChannel> pump_;
+    TickRecord last_tick_{};  // supervisor thread while running; the job thread after the loop stopped
+    std::mutex tick_mutex_;   // guards last_tick_ between the two
 
     mutable std::mutex mutex_;  // guards everything below
     std::condition_variable done_cv_;
-    std::deque<run::RunEvent> commands_;  // operator commands and faults from any thread
+    std::unique_ptr<Supervisor> supervisor_;  // created by start()
+    std::vector<run::RunEvent> early_;        // commands before start()
     RunSnapshot snapshot_;
-    std::vector<RunEventRecord> events_;
-    std::vector<journal::JournalEvent> unjournaled_;  // before the writer exists
     bool finished_ = false;
     bool fault_reported_ = false;
     bool abort_requested_ = false;
+    bool safe_state_confirmed_ = false;
+    bool journal_failed_ = false;
     RunSummary summary_;
-    std::thread supervisor_;
 };
 
 }  // namespace edc::app

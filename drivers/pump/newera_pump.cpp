@@ -92,6 +92,12 @@ Result<void> NewEraPump::set_safe_mode(int host_timeout_s) {
     return {};
 }
 
+Result<bool> NewEraPump::leave_safe_mode() {
+    if (!safe_mode_) return false;
+    if (auto basic = set_safe_mode(0); !basic) return std::unexpected(basic.error());
+    return true;
+}
+
 Result<char> NewEraPump::acknowledge_alarm() {
     auto s = exchange("");
     if (!s) return std::unexpected(s.error());

@@ -40,6 +40,7 @@ public:
     Result<void> stop() override;
     Result<PumpStatus> status() override;
     Result<void> clear_dispensed() override;
+    Result<bool> leave_safe_mode() override;
     Result<void> safe_stop() override;
 
     // One command and its reply, alarms and ?errors left in the reply.

@@ -39,6 +39,10 @@ public:
     virtual Result<void> clear_dispensed() = 0;
     // Stop whatever the pump is doing; discards pending input first. For the safe state.
     virtual Result<void> safe_stop() = 0;
+    // After a confirmed stop at the end of a run: leave any host-watchdog mode the driver put
+    // the pump in (New Era safe mode), so a stopped pump does not alarm once the host goes
+    // quiet. True when it left such a mode; false when there was none (the default).
+    virtual Result<bool> leave_safe_mode() { return false; }
 };
 
 }  // namespace edc

@@ -26,7 +26,7 @@ struct FaultRunSpec {
     double speed = 20.0;
     double abort_at_s = 0.0;                // operator abort at this run time, once depositing (0: never)
     double hold_at_s = 0.0;                 // operator hold at this run time, once depositing (0: never)
-    double stall_scheduler_at_s = 0.0;      // RunOptions::stall_scheduler_at_s
+    double stall_scheduler_at_s = 0.0;      // SimRigOptions::stall_loop_at_s
     std::filesystem::path db;               // empty: a fresh temp file
     std::chrono::seconds limit{150};        // real-time cap on the run
     double watch_sim_after_end_s = 0.0;     // keep reading the simulator this long (real s) after the run
@@ -98,21 +98,21 @@ struct FaultRunResult {
 };
 
 // The example recipe with its instrument models swapped, as a lab would edit the text.
-inline app::RunOptions variant_options(const FaultRunSpec& spec, const std::filesystem::path& db) {
+inline SimRunOptions variant_options(const FaultRunSpec& spec, const std::filesystem::path& db) {
     auto o = sim_options(spec.recipe, db, spec.speed);
     if (spec.galvanostat_model.empty() && spec.pump_model.empty() && spec.syringe_diameter.empty()) return o;
-    std::string text = o.recipe.text;
+    std::string text = o.run.recipe.text;
     auto swap = [&text](const std::string& from, const std::string& to) {
         const auto at = text.find(from);
         EXPECT_NE(at, std::string::npos) << from;
         if (at != std::string::npos) text.replace(at, from.size(), to);
     };
     if (!spec.galvanostat_model.empty()) {
-        swap("model = \"" + std::string(recipes::to_string(o.recipe.galvanostat.model)) + "\"",
+        swap("model = \"" + std::string(recipes::to_string(o.run.recipe.galvanostat.model)) + "\"",
              "model = \"" + spec.galvanostat_model + "\"");
     }
-    if (!spec.pump_model.empty() && o.recipe.pump) {
-        swap("model = \"" + std::string(recipes::to_string(o.recipe.pump->model)) + "\"",
+    if (!spec.pump_model.empty() && o.run.recipe.pump) {
+        swap("model = \"" + std::string(recipes::to_string(o.run.recipe.pump->model)) + "\"",
              "model = \"" + spec.pump_model + "\"");
         // NE-1000 safe mode has no Elite counterpart: the recipe refuses the key for other pumps.
         if (const auto at = text.find("\nsafe_mode_timeout"); at != std::string::npos && spec.pump_model != "ne-1000") {
@@ -129,7 +129,7 @@ inline app::RunOptions variant_options(const FaultRunSpec& spec, const std::file
     }
     auto r = recipes::parse_recipe(text, spec.recipe + " (instrument variant)");
     EXPECT_TRUE(r) << (r ? "" : r.error().message);
-    if (r) o.recipe = *r;
+    if (r) o.run.recipe = *r;
     return o;
 }
 
@@ -139,10 +139,10 @@ inline FaultRunResult run_with_fault(const FaultRunSpec& spec) {
     const auto db = spec.db.empty() ? temp_db("fault") : spec.db;
     r.db = db.string();
     auto options = variant_options(spec, db);
-    if (!spec.fault.empty()) options.faults.push_back(spec.fault);
-    options.stall_scheduler_at_s = spec.stall_scheduler_at_s;
+    if (!spec.fault.empty()) options.sim.faults.push_back(spec.fault);
+    options.sim.stall_loop_at_s = spec.stall_scheduler_at_s;
     const auto t_begin = std::chrono::steady_clock::now();
-    auto session = app::RunSession::create(std::move(options));
+    auto session = create_session(std::move(options));
     if (!session) {
         ADD_FAILURE() << "RunSession::create: " << session.error().message;
         return r;

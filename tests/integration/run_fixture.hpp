@@ -23,16 +23,25 @@ inline std::filesystem::path temp_db(const std::string& tag) {
     return dir / "journal.sqlite";
 }
 
-inline app::RunOptions sim_options(const std::string& recipe_file, const std::filesystem::path& db, double speed) {
+// A run's options and the simulator rig's, as RunSession::create takes them.
+struct SimRunOptions {
+    app::RunOptions run;
+    app::SimRigOptions sim;
+};
+
+inline SimRunOptions sim_options(const std::string& recipe_file, const std::filesystem::path& db, double speed) {
     auto recipe = recipes::load_recipe(example(recipe_file));
     EXPECT_TRUE(recipe) << (recipe ? "" : recipe.error().message);
-    app::RunOptions o;
-    o.recipe = *recipe;
-    o.simulate = true;
-    o.speed = speed;
-    o.db_path = db.string();
-    o.operator_name = "ci";
+    SimRunOptions o;
+    o.run.recipe = *recipe;
+    o.sim.speed = speed;
+    o.run.db_path = db.string();
+    o.run.operator_name = "ci";
     return o;
+}
+
+inline Result<std::unique_ptr<app::RunSession>> create_session(SimRunOptions o) {
+    return app::RunSession::create(std::move(o.run), std::move(o.sim));
 }
 
 // Polls until the run finishes or `limit` passes; calls on_poll(snapshot) each time.

@@ -41,7 +41,7 @@ std::optional<DiskFullRun> run_into_full_disk(std::string& skip_reason) {
     }
     DiskFullRun d;
     const auto db = fs.dir() / "journal.sqlite";
-    auto session = app::RunSession::create(sim_options("g-bi033sb067.toml", db, speed));
+    auto session = create_session(sim_options("g-bi033sb067.toml", db, speed));
     if (!session) {
         ADD_FAILURE() << session.error().message;
         return d;

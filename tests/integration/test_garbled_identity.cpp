@@ -67,9 +67,8 @@ TEST(GarbledIdentity, RunFaultsWithAJournaledEndAndTheIdentityEscaped) {
     GarbledIdentityPeer peer;
     const auto db = temp_db("garbled-idn");
     auto options = sim_options("s-bi033sb067.toml", db, 1.0);
-    options.simulate = false;
-    options.recipe.galvanostat.port = peer.path();
-    auto session = app::RunSession::create(options);
+    options.run.recipe.galvanostat.port = peer.path();
+    auto session = app::RunSession::create(options.run);  // real drivers on the peer's port: no sim rig
     ASSERT_TRUE(session) << session.error().message;
     (*session)->start();
     const auto summary = run_to_end(**session, std::chrono::seconds(60), [](const app::RunSnapshot&) {});

@@ -37,8 +37,8 @@ struct Observed {
 Observed run_phases(const Phases& p) {
     Observed o;
     auto options = sim_options(p.recipe, temp_db("keepalive"), p.speed);
-    EXPECT_EQ(options.recipe.pump->safe_mode_timeout_s, p.safe_mode_s) << p.recipe;
-    auto session = app::RunSession::create(std::move(options));
+    EXPECT_EQ(options.run.recipe.pump->safe_mode_timeout_s, p.safe_mode_s) << p.recipe;
+    auto session = create_session(std::move(options));
     if (!session) {
         ADD_FAILURE() << session.error().message;
         return o;

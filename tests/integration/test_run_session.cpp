@@ -12,7 +12,7 @@ using namespace edc::testing;
 
 TEST(RunSession, PaperRecipeCompletesOnTargetThroughRealDrivers) {
     const auto db = temp_db("paper");
-    auto session = app::RunSession::create(sim_options("g-bi033sb067.toml", db, 20.0));
+    auto session = create_session(sim_options("g-bi033sb067.toml", db, 20.0));
     ASSERT_TRUE(session) << session.error().message;
     (*session)->start();
     std::set<run::RunState> seen;
@@ -54,7 +54,7 @@ TEST(RunSession, PaperRecipeCompletesOnTargetThroughRealDrivers) {
 
 TEST(RunSession, OperatorAbortReachesSafeStateAndIsJournaled) {
     const auto db = temp_db("abort");
-    auto session = app::RunSession::create(sim_options("g-bi033sb067.toml", db, 20.0));
+    auto session = create_session(sim_options("g-bi033sb067.toml", db, 20.0));
     ASSERT_TRUE(session) << session.error().message;
     (*session)->start();
     bool aborted = false;
@@ -80,7 +80,7 @@ TEST(RunSession, HoldAndResumeKeepTheDepositOnTarget) {
     // The plan is indexed by charge: a 30 s hold (current off, pump stopped) must not shear the
     // gradient. The deposit is read from the simulator, an independent record.
     const auto db = temp_db("hold");
-    auto session = app::RunSession::create(sim_options("g-bi033sb067.toml", db, 20.0));
+    auto session = create_session(sim_options("g-bi033sb067.toml", db, 20.0));
     ASSERT_TRUE(session) << session.error().message;
     (*session)->start();
     double held_at = -1.0;

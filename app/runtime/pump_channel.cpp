@@ -1,0 +1,140 @@
+#include "app/runtime/pump_channel.hpp"
+
+#include "app/runtime/runtime_text.hpp"
+
+namespace edc::app {
+
+PumpChannel::PumpChannel(std::unique_ptr<SyringePump> device, const RunClock& clock, const FeedCommand& feed,
+                         long safe_mode_timeout_s, loop::SpscQueue<PumpSample>& samples, FaultSink fault)
+    : clock_(clock),
+      feed_(feed),
+      safe_mode_timeout_s_(safe_mode_timeout_s),
+      samples_(samples),
+      fault_(std::move(fault)),
+      worker_(
+          std::move(device), [this](SyringePump& p) { poll(p); }, clock.real(0.2),
+          [this](const std::string& what) { fault_("internal_error", "pump thread: " + what); }) {}
+
+std::future<Result<std::string>> PumpChannel::identify() {
+    return worker_.call([](SyringePump& p) { return p.identify(); });
+}
+
+// Polled from identify() until the safe state, in every phase: the NE-1000 in safe mode stops
+// with alarm T when the host is silent for safe_mode_timeout real seconds, and the longest
+// silence must not depend on --speed (the mixing wait alone lasts 9 s at 1x).
+void PumpChannel::start_keepalive() {
+    worker_.set_streaming(true);
+}
+
+std::future<Result<double>> PumpChannel::set_up(double diameter_m, double top_rate_m3_per_s) {
+    return worker_.call([diameter_m, top_rate_m3_per_s](SyringePump& p) -> Result<double> {
+        if (auto d = p.set_diameter(diameter_m); !d) return std::unexpected(d.error());
+        return p.select_rate_unit(top_rate_m3_per_s);
+    });
+}
+
+std::future<Result<void>> PumpChannel::clear_dispensed() {
+    return worker_.call([](SyringePump& p) { return p.clear_dispensed(); });
+}
+
+std::future<Result<void>> PumpChannel::start_bolus(double rate_m3_per_s) {
+    return worker_.call([this, rate_m3_per_s](SyringePump& p) -> Result<void> {
+        auto set = p.set_rate(rate_m3_per_s);
+        if (!set) return std::unexpected(set.error());
+        if (auto st = p.start(); !st) return st;
+        running_ = true;
+        return {};
+    });
+}
+
+std::future<Result<PumpStatus>> PumpChannel::status() {
+    return worker_.call([](SyringePump& p) { return p.status(); });
+}
+
+std::future<Result<void>> PumpChannel::stop_bolus() {
+    return worker_.call([this](SyringePump& p) {
+        running_ = false;
+        return p.stop();
+    });
+}
+
+void PumpChannel::start_feeding() {
+    feeding_ = true;
+    worker_.set_streaming(true);
+}
+
+std::string PumpChannel::safe_description() const {
+    return "pump stopped";
+}
+
+std::string PumpChannel::unconfirmed_description(const Error& e) const {
+    std::string text = "pump not confirmed stopped: " + describe(e);
+    if (safe_mode_timeout_s_ > 0) {
+        text += " (its safe mode stops it by itself " + std::to_string(safe_mode_timeout_s_) +
+                " s after the last command it received)";
+    }
+    return text;
+}
+
+std::future<SafeStepOutcome> PumpChannel::make_safe() {
+    worker_.set_streaming(false);
+    return worker_.call(
+        [this](SyringePump& p) -> SafeStepOutcome {
+            running_ = false;
+            auto stopped = p.safe_stop();
+            if (!stopped) return {stopped, {}};
+            auto left = p.leave_safe_mode();
+            if (!left) {
+                return {stopped,
+                        "pump stopped but still in safe mode (it will alarm T when this host goes quiet): " +
+                            describe(left.error())};
+            }
+            return {stopped, {}};
+        },
+        true);
+}
+
+void PumpChannel::failed(const Error& e) {
+    if (!failed_.exchange(true)) fault_("pump_" + e.code, describe(e));
+}
+
+void PumpChannel::poll(SyringePump& p) {
+    if (failed_) return;
+    if (!feeding_) {
+        // Checking and priming: the run's jobs drive the pump (the pre-bolus); this poll keeps
+        // the link alive and reports an alarm as soon as it appears.
+        auto status = p.status();
+        if (!status) return failed(status.error());
+        if (status->state == PumpState::alarm || !status->alarm.empty()) {
+            return failed(Error{"alarm", "pump alarm " + status->alarm, {}});
+        }
+        return;
+    }
+    const double want = feed_.wanted();
+    if (want <= 0.0) {
+        if (running_) {
+            if (auto st = p.stop(); !st) return failed(st.error());
+            running_ = false;
+        }
+    } else if (!running_ || want != rate_set_) {
+        auto set = p.set_rate(want);
+        if (!set) return failed(set.error());
+        rate_set_ = want;
+        if (!running_) {
+            if (auto st = p.start(); !st) return failed(st.error());
+            running_ = true;
+        }
+    }
+    auto status = p.status();
+    if (!status) return failed(status.error());
+    if (status->state == PumpState::alarm || !status->alarm.empty()) {
+        return failed(Error{"alarm", "pump alarm " + status->alarm, {}});
+    }
+    if (running_ && status->state == PumpState::stopped) {
+        return failed(
+            Error{"stopped", "the pump stopped by itself while infusing (stall or empty syringe?)", {}});
+    }
+    samples_.try_push({clock_.run_s(), status->dispensed_m3});
+}
+
+}  // namespace edc::app

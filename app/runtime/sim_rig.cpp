@@ -1,0 +1,130 @@
+#include "app/runtime/sim_rig.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <exception>
+
+#include "drivers/sim/deposit_score.hpp"
+#include "drivers/sim/sim_fault.hpp"
+
+namespace edc::app {
+
+Result<std::unique_ptr<SimRig>> SimRig::start(const recipes::Recipe& recipe, SimRigOptions options) {
+    std::vector<sim::FaultSpec> faults;
+    for (const auto& text : options.faults) {
+        auto spec = sim::parse_fault(text);
+        if (!spec) return std::unexpected(spec.error());
+        faults.push_back(*spec);
+    }
+    sim::SimHostConfig cfg;
+    cfg.galvanostat_model = std::string(recipes::to_string(recipe.galvanostat.model));
+    cfg.pump_model = recipe.pump ? std::string(recipes::to_string(recipe.pump->model)) : std::string();
+    cfg.cell = recipe.plan.cell;
+    cfg.plant = options.plant;
+    if (recipe.pump) {
+        cfg.syringe_diameter_m = recipe.pump->syringe_diameter_m;
+        cfg.syringe_volume_m3 = recipe.pump->syringe_volume_m3;
+        cfg.pump_baud = static_cast<unsigned>(recipe.pump->baud);
+    }
+    cfg.galvanostat_baud =
+        recipe.galvanostat.baud > 0 ? static_cast<unsigned>(recipe.galvanostat.baud) : 9600U;
+    cfg.speed_factor = options.speed;
+    cfg.link_delays = options.link_delays;
+    std::unique_ptr<SimRig> rig(new SimRig(std::move(options), faults));
+    rig->host_ = std::make_unique<sim::SimHost>(cfg);
+    auto ends = rig->host_->start();
+    if (!ends) return std::unexpected(ends.error());
+    rig->endpoints_ = *ends;
+    return rig;
+}
+
+SimRig::SimRig(SimRigOptions options, const std::vector<sim::FaultSpec>& faults)
+    : options_(std::move(options)) {
+    for (const auto& f : faults) {
+        due_.push_back({f.at_sim_s, [this, kind = f.kind] { host_->inject(kind); }});
+    }
+}
+
+SimRig::~SimRig() {
+    stop_faults();
+    if (host_) host_->stop();
+}
+
+void SimRig::run_started(const RunClock& clock) {
+    std::lock_guard lock(mutex_);
+    if (injector_.joinable() || stop_) return;
+    injector_ = std::thread([this, &clock] { inject(&clock); });
+}
+
+void SimRig::deposition_started(double t_s, std::function<void()> stall_loop) {
+    if (!(options_.stall_loop_at_s > 0.0)) return;
+    {
+        std::lock_guard lock(mutex_);
+        due_.push_back({t_s + options_.stall_loop_at_s, std::move(stall_loop)});
+    }
+    wake_.notify_all();
+}
+
+void SimRig::stop_faults() {
+    {
+        std::lock_guard lock(mutex_);
+        stop_ = true;
+    }
+    wake_.notify_all();
+    if (injector_.joinable()) injector_.join();
+}
+
+// Sleeps until the earliest item is due on the run clock, fires it, repeats; items added later
+// (the loop stall) wake it.
+void SimRig::inject(const RunClock* clock) {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        if (stop_) return;
+        if (due_.empty()) {
+            wake_.wait(lock);
+            continue;
+        }
+        auto next = std::min_element(due_.begin(), due_.end(),
+                                     [](const Due& a, const Due& b) { return a.t_s < b.t_s; });
+        const double wait_s = next->t_s - clock->run_s();
+        if (wait_s > 0.0) {
+            wake_.wait_for(lock, clock->real(wait_s));
+            continue;
+        }
+        auto fire = std::move(next->fire);
+        due_.erase(next);
+        lock.unlock();
+        try {
+            fire();
+        } catch (const std::exception&
+                     e) {  // a fault that cannot be injected is the test's problem, not the run's
+            std::fputs(("edc: fault injection failed: " + std::string(e.what()) + "\n").c_str(), stderr);
+        }
+        lock.lock();
+    }
+}
+
+SimVerdict SimRig::verdict(const plan::FeedPlan& plan, double charge_c) const {
+    const auto snap = host_->snapshot();
+    SimVerdict v;
+    // Judged against the plant's truth: the film's own depth fraction against the plan's, up
+    // to the charge the loop passed (what the stopping phase adds is a speed artefact).
+    const auto film = sim::layers_up_to_charge(snap.deposit, charge_c);
+    const auto score = sim::score_deposit(
+        film, [&plan](double f) { return plan.x_target_at_depth(f * plan.totals.thickness_m); });
+    if (!score.bins.empty()) {
+        v.rms_error_at_pct = 100.0 * score.rms_x_bi;
+        v.max_error_at_pct = 100.0 * score.max_abs_x_bi;
+        v.mean_x_bi = score.mean_x_bi;
+    }
+    v.thickness_m = snap.thickness_m;
+    v.final_volume_m3 = snap.bath.volume_m3;
+    v.safe_state_seen =
+        !snap.output_on && snap.output_off_mode == sim::OutputOffMode::high_impedance && !snap.pump_running;
+    v.safe_state_text = std::string("simulator sees: output ") + (snap.output_on ? "ON" : "off") +
+                        ", output-off mode " + sim::to_string(snap.output_off_mode) + ", pump " +
+                        (snap.pump_running ? "RUNNING" : "stopped");
+    return v;
+}
+
+}  // namespace edc::app

@@ -1,0 +1,77 @@
+#pragma once
+// Everything a simulated run adds, and only a simulated run has: the simulators (started at
+// create(), so the drivers find their ports at `checking`), the fault injector that fires the
+// requested faults at run time (and stalls the control loop on request), and the simulator's
+// own verdict at the end (the deposit scored against the plan, what it sees of the safe state).
+//
+// Thread: owns the fault injector's, from run_started() to stop_faults(). The simulators run
+// their own (drivers/sim).
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/runtime/run_clock.hpp"
+#include "app/runtime/sim_rig_options.hpp"
+#include "control/plan/feed_plan.hpp"
+#include "drivers/sim/sim_host.hpp"
+#include "recipes/format/recipe.hpp"
+
+namespace edc::app {
+
+struct SimVerdict {
+    std::optional<double> rms_error_at_pct;  // deposited vs target
+    std::optional<double> max_error_at_pct;
+    std::optional<double> mean_x_bi;
+    double thickness_m = 0.0;
+    double final_volume_m3 = 0.0;
+    bool safe_state_seen = false;  // output off, high impedance, pump stopped
+    std::string safe_state_text;   // "simulator sees: ..."
+};
+
+class SimRig {
+public:
+    [[nodiscard]] static Result<std::unique_ptr<SimRig>> start(const recipes::Recipe& recipe,
+                                                               SimRigOptions options);
+    ~SimRig();
+    SimRig(const SimRig&) = delete;
+    SimRig& operator=(const SimRig&) = delete;
+
+    [[nodiscard]] const sim::SimEndpoints& endpoints() const noexcept { return endpoints_; }
+    [[nodiscard]] const SimRigOptions& options() const noexcept { return options_; }
+
+    // t = 0: the injector starts counting run time on `clock`.
+    void run_started(const RunClock& clock);
+    // The deposition began at run time `t_s`: a requested loop stall is due stall_loop_at_s later.
+    void deposition_started(double t_s, std::function<void()> stall_loop);
+    // No fault fires after this (one due after the run's end would only blur the record).
+    void stop_faults();
+
+    [[nodiscard]] sim::SimSnapshot snapshot() const { return host_->snapshot(); }
+    // `charge_c`: what the loop passed (the film beyond it is a speed artefact of stopping).
+    [[nodiscard]] SimVerdict verdict(const plan::FeedPlan& plan, double charge_c) const;
+
+private:
+    SimRig(SimRigOptions options, const std::vector<sim::FaultSpec>& faults);
+    void inject(const RunClock* clock);
+
+    struct Due {
+        double t_s;
+        std::function<void()> fire;
+    };
+
+    SimRigOptions options_;
+    std::unique_ptr<sim::SimHost> host_;
+    sim::SimEndpoints endpoints_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::vector<Due> due_;  // guarded by mutex_
+    bool stop_ = false;     // guarded by mutex_
+    std::thread injector_;
+};
+
+}  // namespace edc::app

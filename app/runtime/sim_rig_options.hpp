@@ -1,0 +1,23 @@
+#pragma once
+// What only a simulated run has: given to RunSession::create, a run against the simulators
+// (edc-sim's galvanostat and pump behind the real drivers, on pseudo-terminals and loopback
+// TCP); absent, the recipe's real instruments.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "drivers/sim/plant_chemistry.hpp"
+
+namespace edc::app {
+
+struct SimRigOptions {
+    double speed = 1.0;                        // simulated time runs this many times faster than real
+    std::vector<std::string> faults;           // "KIND@SECONDS": SECONDS of run time from start() (t = 0)
+    bool link_delays = true;                   // simulate baud-rate and instrument delays
+    double stall_loop_at_s = 0.0;              // the control loop stops ticking this long into the
+                                               // deposition (0: never); the watchdog must catch it
+    std::optional<sim::PlantChemistry> plant;  // the simulated cell's truth (absent: the recipe's
+                                               // chemistry); see app/sim/plant_setup.hpp
+};
+
+}  // namespace edc::app
