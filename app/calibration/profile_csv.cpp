@@ -32,6 +32,9 @@ constexpr std::array known_columns{
 };
 
 constexpr std::string_view known_list = "depth_nm, depth_um, depth_from_surface_nm, x_bi, bi_at_pct, Bi, Sb";
+// 1e7 nm (10 mm) or 1e7 um: no film is that thick, and beyond it converted depths lose their
+// separation in a double.
+constexpr double max_depth_value = 1e7;
 
 bool is_depth(Column c) {
     return c == Column::depth_nm || c == Column::depth_um || c == Column::depth_from_surface_nm;
@@ -135,7 +138,15 @@ public:
             return error(last_line, fmt::format("{} data point{}: a depth profile needs at least 2",
                                                 depths.size(), depths.size() == 1 ? "" : "s"));
         }
-        return build(*layout, depths, xs);
+        auto profile = build(*layout, depths, xs);
+        // Converting to metres (and, from the surface, subtracting from the deepest point) can make
+        // neighbours equal when their depths differ in the last digits of a double.
+        for (std::size_t i = 1; i < profile.points.size(); ++i) {
+            if (!(profile.points[i].depth_m > profile.points[i - 1].depth_m)) {
+                return error(last_line, "depths too close together to tell apart once converted to metres");
+            }
+        }
+        return profile;
     }
 
 private:
@@ -244,6 +255,10 @@ private:
         auto depth = number(layout.depth);
         if (!depth) return std::unexpected(depth.error());
         if (*depth < 0.0) return error(line_no, fmt::format("negative depth {}", *depth));
+        if (*depth > max_depth_value) {
+            return error(line_no, fmt::format("depth {} is beyond any film (at most {} in the file's unit)", *depth,
+                                              max_depth_value));
+        }
         if (!depths.empty() && !(*depth > depths.back())) {
             return error(line_no,
                          fmt::format("depth {} does not increase (previous row {}): depths must be strictly "
