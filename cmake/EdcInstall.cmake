@@ -77,7 +77,7 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 # tests/install checks that every library the installed programs load is covered).
 set(_depends "libc6 (>= 2.34)" "libgcc-s1 (>= 3.0)" "libstdc++6 (>= 12)"
              "libfmt9 (>= 9.1.0)" "libspdlog1.10 (>= 1:1.10.0)" "libsqlite3-0 (>= 3.35.0)"
-             "libserialport0 (>= 0.1.1)")
+             "libserialport0 (>= 0.1.1)" "libssl3 (>= 3.0.0)")
 if(TARGET edc-gui)
   list(APPEND _depends "libqt6core6 (>= 6.4.2)" "libqt6gui6 (>= 6.4.2)" "libqt6widgets6 (>= 6.4.2)"
                        "libqt6charts6 (>= 6.4.2)")
