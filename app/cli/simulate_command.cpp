@@ -1,6 +1,6 @@
 // edc simulate RECIPE [--json] [--disturb standard|none] [--feed scheduled|constant|open-loop] [--plant FILE]
-//              [--measure FILE.csv [--measure-noise S] [--measure-resolution NM] [--seed N]] [--chemistry FILE]
-//              [--db PATH]
+//              [--measure FILE.csv [--measure-noise S] [--measure-resolution NM] [--seed N]]
+//              [--chemistry FILE] [--db PATH]
 #include <fmt/format.h>
 
 #include <array>
@@ -167,7 +167,8 @@ int run_simulate(const ParsedArgs& args, Console& console) {
                     {"profile", std::move(profile)},
                     {"measured_profile", measure.has_value() ? nlohmann::ordered_json(measure->path)
                                                              : nlohmann::ordered_json(nullptr)},
-                    {"run", run_id.has_value() ? nlohmann::ordered_json(*run_id) : nlohmann::ordered_json(nullptr)}});
+                    {"run", run_id.has_value() ? nlohmann::ordered_json(*run_id)
+                                               : nlohmann::ordered_json(nullptr)}});
         return exit_code::success;
     }
 
@@ -191,7 +192,8 @@ int run_simulate(const ParsedArgs& args, Console& console) {
     out << fmt::format("fed             {:.2f} mL, final volume {:.2f} mL, max rate {:.3f} mL/min\n",
                        units::m3_to_ml(t.fed_m3), units::m3_to_ml(t.final_volume_m3),
                        units::m3_per_s_to_ml_per_min(t.max_rate_m3_per_s));
-    if (run_id.has_value()) out << fmt::format("journaled       run {} ({})\n", *run_id, *db);
+    if (run_id.has_value() && db.has_value())
+        out << fmt::format("journaled       run {} ({})\n", *run_id, *db);
     if (measure.has_value() && !write_measurement(console, *measure, plant.layers(), false)) {
         return exit_code::failure;
     }
