@@ -36,6 +36,9 @@ MeasuredRun rescaled(MeasuredRun r) {
     return r;
 }
 
+// Residual of a relative thickness error (see Parameterisation::residuals).
+constexpr double thickness_weight = 1.0;
+
 // One parameterisation of the chemistry: log k (one value, or one per knot), log efficiency
 // relative to the start (with runs: it sets the film's depth scale) and optionally log of A's Bi
 // relative to the start.
@@ -76,7 +79,7 @@ struct Parameterisation {
 
     [[nodiscard]] int residual_count() const {
         std::size_t n = in->deposits.size();
-        for (const auto& r : in->runs) n += r.measured.points.size();
+        for (const auto& r : in->runs) n += r.measured.points.size() + 1;  // + its thickness
         return static_cast<int>(n);
     }
 
@@ -91,6 +94,12 @@ struct Parameterisation {
             const Prediction p = predict(r.run, c);
             for (const auto& m : r.measured.points)
                 f[i++] = blurred_x_at(p.profile, m.depth_m, in->resolution_m) - m.x_bi;
+            // The film's thickness (the profile's extent, or --thickness) against the recorded
+            // charge: 1 % of thickness weighs as 0.01 in x_Bi, as one point of a profile with the
+            // typical 1 at.% noise. Without it only the depths of the composition's features set
+            // the depth scale, and a noisy profile trades efficiency against the top's k.
+            const double top = r.measured.points.empty() ? 0.0 : r.measured.points.back().depth_m;
+            f[i++] = top > 0.0 ? thickness_weight * (p.thickness_m / top - 1.0) : 0.0;
         }
         for (const auto& d : in->deposits) {
             f[i++] = c.selectivity.x_from_ratio(d.bath_bi_mol_per_m3 / d.bath_sb_mol_per_m3) - d.x_bi;
@@ -173,7 +182,7 @@ Result<FitResult> fit_chemistry(const FitInput& raw) {
     }
 
     FitResult out;
-    out.points = n;
+    out.points = n - static_cast<int>(input.runs.size());  // profile points and deposits
     const double log_k0 = std::log(std::max(1e-3, input.start.selectivity.k_at(1.0)));
 
     Solved base = solve(constant, constant.initial(log_k0));

@@ -5,11 +5,11 @@
 #include <array>
 #include <fstream>
 
+#include "app/calibration/calibration_report.hpp"
 #include "app/calibration/chemistry_fit.hpp"
 #include "app/calibration/deposits_csv.hpp"
 #include "app/calibration/profile_csv.hpp"
 #include "app/calibration/recorded_run.hpp"
-#include "app/cli/calibration_report.hpp"
 #include "app/cli/cli.hpp"
 #include "app/cli/command_support.hpp"
 #include "app/cli/commands.hpp"
@@ -118,10 +118,10 @@ int run_calibrate(const ParsedArgs& args, Console& console) {
 
     auto fit = calibration::fit_chemistry(input);
     if (!fit) return report_error(console, fit.error());
-    const CalibrationSummary summary{run_ids, profiles, sources, input.resolution_m, args.value("--samples")};
+    const calibration::CalibrationSummary summary{run_ids, profiles, sources, input.resolution_m, args.value("--samples")};
     {
         std::ofstream out(*output, std::ios::binary | std::ios::trunc);
-        out << calibration_file_text(*fit, summary);
+        out << calibration::calibration_file_text(*fit, summary);
         if (!out.flush()) {
             return report_error(
                 console,
@@ -129,9 +129,9 @@ int run_calibrate(const ParsedArgs& args, Console& console) {
         }
     }
     if (args.has("--json")) {
-        write_json(console.out, calibration_json(*fit, summary, *output));
+        write_json(console.out, calibration::calibration_json(*fit, summary, *output));
     } else {
-        print_calibration(console.out, *fit, summary, *output);
+        calibration::print_calibration(console.out, *fit, summary, *output);
     }
     return exit_code::success;
 }

@@ -135,6 +135,7 @@ std::expected<PlannedRecipe, int> load_and_plan(const std::string& path, Console
         if (auto applied = recipes::apply_chemistry_file(*recipe, *chemistry, recipes::ChemistryOrigin::command_line);
             !applied) {
             const auto& e = applied.error();
+            collect_json_error(console, e);  // --json: the file and the reason, not a bare exit code
             console.err << (e.message.starts_with(e.where) ? e.message : e.where + ": " + e.message) << '\n';
             return std::unexpected(exit_code::invalid_recipe);
         }

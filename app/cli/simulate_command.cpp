@@ -1,5 +1,6 @@
 // edc simulate RECIPE [--json] [--disturb standard|none] [--feed scheduled|constant|open-loop] [--plant FILE]
-//              [--measure FILE.csv [--measure-noise S] [--measure-resolution NM] [--seed N]] [--chemistry FILE]
+//              [--measure FILE.csv [--measure-noise S] [--measure-resolution NM] [--seed N]]
+//              [--chemistry FILE] [--db PATH]
 #include <fmt/format.h>
 
 #include <array>
@@ -12,6 +13,7 @@
 #include "app/cli/measure_options.hpp"
 #include "app/cli/plan_report.hpp"
 #include "app/cli/plant_option.hpp"
+#include "app/cli/simulated_journal.hpp"
 #include "app/sim/plant_setup.hpp"
 #include "app/sim/twin_plant.hpp"
 #include "control/model/units.hpp"
@@ -31,13 +33,14 @@ constexpr std::array simulate_options{
     measure_option_specs[2],
     measure_option_specs[3],
     OptionSpec{"--chemistry", "", true, false},
+    OptionSpec{"--db", "", true, false},
 };
 
 constexpr std::string_view simulate_help =
     R"(Usage: edc simulate RECIPE [--json] [--disturb standard|none] [--feed scheduled|constant|open-loop]
                      [--plant FILE]
                      [--measure FILE.csv [--measure-noise S] [--measure-resolution NM] [--seed N]]
-                     [--chemistry FILE]
+                     [--chemistry FILE] [--db PATH]
 
 Plans the recipe and runs it through the digital twin (virtual clock, no instruments): the
 cell with mixing lag, pump lag and resolution, current noise, a current dip and an operator
@@ -62,8 +65,11 @@ Options:
   --seed N        with --measure: the noise's seed (default 1; a seed repeats exactly)
   --chemistry FILE
                   chemistry file overriding the recipe's chemistry keys (edc calibrate -o)
+  --db PATH       journal the simulated run there (completed, in virtual time: current,
+                  charge and pump counter every 0.2 s, the chemistry and plant used), so
+                  `edc calibrate --run ID` can fit it; its outcome does not depend on load
   --json          one JSON object: feed, disturb, plant, rms_error_at_pct, max_error_at_pct,
-                  thickness_nm, mean_x_bi, profile, measured_profile
+                  thickness_nm, mean_x_bi, profile, measured_profile, run (null without --db)
   -v, --verbose   debug logging
   -h, --help      this text
 
@@ -116,6 +122,8 @@ int run_simulate(const ParsedArgs& args, Console& console) {
     twin::TwinOptions options;
     options.feed = *feed;
     options.disturbance = *disturbance;
+    const auto db = args.value("--db");
+    options.record_trace = db.has_value();
     const auto disturbances = twin::DisturbanceSet::of(*disturbance);
     // The plant is the recipe's own chemistry where the plant file is silent, never the
     // --chemistry estimate (that is what the controller believes, not what the bath is).
@@ -131,6 +139,12 @@ int run_simulate(const ParsedArgs& args, Console& console) {
     result.disturbance = options.disturbance;
     const auto film = app::judge_against_plant(result, plant, plan, options.profile_points);
     const std::string plant_name = plant_file != nullptr ? plant_file->source_path : std::string();
+    std::optional<std::int64_t> run_id;
+    if (db.has_value()) {
+        auto id = journal_twin_run(*db, recipe, plan, result, plant_file);
+        if (!id) return report_error(console, id.error());
+        run_id = *id;
+    }
 
     if (as_json) {
         if (measure.has_value() && !write_measurement(console, *measure, plant.layers(), true))
@@ -152,7 +166,9 @@ int run_simulate(const ParsedArgs& args, Console& console) {
                     {"mean_x_bi", film.mean_x_bi},
                     {"profile", std::move(profile)},
                     {"measured_profile", measure.has_value() ? nlohmann::ordered_json(measure->path)
-                                                             : nlohmann::ordered_json(nullptr)}});
+                                                             : nlohmann::ordered_json(nullptr)},
+                    {"run", run_id.has_value() ? nlohmann::ordered_json(*run_id)
+                                               : nlohmann::ordered_json(nullptr)}});
         return exit_code::success;
     }
 
@@ -176,6 +192,8 @@ int run_simulate(const ParsedArgs& args, Console& console) {
     out << fmt::format("fed             {:.2f} mL, final volume {:.2f} mL, max rate {:.3f} mL/min\n",
                        units::m3_to_ml(t.fed_m3), units::m3_to_ml(t.final_volume_m3),
                        units::m3_per_s_to_ml_per_min(t.max_rate_m3_per_s));
+    if (run_id.has_value() && db.has_value())
+        out << fmt::format("journaled       run {} ({})\n", *run_id, *db);
     if (measure.has_value() && !write_measurement(console, *measure, plant.layers(), false)) {
         return exit_code::failure;
     }

@@ -35,6 +35,7 @@ HistoryScreen::HistoryScreen(QWidget* parent)
       report_(new QWidget(this)),
       header_(new QLabel(report_)),
       comparison_(new QLabel(report_)),
+      calibration_(new QLabel(report_)),
       charts_(new RunCharts(report_)),
       events_(new QPlainTextEdit(this)) {
     recipe_filter_->setObjectName(QStringLiteral("history_recipe"));
@@ -81,6 +82,12 @@ HistoryScreen::HistoryScreen(QWidget* parent)
            "depth_nm, depth_um or depth_from_surface_nm; x_bi, bi_at_pct, or Bi and Sb at.%"));
     connect(compare, &QPushButton::clicked, this, &HistoryScreen::compare_dialog);
     filters->addWidget(compare);
+    auto* calibrate = new QPushButton(tr("Ca&librate…"), this);
+    calibrate->setToolTip(
+        tr("Fit the chemistry (selectivity k, current efficiency) to this run's measured "
+           "depth profile and save it as a chemistry file for the next plan"));
+    connect(calibrate, &QPushButton::clicked, this, &HistoryScreen::calibrate_dialog);
+    filters->addWidget(calibrate);
     filters->addWidget(csv);
     filters->addWidget(png);
 
@@ -108,6 +115,10 @@ HistoryScreen::HistoryScreen(QWidget* parent)
     comparison_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     comparison_->hide();
     report_layout->addWidget(comparison_);
+    calibration_->setObjectName(QStringLiteral("history_calibration"));
+    calibration_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    calibration_->hide();
+    report_layout->addWidget(calibration_);
     report_layout->addWidget(charts_, 1);
     report_->setAutoFillBackground(true);
     events_->setReadOnly(true);
@@ -262,6 +273,8 @@ void HistoryScreen::show_detail(RunDetail detail) {
     charts_->clear();
     comparison_->clear();
     comparison_->hide();
+    calibration_->clear();
+    calibration_->hide();
     for (const auto& s : detail.samples)
         charts_->append({s.t_s, s.current_a, s.potential_v, s.charge_c, s.feed_rate_m3_s, s.depth_m,
                          s.x_bi_predicted, s.x_bi_target});

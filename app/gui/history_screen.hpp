@@ -2,11 +2,14 @@
 // History: runs from the SQLite journal, filtered by recipe, status and date; a detail view
 // replaying the run's charts from its samples; a measured depth profile compared with the run
 // (app/calibration: points over the composition chart, RMS and worst error against the
-// target); export as CSV and as a PNG report. Journal reads run on worker threads.
+// target); "Calibrate…": the run and its profile fitted, the report shown, the chemistry file
+// written (history_calibrate.cpp); export as CSV and as a PNG report. Journal reads run on
+// worker threads.
 #include <QWidget>
 #include <cstdint>
 #include <optional>
 
+#include "app/calibration/chemistry_fit.hpp"
 #include "app/calibration/profile_compare.hpp"
 #include "app/gui/journal_queries.hpp"
 #include "app/gui/run_charts.hpp"
@@ -42,6 +45,12 @@ public:
     // run's composition chart and shows the figures (or the file's error, with its line).
     Result<calibration::ProfileComparison> compare_with_profile(const QString& path);
     [[nodiscard]] QString comparison_text() const;
+    // `edc calibrate --run ID --profile PROFILE -o CHEMISTRY` for the selected run (30 nm depth
+    // resolution, thickness from the profile's extent): shows the fit's report, or the error
+    // (unfinished run, bad profile with its line), and writes the chemistry file.
+    Result<calibration::FitResult> calibrate_with_profile(const QString& profile_path,
+                                                          const QString& chemistry_path);
+    [[nodiscard]] QString calibration_text() const;
 
 signals:
     void runs_loaded();
@@ -52,6 +61,7 @@ public slots:
     void export_csv_dialog();
     void export_png_dialog();
     void compare_dialog();
+    void calibrate_dialog();
 
 private:
     void show_runs(const std::vector<journal::RunRecord>& runs);
@@ -70,7 +80,8 @@ private:
     QTableWidget* table_;
     QWidget* report_;  // what the PNG report shows: header + charts
     QLabel* header_;
-    QLabel* comparison_;  // the measured profile's figures; hidden until one is compared
+    QLabel* comparison_;   // the measured profile's figures; hidden until one is compared
+    QLabel* calibration_;  // the fit's report; hidden until the run is calibrated
     RunCharts* charts_;
     QPlainTextEdit* events_;
 };

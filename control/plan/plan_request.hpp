@@ -48,6 +48,11 @@ struct PlanRequest {
     PumpLimits pump;
     std::optional<TransportData> transport;
     int steps = 2000;  // resolution of the charge grid of the returned plan
+    // A bottom target at most this far (x_Bi fraction) above what bath A deposits by itself is
+    // planned from bath A with the warning bottom_short; further is bottom_unreachable. 0.5 at.%:
+    // the film's own bar, and a calibrated k a little below 1 (noise) must not refuse a recipe
+    // whose bottom is bath A's own film (the paper's 0.50 at k = 1).
+    double bottom_tolerance_x = 0.005;
 };
 
 }  // namespace edc::plan

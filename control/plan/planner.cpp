@@ -91,13 +91,16 @@ std::expected<Bolus, PlanIssue> starting_bath(const PlanRequest& req, const Prof
     const auto& sel = ch.selectivity;
     const double x0 = model::film_x_bi(sel, ch.bath_a);
     const double xb = axis.x_bottom();
-    if (xb > x0 + composition_tolerance) {
+    const double tolerance = std::max(composition_tolerance, req.bottom_tolerance_x);
+    if (xb > x0 + tolerance) {
         return std::unexpected(at_depth(issue::bottom_unreachable,
                                         strf("target bottom x_Bi %.4f is above what bath A deposits by "
                                              "itself, %.4f (Bi %.4g mM, Sb %.4g mM, "
-                                             "k %.4g): feed B can only lower x_Bi",
+                                             "k %.4g), by more than the tolerance of %.2f at.%%: feed B "
+                                             "can only lower x_Bi",
                                              xb, x0, ch.bath_a.bi_mol_per_m3, ch.bath_a.sb_mol_per_m3,
-                                             sel.k_at(ch.bath_a.bi_mol_per_m3 / ch.bath_a.sb_mol_per_m3)),
+                                             sel.k_at(ch.bath_a.bi_mol_per_m3 / ch.bath_a.sb_mol_per_m3),
+                                             100.0 * tolerance),
                                         0.0, 0.0));
     }
     if (xb >= x0 - composition_tolerance) return Bolus{0.0, model::initial_bath(req.cell)};
@@ -214,6 +217,16 @@ std::expected<FeedPlan, PlanFailure> make_plan(const PlanRequest& req) {
     plan.totals.roundtrip_rms_x_bi = round_trip.rms_x_bi;
     plan.totals.roundtrip_max_x_bi = round_trip.max_x_bi;
 
+    // Within the tolerance above bath A: the film starts at bath A's own x, and says so.
+    const double x_a = model::film_x_bi(req.cell.chemistry.selectivity, req.cell.chemistry.bath_a);
+    if (axis->x_bottom() > x_a + composition_tolerance) {
+        plan.warnings.push_back(
+            {"bottom_short",
+             strf("target bottom x_Bi %.4f is %.2f at.%% above what bath A deposits by itself (%.4f): "
+                  "the film starts from bath A, below the target there (tolerance %.2f at.%%)",
+                  axis->x_bottom(), 100.0 * (axis->x_bottom() - x_a), x_a,
+                  100.0 * std::max(composition_tolerance, req.bottom_tolerance_x))});
+    }
     if (max_clamp_excess > 0.0) add_clamp_warning(plan);
     add_hardware_warnings(req, plan);
     auto issues = hardware_issues(req, plan);

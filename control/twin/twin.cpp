@@ -168,6 +168,7 @@ TwinResult simulate(const plan::PlanRequest& req, const plan::FeedPlan& plan, co
     TwinResult res;
     res.feed = opt.feed;
     double t = 0.0;
+    double t_now = 0.0;  // virtual time reached, within the last tick at the end
     for (long k = 0; charge < q_total && t < t_limit; ++k) {
         t = static_cast<double>(k) * tick_dt;
         const bool hold = t >= hold_start && t < hold_end;
@@ -183,6 +184,7 @@ TwinResult simulate(const plan::PlanRequest& req, const plan::FeedPlan& plan, co
         const double request = feeder.tick(in, run_time, plunger, command_now);
         if (command_now) q_pump = hold ? 0.0 : loop::pump_setting(request, tc.pump, d.rate_digits);
         if (hold) q_pump = 0.0;  // the operator's stop reaches the pump at once
+        if (opt.record_trace && command_now) res.trace.push_back({t, current, charge, counter, q_pump});
         res.totals.max_rate_m3_per_s = std::max(res.totals.max_rate_m3_per_s, q_pump);
 
         for (int s = 0; s < substeps && charge < q_total; ++s) {
@@ -196,8 +198,13 @@ TwinResult simulate(const plan::PlanRequest& req, const plan::FeedPlan& plan, co
             charge += current * h;
             plunger += q_pump * h;
             delivered += q_mean * h;
+            t_now = t + static_cast<double>(s) * dt + h;
         }
         if (!hold) run_time += tick_dt;
+    }
+    // The run ends where the charge is reached (within the last tick): its last reading.
+    if (opt.record_trace && !res.trace.empty() && res.trace.back().t_s < t_now) {
+        res.trace.push_back({t_now, res.trace.back().current_a, charge, plunger, 0.0});
     }
 
     res.disturbance =

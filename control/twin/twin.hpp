@@ -52,7 +52,18 @@ struct TwinOptions {
     double command_hz = 5.0;  // pump commands and counter readings
     double physics_dt_s = 1e-3;
     int profile_points = 200;  // depth bins of the reported profile
+    bool record_trace = false;  // keep what a run would journal (TwinResult::trace)
     loop::SchedulerConfig scheduler;
+};
+
+// What the run recorded at one command instant, as the runtime journals it: the measured
+// current, the pump's counter (the bolus included) and the rate commanded from then on.
+struct TwinSample {
+    double t_s = 0.0;
+    double current_a = 0.0;
+    double charge_c = 0.0;
+    double dispensed_m3 = 0.0;
+    double feed_rate_m3_s = 0.0;
 };
 
 struct TwinProfilePoint {
@@ -78,6 +89,7 @@ struct TwinResult {
     double rms_x_bi = 0.0;  // fraction: 0.0025 = 0.25 at.%
     double max_abs_x_bi = 0.0;
     TwinTotals totals;
+    std::vector<TwinSample> trace;  // with TwinOptions::record_trace, virtual time
 };
 
 // What deposited during one step of the plant.

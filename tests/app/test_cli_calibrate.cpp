@@ -1,7 +1,5 @@
-// edc calibrate: refused inputs, and the issue's "done when" closed loops: simulated plants whose
-// chemistry differs from the recipe, judged by the simulator's own deposit (the plant's truth,
-// the run summary's "deposited vs target"), never by the controller's model.
-#include <charconv>
+// edc calibrate: refused inputs and fits from calibration deposits. The issue's "done when"
+// closed loops are in test_cli_calibrate_loop.cpp.
 #include <nlohmann/json.hpp>
 
 #include "app/journal/run_journal.hpp"
@@ -12,27 +10,6 @@ namespace {
 
 class CliCalibrate : public CliTest {
 protected:
-    // "deposited vs target 0.351 at.% Bi RMS": the plant's film against the recipe's target.
-    static double deposited_rms(const CliResult& r) {
-        const std::string key = "deposited vs target ";
-        const auto at = r.out.find(key);
-        EXPECT_NE(at, std::string::npos) << r.out;
-        if (at == std::string::npos) return 1e9;
-        double v = 1e9;
-        const char* b = r.out.data() + at + key.size();
-        (void)std::from_chars(b, r.out.data() + r.out.size(), v);
-        return v;
-    }
-    CliResult sim_run(const std::string& recipe, const std::string& plant, const std::string& measure,
-                      const std::string& chemistry = {}) {
-        std::vector<std::string> args{"run",     recipe, "--sim",     "--speed", "20",     "--db", db_,
-                                      "--plant", plant,  "--measure", measure,   "--seed", "1"};
-        if (!chemistry.empty()) {
-            args.emplace_back("--chemistry");
-            args.emplace_back(chemistry);
-        }
-        return run_cli(args);
-    }
     void SetUp() override {
         CliTest::SetUp();
         db_ = file("journal.sqlite");
@@ -72,8 +49,8 @@ TEST_F(CliCalibrate, UnfinishedRunIsRefusedWithTheReason) {
 }
 
 TEST_F(CliCalibrate, BadProfileAndMismatchedOptionsAreErrors) {
-    const auto run =
-        run_cli({"run", example_recipe("g-bi033sb067.toml"), "--sim", "--speed", "50", "--db", db_});
+    // A completed run journaled in virtual time (edc simulate --db).
+    const auto run = run_cli({"simulate", example_recipe("g-bi033sb067.toml"), "--db", db_});
     ASSERT_EQ(run.code, 0) << run.err;
     const auto nan = write_file("nan.csv", "depth_nm,x_bi\n0,0.5\n10,nan\n");
     const auto r = run_cli({"calibrate", "--run", "1", "--profile", nan, "--db", db_, "-o", file("c.toml")});
@@ -102,38 +79,9 @@ TEST_F(CliCalibrate, CalibrationDepositsAloneGiveKAndAPartialChemistryFile) {
     EXPECT_EQ(plan.code, 0) << plan.err;
 }
 
-// Done when (issue 12): k 25 % above the recipe's, efficiency and A's Bi off too. The first run is
-// several at.% off; calibrated on its noisy measured profile, the next is within 0.5 at.% RMS, and
-// the fitted k is within 6 % of the identifiable product: with A and B at equal Sb only
-// k * c_Bi(A) is identifiable, so the truth to compare is 1.25 * 49/50 = 1.225 (A fixed at 50 mM).
-// Two real-time simulated runs at --speed 20 (~23 s). Seed 7 once gave 0.58 at.% when AIC picked a
-// 2-knot table by 0.4; a table now needs an AIC lower by more than 2.
-TEST_F(CliCalibrate, OneCalibrationBringsAPlantWithKOffBy25PercentWithinHalfAPercent) {
-    const auto plant = write_file("plant.toml",
-                                  "[plant]\nselectivity_k = 1.25\ncurrent_efficiency = 0.68\n"
-                                  "a = { Bi = \"49 mM\", Sb = \"50 mM\" }\n");
-    const auto recipe = example_recipe("g-bi033sb067.toml");
-    const auto first = sim_run(recipe, plant, file("m1.csv"));
-    ASSERT_EQ(first.code, 0) << first.out << first.err;
-    EXPECT_GT(deposited_rms(first), 2.0);
-
-    const auto cal = run_cli({"calibrate", "--run", "1", "--profile", file("m1.csv"), "--db", db_, "-o",
-                              file("chem.toml"), "--json"});
-    ASSERT_EQ(cal.code, 0) << cal.err;
-    const auto j = nlohmann::json::parse(cal.out);
-    // The constant model's k (AIC may still pick a table for one noisy film; both are reported).
-    const double k = j.at("selectivity_k_constant_model").get<double>();
-    EXPECT_NEAR(k, 1.225, 0.06 * 1.225);
-    EXPECT_FALSE(j.at("a_bi_fitted").get<bool>());
-    EXPECT_LT(j.at("selectivity_k_ci95")[0].get<double>(), k);
-    EXPECT_GT(j.at("selectivity_k_ci95")[1].get<double>(), k);
-    EXPECT_NEAR(j.at("current_efficiency").get<double>(), 0.68, 0.05 * 0.68);
-    EXPECT_LT(j.at("residual_rms_at_pct").get<double>(), 1.5);  // the profile's noise is 1 at.%
-
-    const auto second = sim_run(recipe, plant, file("m2.csv"), file("chem.toml"));
-    ASSERT_EQ(second.code, 0) << second.out << second.err;
-    EXPECT_LT(deposited_rms(second), 0.5);
-}
+// The closed loops of the issue's "done when" run in virtual time: test_cli_calibrate_loop.cpp.
+// (A real-time `edc run --sim --speed 20` loop here failed under load: the run's timing, not the
+// fit.)
 
 }  // namespace
 }  // namespace edc::cli::test

@@ -31,6 +31,27 @@ TEST_F(CliChemistry, ChemistryFileOverridesTheRecipesSelectivityAndPlanSaysSo) {
     EXPECT_NE(text.out.find("chemistry: --chemistry " + chem), std::string::npos) << text.out;
 }
 
+// The paper's bottom x_Bi 0.50 is bath A's own film at k = 1. A calibration a little below
+// (k 0.99: bath A deposits 0.99/1.99 = 0.4975) is planned with the shortfall as a warning; one
+// further off (k 0.97: 0.4924, 0.76 at.% short) is refused, naming the 0.5 at.% tolerance.
+TEST_F(CliChemistry, CalibratedKJustBelowOneIsPlannedWithABottomShortWarning) {
+    const auto recipe = example_recipe("g-bi033sb067.toml");
+    const auto near = write_file("near.toml", "[chemistry]\nselectivity_k = 0.99\n");
+    const auto plan = run_cli({"plan", recipe, "--chemistry", near});
+    ASSERT_EQ(plan.code, 0) << plan.err;
+    EXPECT_NE(plan.out.find("warning: bottom_short: target bottom x_Bi 0.5000 is 0.25 at.%"),
+              std::string::npos)
+        << plan.out;
+    const auto json = run_cli({"plan", recipe, "--chemistry", near, "--json"});
+    ASSERT_EQ(json.code, 0) << json.err;
+    EXPECT_EQ(nlohmann::json::parse(json.out).at("warnings").at(0).at("code"), "bottom_short") << json.out;
+    const auto far = write_file("far.toml", "[chemistry]\nselectivity_k = 0.97\n");
+    const auto refused = run_cli({"plan", recipe, "--chemistry", far});
+    EXPECT_EQ(refused.code, 3);
+    EXPECT_NE(refused.err.find("bottom_unreachable"), std::string::npos) << refused.err;
+    EXPECT_NE(refused.err.find("tolerance of 0.50 at.%"), std::string::npos) << refused.err;
+}
+
 TEST_F(CliChemistry, UnknownKeyInAChemistryFileIsAnErrorAtItsPosition) {
     const auto chem = write_file("bad.toml", "[chemistry]\nselectivity_k = 1.1\nselectivty_table = 2\n");
     const auto r = run_cli({"plan", example_recipe("g-bi033sb067.toml"), "--chemistry", chem});

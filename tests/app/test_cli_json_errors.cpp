@@ -60,6 +60,35 @@ TEST_F(CliJsonErrors, PlanOfAMissingFileNamesItAndExits2) {
     EXPECT_NE(errors[0].dump().find("absent.toml"), std::string::npos) << errors;
 }
 
+// --chemistry FILE that cannot be read: the file and the reason, not "edc exited with code 2".
+TEST_F(CliJsonErrors, UnreadableChemistryFileIsNamedWithTheReason) {
+    const auto recipe = example_recipe("g-bi033sb067.toml");
+    const auto absent = file("absent-chemistry.toml");
+    for (const std::string command : {"plan", "simulate"}) {
+        const auto r = run_cli({command, recipe, "--chemistry", absent, "--json"});
+        EXPECT_EQ(r.code, 2) << command;
+        const json errors = errors_of(r);
+        ASSERT_EQ(errors.size(), 1U) << command << ": " << errors;
+        EXPECT_EQ(errors[0].at("code"), "chemistry_file_unreadable") << errors;
+        EXPECT_EQ(errors[0].at("where"), absent) << errors;
+        EXPECT_NE(errors[0].at("message").get<std::string>().find("cannot open the chemistry file: "),
+                  std::string::npos)
+            << errors;
+    }
+    const auto dir = file("a-directory");
+    std::filesystem::create_directory(dir);
+    const json errors = errors_of(run_cli({"plan", recipe, "--chemistry", dir, "--json"}));
+    ASSERT_FALSE(errors.empty());
+    EXPECT_EQ(errors[0].value("where", ""), dir) << errors;
+    EXPECT_NE(errors[0].at("message").get<std::string>().find("not a regular file"), std::string::npos)
+        << errors;
+    const auto bad = write_file("bad-chemistry.toml", "[chemistry]\nselectivity_k = -1\n");
+    const json invalid = errors_of(run_cli({"plan", recipe, "--chemistry", bad, "--json"}));
+    ASSERT_FALSE(invalid.empty());
+    EXPECT_EQ(invalid[0].value("file", ""), bad) << invalid;
+    EXPECT_EQ(invalid[0].value("line", 0), 2) << invalid;
+}
+
 TEST_F(CliJsonErrors, UsageErrorsAreJsonToo) {
     const auto missing = run_cli({"plan", "--json"});
     EXPECT_EQ(missing.code, 1);

@@ -1,6 +1,7 @@
 // The planner against design.md's worked example and closed forms computed here by hand.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "control/model/units.hpp"
@@ -180,6 +181,34 @@ TEST(Planner, RejectsBottomAboveBathComposition) {
     ASSERT_FALSE(plan.has_value());
     EXPECT_EQ(plan.error().issues.at(0).code, issue::bottom_unreachable);
     EXPECT_NE(plan.error().issues[0].message.find("0.5000"), std::string::npos);  // bath A's own x
+}
+
+// A calibrated k slightly below 1 puts bath A's own film (k/(1+k) at equal Bi and Sb) just
+// under the paper's 0.50 bottom: within 0.5 at.% the plan starts from bath A and warns.
+TEST(Planner, BottomJustAboveBathAIsPlannedFromBathAWithAWarning) {
+    auto req = paper_request(0.50, 0.16);
+    req.cell.chemistry.selectivity = model::Selectivity::constant(0.99);  // bath A: x = 0.99/1.99
+    const auto plan = make_plan(req);
+    ASSERT_TRUE(plan.has_value()) << plan.error().summary();
+    EXPECT_DOUBLE_EQ(plan->prebolus_m3, 0.0);
+    EXPECT_NEAR(plan->points.front().x_predicted, 0.99 / 1.99, 1e-9);
+    ASSERT_TRUE(plan->has_warning("bottom_short"));
+    const auto w = std::find_if(plan->warnings.begin(), plan->warnings.end(),
+                                [](const auto& x) { return x.code == "bottom_short"; });
+    EXPECT_NE(w->message.find("0.25 at.%"), std::string::npos) << w->message;  // 0.5 - 0.99/1.99
+}
+
+TEST(Planner, BottomBeyondTheToleranceAboveBathAIsRefusedNamingIt) {
+    auto req = paper_request(0.50, 0.16);
+    req.cell.chemistry.selectivity = model::Selectivity::constant(0.97);  // x = 0.4924: 0.76 at.% short
+    const auto plan = make_plan(req);
+    ASSERT_FALSE(plan.has_value());
+    EXPECT_EQ(plan.error().issues.at(0).code, issue::bottom_unreachable);
+    EXPECT_NE(plan.error().issues[0].message.find("tolerance of 0.50 at.%"), std::string::npos)
+        << plan.error().issues[0].message;
+    req.cell.chemistry.selectivity = model::Selectivity::constant(0.99);
+    req.bottom_tolerance_x = 0.0;  // no tolerance: exactly the old rule
+    EXPECT_FALSE(make_plan(req).has_value());
 }
 
 TEST(Planner, RejectsTopAtFeedCompositionWhenFeedHasNoBi) {

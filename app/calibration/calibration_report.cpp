@@ -1,11 +1,11 @@
-#include "app/cli/calibration_report.hpp"
+#include "app/calibration/calibration_report.hpp"
 
 #include <fmt/format.h>
 
 #include "app/journal/journal_records.hpp"
 #include "recipes/format/chemistry_file.hpp"
 
-namespace edc::cli {
+namespace edc::calibration {
 namespace {
 
 using json = nlohmann::ordered_json;
@@ -126,4 +126,4 @@ void print_calibration(std::ostream& out, const calibration::FitResult& fit, con
     out << fmt::format("wrote {}: use it with edc plan|simulate|run RECIPE --chemistry {}\n", output, output);
 }
 
-}  // namespace edc::cli
+}  // namespace edc::calibration

@@ -1,6 +1,6 @@
 #pragma once
-// What `edc calibrate` writes: the chemistry file (a [chemistry] table with the fit in comments),
-// the text summary and the JSON object.
+// What `edc calibrate` and the GUI's "Calibrate…" write: the chemistry file (a [chemistry] table
+// with the fit in comments), the text summary and the JSON object.
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -10,7 +10,7 @@
 
 #include "app/calibration/chemistry_fit.hpp"
 
-namespace edc::cli {
+namespace edc::calibration {
 
 struct CalibrationSummary {
     std::vector<std::int64_t> runs;
@@ -29,4 +29,4 @@ struct CalibrationSummary {
 void print_calibration(std::ostream& out, const calibration::FitResult& fit, const CalibrationSummary& s,
                        const std::string& output);
 
-}  // namespace edc::cli
+}  // namespace edc::calibration
