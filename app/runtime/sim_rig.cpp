@@ -115,10 +115,7 @@ SimVerdict SimRig::verdict(const plan::FeedPlan& plan, double charge_c) const {
     if (!score.bins.empty()) {
         v.rms_error_at_pct = 100.0 * score.rms_x_bi;
         v.max_error_at_pct = 100.0 * score.max_abs_x_bi;
-        v.mean_x_bi = score.mean_x_bi;
     }
-    v.thickness_m = snap.thickness_m;
-    v.final_volume_m3 = snap.bath.volume_m3;
     v.safe_state_seen =
         !snap.output_on && snap.output_off_mode == sim::OutputOffMode::high_impedance && !snap.pump_running;
     v.safe_state_text = std::string("simulator sees: output ") + (snap.output_on ? "ON" : "off") +

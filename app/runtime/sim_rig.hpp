@@ -26,9 +26,6 @@ namespace edc::app {
 struct SimVerdict {
     std::optional<double> rms_error_at_pct;  // deposited vs target
     std::optional<double> max_error_at_pct;
-    std::optional<double> mean_x_bi;
-    double thickness_m = 0.0;
-    double final_volume_m3 = 0.0;
     bool safe_state_seen = false;  // output off, high impedance, pump stopped
     std::string safe_state_text;   // "simulator sees: ..."
 };

@@ -42,6 +42,8 @@ void Scheduler::reset() noexcept {
     electrode_ = bulk_.concentrations();
     plunger_ = plan_.prebolus_m3;
     delivered_rate_ = 0.0;
+    film_metal_mol_ = 0.0;
+    film_bi_mol_ = 0.0;
 }
 
 // Bath and pump observer over dt with the command that was in force.
@@ -61,6 +63,8 @@ void Scheduler::observe(double dt, double current) noexcept {
     electrode_.bi_mol_per_m3 += (bulk_c.bi_mol_per_m3 - electrode_.bi_mol_per_m3) * f;
     electrode_.sb_mol_per_m3 += (bulk_c.sb_mol_per_m3 - electrode_.sb_mol_per_m3) * f;
     charge_ += current * dt;
+    film_metal_mol_ += metal_per_coulomb_ * current * dt;
+    film_bi_mol_ += x_film * metal_per_coulomb_ * current * dt;
 }
 
 double Scheduler::w_ahead(double q) const noexcept {
@@ -126,6 +130,8 @@ SchedulerOutput Scheduler::tick(const SchedulerInputs& in) noexcept {
     out.x_bi_predicted = model::film_x_bi(cell_.chemistry.selectivity, electrode_);
     out.x_bi_target = plan_.x_target_at(charge_);
     out.planned_fed_m3 = plan_.fed_at(charge_);
+    out.film_metal_mol = film_metal_mol_;
+    out.film_bi_mol = film_bi_mol_;
     return out;
 }
 

@@ -48,6 +48,8 @@ struct SchedulerOutput {
     double x_bi_predicted = 0.0;  // depositing now, from the estimated electrode concentrations
     double x_bi_target = 0.0;     // the plan at the depth reached
     double planned_fed_m3 = 0.0;  // the plan's delivered volume at this charge
+    double film_metal_mol = 0.0;  // deposited so far (predicted from the charge)
+    double film_bi_mol = 0.0;     // ... of which Bi (predicted composition at each step)
     bool done = false;            // planned charge reached
 };
 
@@ -89,6 +91,8 @@ private:
     model::Concentrations electrode_;
     double plunger_ = 0.0;
     double delivered_rate_ = 0.0;
+    double film_metal_mol_ = 0.0;
+    double film_bi_mol_ = 0.0;
 };
 
 }  // namespace edc::loop
