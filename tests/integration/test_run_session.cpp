@@ -102,7 +102,7 @@ TEST(RunSession, HoldAndResumeKeepTheDepositOnTarget) {
     EXPECT_EQ(summary.outcome, run::Outcome::completed) << summary.cause;
     EXPECT_NEAR(summary.totals.charge_c, 1.14, 0.02);
     ASSERT_TRUE(summary.sim_rms_error_at_pct.has_value());
-    EXPECT_LT(*summary.sim_rms_error_at_pct, 0.5);  // issue 3's bound; typically 0.08-0.10
+    EXPECT_LT(*summary.sim_rms_error_at_pct, 0.5);  // issue 3's bound; typically 0.11 (lead ramp)
     std::printf("hold/resume run: deposited vs target %.3f at.%% RMS, %.3f at.%% max\n", *summary.sim_rms_error_at_pct,
                 summary.sim_max_error_at_pct.value_or(-1));
 }
