@@ -1,6 +1,7 @@
 #include "app/runtime/control_loop.hpp"
 
 #include <exception>
+#include <stdexcept>
 
 #include "control/loop/loop_runner.hpp"
 
@@ -48,6 +49,11 @@ void ControlLoop::freeze() {
     halt_.compare_exchange_strong(expected, frozen);
 }
 
+void ControlLoop::throw_in_thread() {
+    int expected = go;
+    halt_.compare_exchange_strong(expected, throwing);
+}
+
 void ControlLoop::run(const std::atomic<bool>* current_on, journal::JournalWriter* writer) {
     loop::LoopOptions lo;
     lo.period_s = 1.0 / (settings_.loop_hz * clock_.speed());
@@ -57,6 +63,7 @@ void ControlLoop::run(const std::atomic<bool>* current_on, journal::JournalWrite
     const auto stats = runner.run([&](const loop::TickContext&) {
         const int halt = halt_.load(std::memory_order_relaxed);
         if (halt == stopping) runner.stop();
+        if (halt == throwing) throw std::runtime_error("exception injected by a test");
         if (halt != go) return;  // frozen: no tick, no heartbeat
         step(clock_.run_s(), *current_on, writer);
         overruns_.store(runner.overruns(), std::memory_order_relaxed);

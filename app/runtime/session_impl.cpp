@@ -262,8 +262,38 @@ std::optional<run::RunEvent> RunSession::Impl::start_deposition() {
     if (pump_) pump_->start_feeding();
     loop_.start(galvanostat_->current_on(), journal_.writer(),
                 [this](const std::string& what) { fault("internal_error", "control loop thread: " + what); });
-    if (sim_) sim_->deposition_started(deposition_start_s_, [this] { loop_.freeze(); });
+    if (sim_)
+        sim_->deposition_started(
+            deposition_start_s_, [this] { loop_.freeze(); }, thrower());
     return resume_deposition();
+}
+
+// Tests only: what makes the thread SimRigOptions::throw_in_thread names throw (the parts exist
+// by now; the session outlives the fault injector that calls it).
+std::function<void()> RunSession::Impl::thrower() {
+    const std::string what = "exception injected by a test";
+    switch (sim_->options().throw_in_thread) {
+        case RuntimeThread::none:
+            break;
+        case RuntimeThread::supervisor:
+            return [this, what] {
+                std::lock_guard lock(mutex_);
+                if (supervisor_) supervisor_->throw_in_thread(what);
+            };
+        case RuntimeThread::galvanostat_channel:
+            return [g = galvanostat_.get(), what] { g->throw_in_thread(what); };
+        case RuntimeThread::pump_channel:
+            return [p = pump_.get(), what] {
+                if (p != nullptr) p->throw_in_thread(what);
+            };
+        case RuntimeThread::control_loop:
+            return [this] { loop_.throw_in_thread(); };
+        case RuntimeThread::journal_writer:
+            return [w = journal_.writer(), what] {
+                if (w != nullptr) w->throw_in_thread(what);
+            };
+    }
+    return [] {};
 }
 
 std::optional<run::RunEvent> RunSession::Impl::resume_deposition() {

@@ -56,11 +56,14 @@ void SimRig::run_started(const RunClock& clock) {
     injector_ = std::thread([this, &clock] { inject(&clock); });
 }
 
-void SimRig::deposition_started(double t_s, std::function<void()> stall_loop) {
-    if (!(options_.stall_loop_at_s > 0.0)) return;
+void SimRig::deposition_started(double t_s, std::function<void()> stall_loop,
+                                std::function<void()> throw_in) {
     {
         std::lock_guard lock(mutex_);
-        due_.push_back({t_s + options_.stall_loop_at_s, std::move(stall_loop)});
+        if (options_.stall_loop_at_s > 0.0)
+            due_.push_back({t_s + options_.stall_loop_at_s, std::move(stall_loop)});
+        if (options_.throw_in_thread != RuntimeThread::none)
+            due_.push_back({t_s + options_.throw_at_s, std::move(throw_in)});
     }
     wake_.notify_all();
 }

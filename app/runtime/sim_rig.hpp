@@ -43,8 +43,9 @@ public:
 
     // t = 0: the injector starts counting run time on `clock`.
     void run_started(const RunClock& clock);
-    // The deposition began at run time `t_s`: a requested loop stall is due stall_loop_at_s later.
-    void deposition_started(double t_s, std::function<void()> stall_loop);
+    // The deposition began at run time `t_s`: a requested loop stall is due stall_loop_at_s
+    // later, a requested exception in a runtime thread (`throw_in`) throw_at_s later.
+    void deposition_started(double t_s, std::function<void()> stall_loop, std::function<void()> throw_in);
     // No fault fires after this (one due after the run's end would only blur the record).
     void stop_faults();
 
