@@ -1,6 +1,7 @@
 #include "app/journal/run_totals.hpp"
 
 #include <array>
+#include <ranges>
 #include <utility>
 
 #include "control/decimal.hpp"
@@ -66,8 +67,8 @@ JournalEvent totals_event(double t_s, const RunTotals& t) {
 }
 
 std::optional<RunTotals> find_totals(std::span<const JournalEvent> events) {
-    for (auto it = events.rbegin(); it != events.rend(); ++it) {
-        if (it->code == run_totals_code) return parse_totals_message(it->message);
+    for (const auto& e : std::ranges::reverse_view(events)) {
+        if (e.code == run_totals_code) return parse_totals_message(e.message);
     }
     return std::nullopt;
 }

@@ -29,7 +29,7 @@ std::string line_of(const std::string& text, std::string_view label) {
     std::size_t at = 0;
     while (at < text.size()) {
         const auto end = text.find('\n', at);
-        const auto line = text.substr(at, end == std::string::npos ? std::string::npos : end - at);
+        auto line = text.substr(at, end == std::string::npos ? std::string::npos : end - at);
         const auto first = line.find_first_not_of(' ');
         if (first != std::string::npos && line.compare(first, label.size(), label) == 0) return line;
         if (end == std::string::npos) break;
