@@ -30,7 +30,9 @@ run was simulated) from the start of the run; quantities in lab units.
 Options:
   --csv            the samples as CSV with a header line:
                    t_s,current_A,potential_V,charge_C,feed_rate_mL_min,dispensed_mL,volume_mL,depth_nm,x_bi_predicted
-  --json           {"run": {...}, "samples": [...], "events": [...]}
+  --json           {"run": {...}, "deposit": {...}, "samples": [...], "events": [...]}
+                   (deposit: the run's totals record as `edc show --json` gives it; null for
+                   runs journaled before edc kept one)
   --db PATH        the run journal (default $XDG_DATA_HOME/edc/edc.sqlite)
   -o, --output FILE  write there instead of standard output
   -v, --verbose    debug logging
@@ -49,9 +51,11 @@ void write_export(std::ostream& out, bool csv, const journal::RunRecord& run,
     for (const auto& s : samples) sample_list.push_back(sample_json(s));
     json event_list = json::array();
     for (const auto& e : events) event_list.push_back(event_json(e));
-    write_json(
-        out,
-        {{"run", run_json(run)}, {"samples", std::move(sample_list)}, {"events", std::move(event_list)}});
+    const auto totals = journal::find_totals(events);
+    write_json(out, {{"run", run_json(run)},
+                     {"deposit", totals ? totals_json(*totals) : json(nullptr)},
+                     {"samples", std::move(sample_list)},
+                     {"events", std::move(event_list)}});
 }
 
 int run_export(const ParsedArgs& args, Console& console) {

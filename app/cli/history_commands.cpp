@@ -35,7 +35,8 @@ constexpr std::string_view show_help =
     R"(Usage: edc show RUN [--db PATH] [--json]
 
 Shows one run: recipe and its SHA-256, operator, instruments, start and end, final status,
-what the samples say about the deposit, and every event. RUN is a run id or "last".
+the run's totals record (duration, charge, thickness, feed and final volume, mean x_Bi: the
+figures the run's own summary printed), and every event. RUN is a run id or "last".
 
 Options:
   --db PATH     the run journal (default $XDG_DATA_HOME/edc/edc.sqlite)
@@ -106,6 +107,7 @@ int run_show(const ParsedArgs& args, Console& console) {
     if (!samples) return report_error(console, samples.error());
     auto events = journal->events(*id);
     if (!events) return report_error(console, events.error());
+    const auto totals = journal::find_totals(*events);
     const RunDigest d = digest(*samples);
 
     if (args.has("--json")) {
@@ -116,14 +118,17 @@ int run_show(const ParsedArgs& args, Console& console) {
         run_obj["events"] = events->size();
         json event_list = json::array();
         for (const auto& e : *events) event_list.push_back(event_json(e));
+        // The totals record; runs journaled before there was one get what their last sample says.
+        json deposit = totals ? totals_json(*totals)
+                              : json{{"source", "last_sample"},
+                                     {"duration_s", d.duration_s},
+                                     {"charge_C", d.charge_c},
+                                     {"depth_nm", units::m_to_nm(d.depth_m)},
+                                     {"dispensed_mL", units::m3_to_ml(d.dispensed_m3)},
+                                     {"volume_mL", units::m3_to_ml(d.volume_m3)},
+                                     {"mean_x_bi", d.mean_x_bi ? json(*d.mean_x_bi) : json(nullptr)}};
         write_json(console.out, {{"run", std::move(run_obj)},
-                                 {"deposit",
-                                  {{"duration_s", d.duration_s},
-                                   {"charge_C", d.charge_c},
-                                   {"depth_nm", units::m_to_nm(d.depth_m)},
-                                   {"dispensed_mL", units::m3_to_ml(d.dispensed_m3)},
-                                   {"volume_mL", units::m3_to_ml(d.volume_m3)},
-                                   {"mean_x_bi", d.mean_x_bi ? json(*d.mean_x_bi) : json(nullptr)}}},
+                                 {"deposit", std::move(deposit)},
                                  {"events", std::move(event_list)}});
         return exit_code::success;
     }
@@ -137,7 +142,10 @@ int run_show(const ParsedArgs& args, Console& console) {
     out << fmt::format("  software      edc {} ({})\n", run->software_version, run->git_revision);
     out << fmt::format("  instruments   {}\n", instruments_json(*run).dump());
     out << fmt::format("  samples       {}\n", samples->size());
-    if (!samples->empty()) {
+    if (totals) {
+        out << totals_text(*totals);
+    } else if (!samples->empty()) {
+        out << "  (no totals record: journaled before edc kept one; the last sample's figures)\n";
         out << fmt::format("  duration      {:.1f} s\n", d.duration_s);
         out << fmt::format("  charge        {:.4f} C\n", d.charge_c);
         out << fmt::format("  thickness     {:.1f} nm\n", units::m_to_nm(d.depth_m));

@@ -86,6 +86,27 @@ std::string sample_csv_row(const journal::JournalSample& s) {
                        units::m3_to_ml(s.volume_m3), units::m_to_nm(s.depth_m), s.x_bi_predicted);
 }
 
+std::string totals_text(const journal::RunTotals& t) {
+    std::string out;
+    out += fmt::format("  duration        {:.1f} s\n", t.duration_s);
+    out += fmt::format("  charge          {:.4f} C\n", t.charge_c);
+    out += fmt::format("  thickness       {:.1f} nm\n", units::m_to_nm(t.thickness_m));
+    out += fmt::format("  feed volume     {:.2f} mL\n", units::m3_to_ml(t.dispensed_m3));
+    out += fmt::format("  final volume    {:.2f} mL\n", units::m3_to_ml(t.final_volume_m3));
+    if (t.mean_x_bi) out += fmt::format("  mean x_Bi       {:.4f} (predicted)\n", *t.mean_x_bi);
+    return out;
+}
+
+json totals_json(const journal::RunTotals& t) {
+    return json{{"source", "run_totals"},
+                {"duration_s", t.duration_s},
+                {"charge_C", t.charge_c},
+                {"depth_nm", units::m_to_nm(t.thickness_m)},
+                {"dispensed_mL", units::m3_to_ml(t.dispensed_m3)},
+                {"volume_mL", units::m3_to_ml(t.final_volume_m3)},
+                {"mean_x_bi", t.mean_x_bi ? json(*t.mean_x_bi) : json(nullptr)}};
+}
+
 RunDigest digest(std::span<const journal::JournalSample> samples) {
     RunDigest d;
     if (samples.empty()) return d;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/journal/run_journal.hpp"
+#include "app/journal/run_totals.hpp"
 
 namespace edc::cli {
 
@@ -32,8 +33,17 @@ namespace edc::cli {
 [[nodiscard]] std::string samples_csv_header();
 [[nodiscard]] std::string sample_csv_row(const journal::JournalSample& s);
 
+// A run's totals record (journal/run_totals.hpp) as the lines the run's summary and `edc show`
+// both print, and as the JSON object `edc show --json` and `edc export --json` both write: one
+// formatting, so every view prints the same figures.
+[[nodiscard]] std::string totals_text(const journal::RunTotals& t);
+// {"source": "run_totals", "duration_s", "charge_C", "depth_nm", "dispensed_mL", "volume_mL",
+//  "mean_x_bi" (null when nothing was deposited)}
+[[nodiscard]] nlohmann::ordered_json totals_json(const journal::RunTotals& t);
+
 // What the journaled samples say about the deposit (the last sample, and x_Bi weighted by the
-// charge of each sample interval, which is the mole weighting at constant efficiency).
+// charge of each sample interval, which is the mole weighting at constant efficiency): shown
+// only for runs journaled before runs had a totals record.
 struct RunDigest {
     double duration_s = 0.0;
     double charge_c = 0.0;

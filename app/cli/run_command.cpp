@@ -12,6 +12,7 @@
 #include "app/cli/cli.hpp"
 #include "app/cli/command_support.hpp"
 #include "app/cli/commands.hpp"
+#include "app/cli/journal_view.hpp"
 #include "app/cli/measure_options.hpp"
 #include "app/cli/plan_report.hpp"
 #include "app/cli/plant_option.hpp"
@@ -128,12 +129,8 @@ void print_summary(std::ostream& out, const app::RunSummary& s, const std::strin
         return;
     }
     if (!s.deposition_started) out << "  deposition      never started: no current was commanded\n";
-    out << fmt::format("  duration        {:.1f} s\n", s.duration_s);
-    out << fmt::format("  charge          {:.4f} C\n", s.charge_c);
-    out << fmt::format("  thickness       {:.1f} nm\n", units::m_to_nm(s.thickness_m));
-    out << fmt::format("  feed volume     {:.2f} mL\n", units::m3_to_ml(s.feed_volume_m3));
-    out << fmt::format("  final volume    {:.2f} mL\n", units::m3_to_ml(s.final_volume_m3));
-    if (s.deposition_started) out << fmt::format("  mean x_Bi       {:.4f}\n", s.mean_x_bi);
+    // The run's totals record, as journaled: `edc show` prints the same lines from the journal.
+    out << totals_text(s.totals);
     out << fmt::format("  samples         {}\n", s.samples);
     if (s.loop_overruns > 0) out << fmt::format("  loop overruns   {}\n", s.loop_overruns);
     if (s.sim_rms_error_at_pct) {
@@ -188,7 +185,7 @@ int with_measurement(Console& console, const std::optional<MeasureRequest>& meas
     const auto snapshot = session.sim_snapshot();
     const bool written =
         snapshot.has_value() &&
-        write_measurement(console, *measure, sim::layers_up_to_charge(snapshot->deposit, summary.charge_c),
+        write_measurement(console, *measure, sim::layers_up_to_charge(snapshot->deposit, summary.totals.charge_c),
                           false);
     return !written && code == exit_code::success ? exit_code::failure : code;
 }

@@ -25,6 +25,16 @@ QString duration_text(double seconds) {
     return QStringLiteral("%1 h %2 min %3 s").arg(h).arg(m, 2, 10, QChar('0')).arg(s, 2, 10, QChar('0'));
 }
 
+QString totals_text(const journal::RunTotals& t) {
+    QString text =
+        QStringLiteral("duration %1, charge %2, thickness %3, B fed %4, final volume %5")
+            .arg(duration_text(t.duration_s), with_unit(t.charge_c, 4, "C"),
+                 with_unit(to_nm(t.thickness_m), 1, "nm"), with_unit(to_ml(t.dispensed_m3), 2, "mL"),
+                 with_unit(to_ml(t.final_volume_m3), 2, "mL"));
+    if (t.mean_x_bi) text += QStringLiteral(", mean x_Bi %1 (predicted)").arg(fixed(*t.mean_x_bi, 4));
+    return text;
+}
+
 double to_ml(double m3) {
     return units::m3_to_ml(m3);
 }

@@ -5,6 +5,7 @@
 #include <QString>
 
 #include "app/journal/journal_records.hpp"
+#include "app/journal/run_totals.hpp"
 #include "control/run/run_state.hpp"
 
 namespace edc::gui {
@@ -13,6 +14,11 @@ namespace edc::gui {
 [[nodiscard]] QString with_unit(double value, int decimals, const char* unit);
 // "3 min 20 s", "1 h 02 min 03 s", "12.5 s"
 [[nodiscard]] QString duration_text(double seconds);
+
+// A run's totals record (app/journal/run_totals.hpp), as the Run screen's end-of-run line and the
+// History screen's header both show it, with the CLI's decimals: "duration 3 min 24 s, charge
+// 1.1406 C, thickness 632.3 nm, B fed 86.62 mL, final volume 106.62 mL, mean x_Bi 0.3285".
+[[nodiscard]] QString totals_text(const journal::RunTotals& t);
 
 [[nodiscard]] double to_ml(double m3);
 [[nodiscard]] double to_ml_per_min(double m3_per_s);

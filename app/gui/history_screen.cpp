@@ -248,26 +248,30 @@ void HistoryScreen::select_run(std::int64_t run_id) {
 
 void HistoryScreen::show_detail(RunDetail detail) {
     const auto& r = detail.record;
-    double duration = 0.0, charge = 0.0, depth = 0.0, fed = 0.0;
-    if (!detail.samples.empty()) {
+    // The run's totals record; a run journaled before there was one shows its last sample.
+    QString totals;
+    if (const auto t = journal::find_totals(detail.events)) {
+        totals = totals_text(*t);
+    } else if (!detail.samples.empty()) {
         const auto& last = detail.samples.back();
-        duration = last.t_s;
-        charge = last.charge_c;
-        depth = last.depth_m;
-        fed = last.dispensed_m3;
+        totals =
+            tr("no totals record; last sample: t %1, charge %2, thickness %3, B dispensed %4")
+                .arg(duration_text(last.t_s), with_unit(last.charge_c, 4, "C"),
+                     with_unit(to_nm(last.depth_m), 1, "nm"), with_unit(to_ml(last.dispensed_m3), 2, "mL"));
+    } else {
+        totals = tr("nothing deposited");
     }
     header_->setText(
         tr("<b>Run #%1 — %2 — <span style='color:%3'>%4</span></b><br>"
            "started %5, ended %6, operator %7, software %8 (%9)<br>"
-           "duration %10, charge %11, thickness %12, B dispensed %13, %14 samples, %15 events")
+           "%10; %11 samples, %12 events")
             .arg(r.id)
             .arg(QString::fromStdString(r.recipe_name).toHtmlEscaped(), status_colour(r.status).name(),
                  status_text(r.status), QString::fromStdString(r.started_at),
                  QString::fromStdString(r.ended_at.value_or("–")),
                  QString::fromStdString(r.operator_name).toHtmlEscaped(),
                  QString::fromStdString(r.software_version), QString::fromStdString(r.git_revision))
-            .arg(duration_text(duration), with_unit(charge, 3, "C"), with_unit(to_nm(depth), 0, "nm"),
-                 with_unit(to_ml(fed), 3, "mL"))
+            .arg(totals)
             .arg(detail.samples.size())
             .arg(detail.events.size()));
     charts_->clear();

@@ -149,7 +149,8 @@ void RunScreen::set_start_allowed(bool allowed, const QString& why_not) {
     update_buttons();
 }
 
-void RunScreen::start(app::RunOptions options, std::optional<app::SimRigOptions> sim, const plan::FeedPlan& plan) {
+void RunScreen::start(app::RunOptions options, std::optional<app::SimRigOptions> sim,
+                      const plan::FeedPlan& plan) {
     if (active()) return;
     creating_ = true;
     abort_pending_ = false;
@@ -302,13 +303,10 @@ void RunScreen::finish() {
                         show_banner(hardware, QColor(0xef, 0x6c, 0x00));
                     break;
             }
-            log_->appendPlainText(
-                tr("Run #%1 %2: %3 in %4, %5 deposited, mean x_Bi %6, %7 B fed.")
-                    .arg(summary.run_id)
-                    .arg(QString::fromUtf8(run::to_string(summary.outcome).data()),
-                         with_unit(summary.charge_c, 3, "C"), duration_text(summary.duration_s),
-                         with_unit(to_nm(summary.thickness_m), 0, "nm"), fixed(summary.mean_x_bi, 3),
-                         with_unit(to_ml(summary.feed_volume_m3), 3, "mL")));
+            log_->appendPlainText(tr("Run #%1 %2: %3.")
+                                      .arg(summary.run_id)
+                                      .arg(QString::fromUtf8(run::to_string(summary.outcome).data()),
+                                           totals_text(summary.totals)));
             update_buttons();
             emit active_changed(false);
             emit run_finished(summary.run_id);

@@ -1,6 +1,7 @@
 #include "app/journal/journal_writer.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <utility>
 
 #include "control/text.hpp"
@@ -74,6 +75,14 @@ Result<void> JournalWriter::stop() {
     return {};
 }
 
+void JournalWriter::throw_in_thread(std::string what) {
+    {
+        const std::lock_guard lock(mutex_);
+        throw_what_ = std::move(what);
+    }
+    wake_.notify_all();
+}
+
 void JournalWriter::run() {
     // The producer never signals (push() must not touch the mutex): the writer polls the queue
     // every few ms so a burst is written as soon as a quarter of the queue fills, and commits at
@@ -91,8 +100,11 @@ void JournalWriter::run() {
         }
         const std::uint64_t request = flush_requested_;
         const bool stop = stopping_;
+        std::string throw_what;
+        throw_what.swap(throw_what_);
         lock.unlock();
         try {
+            if (!throw_what.empty()) throw std::runtime_error(throw_what);
             write_pending();
         } catch (const std::exception& e) {  // no exception leaves the thread: the run faults on error()
             const std::lock_guard error_lock(mutex_);

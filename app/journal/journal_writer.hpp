@@ -39,7 +39,8 @@ class JournalWriter {
 public:
     // Opens its own connection to the journal at `path` (without marking runs interrupted) and
     // starts the thread. The run must have been begun (RunJournal::begin_run) by the caller.
-    [[nodiscard]] static Result<std::unique_ptr<JournalWriter>> start(const std::string& path, std::int64_t run_id,
+    [[nodiscard]] static Result<std::unique_ptr<JournalWriter>> start(const std::string& path,
+                                                                      std::int64_t run_id,
                                                                       JournalWriterOptions options = {});
     ~JournalWriter();  // stop()
     JournalWriter(const JournalWriter&) = delete;
@@ -63,6 +64,9 @@ public:
     [[nodiscard]] std::uint64_t samples_overflowed() const noexcept { return overflowed_.load(); }
     [[nodiscard]] std::uint64_t batches_written() const noexcept { return batches_written_.load(); }
     [[nodiscard]] std::int64_t run_id() const noexcept { return run_id_; }
+    // Tests only (issue 11, defect 6): the writer's thread throws `what` before its next batch
+    // (nothing queued is lost); the thread body catches it and it becomes error().
+    void throw_in_thread(std::string what);
 
 private:
     JournalWriter(RunJournal journal, std::int64_t run_id, JournalWriterOptions options);
@@ -83,6 +87,7 @@ private:
     std::uint64_t flush_done_ = 0;
     bool stopping_ = false;
     std::optional<Error> first_error_;
+    std::string throw_what_;  // throw_in_thread()'s, until thrown
 
     std::atomic<std::uint64_t> overflowed_{0};  // counted by push()
     std::uint64_t overflow_journaled_ = 0;      // writer thread only

@@ -1,6 +1,7 @@
 #include "app/runtime/control_loop.hpp"
 
 #include <exception>
+#include <stdexcept>
 
 #include "control/loop/loop_runner.hpp"
 
@@ -48,6 +49,11 @@ void ControlLoop::freeze() {
     halt_.compare_exchange_strong(expected, frozen);
 }
 
+void ControlLoop::throw_in_thread() {
+    int expected = go;
+    halt_.compare_exchange_strong(expected, throwing);
+}
+
 void ControlLoop::run(const std::atomic<bool>* current_on, journal::JournalWriter* writer) {
     loop::LoopOptions lo;
     lo.period_s = 1.0 / (settings_.loop_hz * clock_.speed());
@@ -57,6 +63,7 @@ void ControlLoop::run(const std::atomic<bool>* current_on, journal::JournalWrite
     const auto stats = runner.run([&](const loop::TickContext&) {
         const int halt = halt_.load(std::memory_order_relaxed);
         if (halt == stopping) runner.stop();
+        if (halt == throwing) throw std::runtime_error("exception injected by a test");
         if (halt != go) return;  // frozen: no tick, no heartbeat
         step(clock_.run_s(), *current_on, writer);
         overruns_.store(runner.overruns(), std::memory_order_relaxed);
@@ -111,20 +118,8 @@ void ControlLoop::step(double t, const std::atomic<bool>& current_on, journal::J
         // On an absolute schedule, so tick jitter does not stretch the sample period.
         next_sample_s_ += sample_period;
         if (next_sample_s_ < t - sample_period) next_sample_s_ = t + sample_period;
-        journal::JournalSample s;
-        s.t_s = t;
-        s.current_a = rec.current_a;
-        s.potential_v = rec.potential_v;
-        s.charge_c = out.charge_c;
-        s.feed_rate_m3_s = out.feed_rate_m3_per_s;
-        s.dispensed_m3 = p_.dispensed_m3;
-        s.volume_m3 = out.bath.bulk.volume_m3;
-        s.n_bi = out.bath.bulk.n_bi_mol;
-        s.n_sb = out.bath.bulk.n_sb_mol;
-        s.depth_m = out.depth_m;
-        s.x_bi_predicted = out.x_bi_predicted;
-        s.x_bi_target = out.x_bi_target;
-        if (writer != nullptr) writer->push(s);
+        if (writer != nullptr)
+            writer->push(journal_sample(t, out, rec.current_a, rec.potential_v, p_.dispensed_m3));
     }
     // A trip and the completion are sent until the queue takes them: a full queue delays them
     // by a tick, it never loses them.

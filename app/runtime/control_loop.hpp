@@ -51,6 +51,9 @@ public:
                std::function<void(const std::string&)> on_exception);
     void stop();    // joins; idempotent
     void freeze();  // the thread keeps running but stops ticking: a stalled loop, for the watchdog
+    // Tests only (issue 11, defect 6): the loop's thread throws between two ticks, never inside
+    // one; the exception reaches on_exception like any that escapes the loop.
+    void throw_in_thread();
     [[nodiscard]] bool running() const noexcept { return running_.load(); }
 
     // Supervisor side.
@@ -86,7 +89,7 @@ private:
     bool done_unsent_ = false;  // ... and no record since has reached the supervisor
     double next_sample_s_ = 0.0;
 
-    enum Halt : int { go = 0, frozen = 1, stopping = 2 };
+    enum Halt : int { go = 0, frozen = 1, stopping = 2, throwing = 3 };
     std::atomic<int> halt_{go};
     std::atomic<bool> running_{false};
     std::atomic<double> last_tick_s_{0.0};

@@ -27,6 +27,9 @@ using FaultSink = std::function<void(const std::string& code, const std::string&
 
 class GalvanostatChannel final : public SafeStateChannel {
 public:
+    // Tests only: an exception in this channel's worker thread (instrument_worker.hpp).
+    void throw_in_thread(std::string what) { worker_.throw_in_thread(std::move(what)); }
+
     // `set_point_a`: the cathodic set current the output is energised at.
     GalvanostatChannel(std::unique_ptr<Galvanostat> device, const RunClock& clock, double loop_hz,
                        double set_point_a, loop::SpscQueue<GalvanostatSample>& samples, FaultSink fault);

@@ -13,6 +13,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
@@ -58,6 +59,16 @@ public:
         }
         wake_.notify_all();
         return future;
+    }
+
+    // Tests only (issue 11, defect 6): the worker's thread throws `what` between its jobs, as
+    // a driver bug would from the polling; it reaches `on_exception` like any escaped exception.
+    void throw_in_thread(std::string what) {
+        {
+            std::lock_guard lock(mutex_);
+            jobs_.emplace_front([what = std::move(what)](Device&) { throw std::runtime_error(what); });
+        }
+        wake_.notify_all();
     }
 
     void set_streaming(bool on) {

@@ -46,6 +46,16 @@ void JournalBridge::record(double t_s, const std::string& level, const std::stri
     }
 }
 
+void JournalBridge::record_totals(double t_s, const journal::RunTotals& totals) {
+    std::lock_guard lock(mutex_);
+    auto e = journal::totals_event(t_s, totals);
+    if (writer_) {
+        writer_->push_event(std::move(e));
+    } else {
+        unjournaled_.push_back(std::move(e));
+    }
+}
+
 std::vector<RunEventRecord> JournalBridge::take_events() {
     std::lock_guard lock(mutex_);
     std::vector<RunEventRecord> out;

@@ -16,6 +16,7 @@
 
 #include "app/journal/journal_writer.hpp"
 #include "app/journal/run_journal.hpp"
+#include "app/journal/run_totals.hpp"
 #include "app/runtime/run_session.hpp"
 #include "control/run/run_state.hpp"
 
@@ -30,6 +31,9 @@ public:
                                              const std::vector<RunProvenance>& provenance, double t_s);
     void record(double t_s, const std::string& level, const std::string& code, const std::string& message);
     [[nodiscard]] std::vector<RunEventRecord> take_events();
+    // The run's totals record (journal/run_totals.hpp): journaled, not echoed to take_events()
+    // (the CLI and the GUI print the summary, which holds the same figures).
+    void record_totals(double t_s, const journal::RunTotals& totals);
 
     // The writer for the control loop's samples; null before begin() succeeded.
     [[nodiscard]] journal::JournalWriter* writer() const;

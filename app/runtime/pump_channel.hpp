@@ -23,6 +23,9 @@ namespace edc::app {
 
 class PumpChannel final : public SafeStateChannel {
 public:
+    // Tests only: an exception in this channel's worker thread (instrument_worker.hpp).
+    void throw_in_thread(std::string what) { worker_.throw_in_thread(std::move(what)); }
+
     // `safe_mode_timeout_s`: the pump's own host watchdog (0: none), named when a stop fails.
     PumpChannel(std::unique_ptr<SyringePump> device, const RunClock& clock, const FeedCommand& feed,
                 long safe_mode_timeout_s, loop::SpscQueue<PumpSample>& samples, FaultSink fault);

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "app/journal/run_totals.hpp"
 #include "app/runtime/sim_rig_options.hpp"
 #include "control/error.hpp"
 #include "control/plan/feed_plan.hpp"
@@ -71,12 +72,9 @@ struct RunSummary {
     std::int64_t run_id = 0;
     run::Outcome outcome = run::Outcome::none;
     std::string cause;
-    double duration_s = 0.0;
-    double charge_c = 0.0;
-    double thickness_m = 0.0;
-    double feed_volume_m3 = 0.0;
-    double final_volume_m3 = 0.0;
-    double mean_x_bi = 0.0;
+    // What the run deposited and fed, as journaled in its "run_totals" record: the summary, `edc
+    // show`, the export and the GUI print these figures and no others.
+    journal::RunTotals totals;
     std::uint64_t samples = 0;
     std::uint64_t loop_overruns = 0;
     std::optional<double> sim_rms_error_at_pct;  // simulate only: deposited vs target, from the simulator

@@ -32,6 +32,23 @@ run::InterlockLimits limits_for(const recipes::Recipe& r) {
 }
 
 // Real seconds the loop may go without a tick: 20 periods, at least half a second.
+// The run's totals, computed once from the loop's last record (see journal/run_totals.hpp). The
+// bath's final volume comes from the pump's counter, not from the observer, which integrates
+// the commanded rate: after the pump stopped the counter is exact.
+journal::RunTotals run_totals(const TickRecord& last, const plan::FeedPlan& plan, model::CellMode mode,
+                              double duration_s) {
+    journal::RunTotals t;
+    t.duration_s = duration_s;
+    t.charge_c = last.out.charge_c;
+    t.thickness_m = last.out.depth_m;
+    t.dispensed_m3 = last.dispensed_m3;
+    t.final_volume_m3 = plan.start_bath.volume_m3;
+    if (mode == model::CellMode::growing)
+        t.final_volume_m3 += std::max(0.0, last.dispensed_m3 - plan.prebolus_m3);
+    if (last.out.film_metal_mol > 0.0) t.mean_x_bi = last.out.film_bi_mol / last.out.film_metal_mol;
+    return t;
+}
+
 double watchdog_real_s(const RunOptions& o, double speed) {
     return std::max(0.5, 20.0 / (o.loop_hz * speed));
 }
@@ -245,8 +262,38 @@ std::optional<run::RunEvent> RunSession::Impl::start_deposition() {
     if (pump_) pump_->start_feeding();
     loop_.start(galvanostat_->current_on(), journal_.writer(),
                 [this](const std::string& what) { fault("internal_error", "control loop thread: " + what); });
-    if (sim_) sim_->deposition_started(deposition_start_s_, [this] { loop_.freeze(); });
+    if (sim_)
+        sim_->deposition_started(
+            deposition_start_s_, [this] { loop_.freeze(); }, thrower());
     return resume_deposition();
+}
+
+// Tests only: what makes the thread SimRigOptions::throw_in_thread names throw (the parts exist
+// by now; the session outlives the fault injector that calls it).
+std::function<void()> RunSession::Impl::thrower() {
+    const std::string what = "exception injected by a test";
+    switch (sim_->options().throw_in_thread) {
+        case RuntimeThread::none:
+            break;
+        case RuntimeThread::supervisor:
+            return [this, what] {
+                std::lock_guard lock(mutex_);
+                if (supervisor_) supervisor_->throw_in_thread(what);
+            };
+        case RuntimeThread::galvanostat_channel:
+            return [g = galvanostat_.get(), what] { g->throw_in_thread(what); };
+        case RuntimeThread::pump_channel:
+            return [p = pump_.get(), what] {
+                if (p != nullptr) p->throw_in_thread(what);
+            };
+        case RuntimeThread::control_loop:
+            return [this] { loop_.throw_in_thread(); };
+        case RuntimeThread::journal_writer:
+            return [w = journal_.writer(), what] {
+                if (w != nullptr) w->throw_in_thread(what);
+            };
+    }
+    return [] {};
 }
 
 std::optional<run::RunEvent> RunSession::Impl::resume_deposition() {
@@ -306,7 +353,6 @@ std::optional<run::RunEvent> RunSession::Impl::close_journal(run::Outcome outcom
     s.outcome = outcome;
     s.cause = cause;
     const double began = deposition_start_s_.load();
-    s.duration_s = began > 0.0 ? run_time() - began : 0.0;
     s.deposition_started = began > 0.0;
     s.instruments_opened = galvanostat_ != nullptr || pump_ != nullptr;
     TickRecord last;
@@ -314,24 +360,19 @@ std::optional<run::RunEvent> RunSession::Impl::close_journal(run::Outcome outcom
         std::lock_guard lock(tick_mutex_);
         last = last_tick_;
     }
-    s.charge_c = last.out.charge_c;
-    s.thickness_m = last.out.depth_m;
-    s.feed_volume_m3 = last.dispensed_m3;
-    s.final_volume_m3 =
-        last.out.bath.bulk.volume_m3 > 0.0 ? last.out.bath.bulk.volume_m3 : plan_.start_bath.volume_m3;
-    s.mean_x_bi = plan_.totals.mean_x_bi;
+    s.totals = run_totals(last, plan_, options_.recipe.plan.cell.cell.mode,
+                          s.deposition_started ? run_time() - began : 0.0);
     s.loop_overruns = loop_.overruns();
     bool sim_confirmed = true;
     if (sim_) {
-        const auto v = sim_->verdict(plan_, s.charge_c);
+        const auto v = sim_->verdict(plan_, s.totals.charge_c);
         s.sim_rms_error_at_pct = v.rms_error_at_pct;
         s.sim_max_error_at_pct = v.max_error_at_pct;
-        if (v.mean_x_bi) s.mean_x_bi = *v.mean_x_bi;
-        s.thickness_m = v.thickness_m;
-        s.final_volume_m3 = v.final_volume_m3;
         sim_confirmed = v.safe_state_seen;
         record(v.safe_state_seen ? "info" : "error", "sim_safe_state", v.safe_state_text);
     }
+    // Only the deposited quantities of a run that reached its instruments mean something.
+    if (s.instruments_opened) journal_.record_totals(run_time(), s.totals);
     record(s.outcome == run::Outcome::completed ? "info" : "error", "run_end",
            std::string("run ") + std::string(run::to_string(s.outcome)) +
                (s.cause.empty() ? "" : ": " + s.cause));

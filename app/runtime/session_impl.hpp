@@ -14,6 +14,7 @@
 // (observe/transitioned) and the API's callers; what they share is under mutex_ or atomic.
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -68,6 +69,7 @@ private:
     std::optional<run::RunEvent> enter_safe_state();
     std::optional<run::RunEvent> close_journal(run::Outcome outcome, const std::string& cause);
     void drain_ticks(run::RunState state, std::vector<run::RunEvent>& out);
+    [[nodiscard]] std::function<void()> thrower();
 
     void post(run::RunEvent event);  // to the supervisor, or kept until start()
     void fault(const std::string& code, const std::string& message);  // any thread

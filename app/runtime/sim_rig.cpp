@@ -56,11 +56,14 @@ void SimRig::run_started(const RunClock& clock) {
     injector_ = std::thread([this, &clock] { inject(&clock); });
 }
 
-void SimRig::deposition_started(double t_s, std::function<void()> stall_loop) {
-    if (!(options_.stall_loop_at_s > 0.0)) return;
+void SimRig::deposition_started(double t_s, std::function<void()> stall_loop,
+                                std::function<void()> throw_in) {
     {
         std::lock_guard lock(mutex_);
-        due_.push_back({t_s + options_.stall_loop_at_s, std::move(stall_loop)});
+        if (options_.stall_loop_at_s > 0.0)
+            due_.push_back({t_s + options_.stall_loop_at_s, std::move(stall_loop)});
+        if (options_.throw_in_thread != RuntimeThread::none)
+            due_.push_back({t_s + options_.throw_at_s, std::move(throw_in)});
     }
     wake_.notify_all();
 }
@@ -115,10 +118,7 @@ SimVerdict SimRig::verdict(const plan::FeedPlan& plan, double charge_c) const {
     if (!score.bins.empty()) {
         v.rms_error_at_pct = 100.0 * score.rms_x_bi;
         v.max_error_at_pct = 100.0 * score.max_abs_x_bi;
-        v.mean_x_bi = score.mean_x_bi;
     }
-    v.thickness_m = snap.thickness_m;
-    v.final_volume_m3 = snap.bath.volume_m3;
     v.safe_state_seen =
         !snap.output_on && snap.output_off_mode == sim::OutputOffMode::high_impedance && !snap.pump_running;
     v.safe_state_text = std::string("simulator sees: output ") + (snap.output_on ? "ON" : "off") +

@@ -26,9 +26,6 @@ namespace edc::app {
 struct SimVerdict {
     std::optional<double> rms_error_at_pct;  // deposited vs target
     std::optional<double> max_error_at_pct;
-    std::optional<double> mean_x_bi;
-    double thickness_m = 0.0;
-    double final_volume_m3 = 0.0;
     bool safe_state_seen = false;  // output off, high impedance, pump stopped
     std::string safe_state_text;   // "simulator sees: ..."
 };
@@ -46,8 +43,9 @@ public:
 
     // t = 0: the injector starts counting run time on `clock`.
     void run_started(const RunClock& clock);
-    // The deposition began at run time `t_s`: a requested loop stall is due stall_loop_at_s later.
-    void deposition_started(double t_s, std::function<void()> stall_loop);
+    // The deposition began at run time `t_s`: a requested loop stall is due stall_loop_at_s
+    // later, a requested exception in a runtime thread (`throw_in`) throw_at_s later.
+    void deposition_started(double t_s, std::function<void()> stall_loop, std::function<void()> throw_in);
     // No fault fires after this (one due after the run's end would only blur the record).
     void stop_faults();
 

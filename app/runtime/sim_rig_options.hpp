@@ -10,12 +10,26 @@
 
 namespace edc::app {
 
+// The runtime's threads, for tests that make one throw (issue 11, defect 6: every thread body
+// catches, faults the run and drives the safe state).
+enum class RuntimeThread {
+    none,
+    supervisor,
+    galvanostat_channel,
+    pump_channel,
+    control_loop,
+    journal_writer
+};
+
 struct SimRigOptions {
     double speed = 1.0;                        // simulated time runs this many times faster than real
     std::vector<std::string> faults;           // "KIND@SECONDS": SECONDS of run time from start() (t = 0)
     bool link_delays = true;                   // simulate baud-rate and instrument delays
     double stall_loop_at_s = 0.0;              // the control loop stops ticking this long into the
                                                // deposition (0: never); the watchdog must catch it
+    // Tests only: this runtime thread throws throw_at_s into the deposition (none: never).
+    RuntimeThread throw_in_thread = RuntimeThread::none;
+    double throw_at_s = 0.0;
     std::optional<sim::PlantChemistry> plant;  // the simulated cell's truth (absent: the recipe's
                                                // chemistry); see app/sim/plant_setup.hpp
 };

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <exception>
+#include <stdexcept>
 
 namespace edc::app {
 
@@ -43,6 +44,14 @@ void Supervisor::post(run::RunEvent event) {
     wake_.notify_all();
 }
 
+void Supervisor::throw_in_thread(std::string what) {
+    {
+        std::lock_guard lock(mutex_);
+        throw_what_ = std::move(what);
+    }
+    wake_.notify_all();
+}
+
 void Supervisor::supervise() {
     bool watchdog_fired = false;
     int internal_errors = 0;
@@ -50,17 +59,20 @@ void Supervisor::supervise() {
     for (;;) {
         std::deque<run::RunEvent> batch;
         bool jobs_idle = false;
+        std::string throw_what;
         {
             std::unique_lock lock(mutex_);
-            wake_.wait_for(lock, turn, [this] { return !events_.empty(); });
+            wake_.wait_for(lock, turn, [this] { return !events_.empty() || !throw_what_.empty(); });
             batch.swap(events_);
             jobs_idle = jobs_.empty() && !job_running_;
+            throw_what.swap(throw_what_);
         }
         if (machine_.finished() && jobs_idle && batch.empty()) break;
         // No exception leaves the thread (std::terminate would leave the cell energised): one
         // faults the run, and the machine asks for the safe state.
         try {
             turn_once(batch, seen, watchdog_fired);
+            if (!throw_what.empty()) throw std::runtime_error(throw_what);
         } catch (const std::exception& e) {
             // A few, not forever: from `stopping` each fault asks for the safe state again.
             if (++internal_errors <= 3) {

@@ -59,6 +59,9 @@ public:
     Supervisor& operator=(const Supervisor&) = delete;
 
     void post(run::RunEvent event);  // any thread, never blocks for long
+    // Tests only (issue 11, defect 6): the supervisor's thread throws `what` at its next turn,
+    // where a bug in observing the run would; the thread body catches it and faults the run.
+    void throw_in_thread(std::string what);
     // An abort, fault or watchdog has been posted: running jobs should give up waiting.
     [[nodiscard]] bool cancelled() const noexcept { return cancelled_.load(); }
     [[nodiscard]] run::RunState state() const noexcept { return state_.load(); }
@@ -83,6 +86,7 @@ private:
     std::deque<ActionJob> jobs_;        // guarded by mutex_
     bool job_running_ = false;          // guarded by mutex_
     bool quit_jobs_ = false;            // guarded by mutex_
+    std::string throw_what_;            // guarded by mutex_: throw_in_thread()'s, until thrown
     std::thread job_thread_;
     std::thread thread_;  // last: starts after everything it uses
 };

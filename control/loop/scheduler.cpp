@@ -25,7 +25,8 @@ Scheduler::Scheduler(plan::FeedPlan plan, const model::CellParams& cell, const p
       digits_(rate_significant_digits(pump.rate_resolution_rel)),
       metal_per_coulomb_(model::metal_mol_per_coulomb(cell.chemistry)),
       tau_mix_(std::max(0.0, cell.cell.mixing_time_s)),
-      tau_pump_(std::max(0.0, pump.flow_lag_s)) {
+      tau_pump_(std::max(0.0, pump.flow_lag_s)),
+      lead_ramp_c_(std::max(0.0, config.lead_ramp_lags) * (tau_mix_ + tau_pump_) * plan_.totals.current_a) {
     if (config_.max_rate_step_m3_per_s <= 0.0)
         config_.max_rate_step_m3_per_s = 0.25 * pump_.max_rate_m3_per_s;
     reset();
@@ -42,6 +43,8 @@ void Scheduler::reset() noexcept {
     electrode_ = bulk_.concentrations();
     plunger_ = plan_.prebolus_m3;
     delivered_rate_ = 0.0;
+    film_metal_mol_ = 0.0;
+    film_bi_mol_ = 0.0;
 }
 
 // Bath and pump observer over dt with the command that was in force.
@@ -61,10 +64,20 @@ void Scheduler::observe(double dt, double current) noexcept {
     electrode_.bi_mol_per_m3 += (bulk_c.bi_mol_per_m3 - electrode_.bi_mol_per_m3) * f;
     electrode_.sb_mol_per_m3 += (bulk_c.sb_mol_per_m3 - electrode_.sb_mol_per_m3) * f;
     charge_ += current * dt;
+    film_metal_mol_ += metal_per_coulomb_ * current * dt;
+    film_bi_mol_ += x_film * metal_per_coulomb_ * current * dt;
 }
 
 double Scheduler::w_ahead(double q) const noexcept {
     return q >= plan_.totals.charge_c ? 0.0 : plan_.w_at(q);
+}
+
+// How much of the lead is in force: 0 at the first tick, rising linearly with charge to 1 after
+// lead_ramp_lags lag times at the plan's current. The lead is volume the plan owes ahead of the
+// charge; brought in over k lag times it adds about 1/k of the plan's rate (0.67 at k = 1.5)
+// instead of arriving as one step that the step limit and the pump lag turn into ringing.
+double Scheduler::lead_share() const noexcept {
+    return lead_ramp_c_ > 0.0 ? std::min(1.0, charge_ / lead_ramp_c_) : 1.0;
 }
 
 // Feedforward w(Q + I (tau_mix + tau_pump)) I: the bulk must lead the electrode by the mixing
@@ -72,12 +85,13 @@ double Scheduler::w_ahead(double q) const noexcept {
 // the plan wants it: delivered volume on plan at Q + I tau_mix, plus the volume a first-order
 // compliance holds back at that flow (tau_pump q).
 double Scheduler::control_law(double current, bool& limited) const noexcept {
-    const double lead_mix = config_.lead_compensation ? current * tau_mix_ : 0.0;
-    const double lead_pump = config_.lead_compensation ? current * tau_pump_ : 0.0;
+    const double share = lead_share();
+    const double lead_mix = config_.lead_compensation ? share * current * tau_mix_ : 0.0;
+    const double lead_pump = config_.lead_compensation ? share * current * tau_pump_ : 0.0;
     const double q_mix = charge_ + lead_mix;
     double q = w_ahead(q_mix + lead_pump) * current;
     if (config_.volume_feedback) {
-        const double plunger_target = plan_.fed_at(q_mix) + tau_pump_ * w_ahead(q_mix) * current;
+        const double plunger_target = plan_.fed_at(q_mix) + share * tau_pump_ * w_ahead(q_mix) * current;
         q += config_.volume_gain_per_s * (plunger_target - plunger_);
     }
     const double step = config_.max_rate_step_m3_per_s;
@@ -126,6 +140,8 @@ SchedulerOutput Scheduler::tick(const SchedulerInputs& in) noexcept {
     out.x_bi_predicted = model::film_x_bi(cell_.chemistry.selectivity, electrode_);
     out.x_bi_target = plan_.x_target_at(charge_);
     out.planned_fed_m3 = plan_.fed_at(charge_);
+    out.film_metal_mol = film_metal_mol_;
+    out.film_bi_mol = film_bi_mol_;
     return out;
 }
 

@@ -19,6 +19,9 @@ struct SchedulerConfig {
     double counter_correction_time_s = 1.0;  // how fast the observer follows the pump's counter
     double counter_stale_after_s = 2.0;      // older counter readings are ignored
     bool lead_compensation = true;           // look ahead by mixing time + pump lag
+    // The lead comes in over the first charge the plan passes in this many times (mixing time
+    // + pump lag): owed all at once at the first tick it made a feed spike (issue 11, defect 3).
+    double lead_ramp_lags = 1.5;
     bool volume_feedback = true;
 };
 
@@ -48,6 +51,8 @@ struct SchedulerOutput {
     double x_bi_predicted = 0.0;  // depositing now, from the estimated electrode concentrations
     double x_bi_target = 0.0;     // the plan at the depth reached
     double planned_fed_m3 = 0.0;  // the plan's delivered volume at this charge
+    double film_metal_mol = 0.0;  // deposited so far (predicted from the charge)
+    double film_bi_mol = 0.0;     // ... of which Bi (predicted composition at each step)
     bool done = false;            // planned charge reached
 };
 
@@ -68,6 +73,7 @@ private:
     void observe(double dt, double current) noexcept;
     [[nodiscard]] double control_law(double current, bool& limited) const noexcept;
     [[nodiscard]] double w_ahead(double charge_c) const noexcept;
+    [[nodiscard]] double lead_share() const noexcept;
 
     plan::FeedPlan plan_;
     model::CellParams cell_;
@@ -77,6 +83,7 @@ private:
     double metal_per_coulomb_;
     double tau_mix_;
     double tau_pump_;
+    double lead_ramp_c_;  // charge over which the lead comes in (0: at once)
 
     // state
     bool started_ = false;
@@ -89,6 +96,8 @@ private:
     model::Concentrations electrode_;
     double plunger_ = 0.0;
     double delivered_rate_ = 0.0;
+    double film_metal_mol_ = 0.0;
+    double film_bi_mol_ = 0.0;
 };
 
 }  // namespace edc::loop

@@ -186,6 +186,12 @@ TwinResult simulate(const plan::PlanRequest& req, const plan::FeedPlan& plan, co
         if (hold) q_pump = 0.0;  // the operator's stop reaches the pump at once
         if (opt.record_trace && command_now) res.trace.push_back({t, current, charge, counter, q_pump});
         res.totals.max_rate_m3_per_s = std::max(res.totals.max_rate_m3_per_s, q_pump);
+        if (const double planned = plan.w_at(charge) * nominal_i; planned > 0.0 && !hold) {
+            if (q_pump / planned > res.totals.max_rate_over_plan) {
+                res.totals.max_rate_over_plan = q_pump / planned;
+                res.totals.max_rate_over_plan_at_c = charge;
+            }
+        }
 
         for (int s = 0; s < substeps && charge < q_total; ++s) {
             double h = dt;

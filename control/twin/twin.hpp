@@ -79,6 +79,11 @@ struct TwinTotals {
     double fed_m3 = 0.0;  // delivered into the bath, bolus included
     double final_volume_m3 = 0.0;
     double max_rate_m3_per_s = 0.0;
+    // The largest pump rate against the plan's rate at the same charge (w(Q) at the nominal
+    // current), and the charge where it was commanded: how hard the feed overshoots (issue 11,
+    // defect 3: a nominal run stays within 2).
+    double max_rate_over_plan = 0.0;
+    double max_rate_over_plan_at_c = 0.0;
     double hold_s = 0.0;
 };
 

@@ -120,7 +120,10 @@ TEST_F(CliJournal, ExportJsonHasIssueKeysAndLabUnits) {
     const auto r = run_cli({"export", std::to_string(id_), "--json", "--db", db_});
     ASSERT_EQ(r.code, 0) << r.err;
     const json j = json::parse(r.out);
-    EXPECT_EQ(keys_of(j), (std::set<std::string>{"run", "samples", "events"}));
+    // The issue's three keys, and the run's totals record (issue 11, defect 1; null here: this
+    // run was journaled by hand, without one).
+    EXPECT_EQ(keys_of(j), (std::set<std::string>{"run", "deposit", "samples", "events"}));
+    EXPECT_TRUE(j.at("deposit").is_null());
     const json& run = j.at("run");
     EXPECT_EQ(keys_of(run), (std::set<std::string>{"id", "recipe", "recipe_sha256", "status", "operator",
                                                    "started_at", "ended_at", "instruments"}));

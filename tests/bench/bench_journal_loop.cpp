@@ -22,6 +22,7 @@
 
 #include "app/journal/journal_writer.hpp"
 #include "app/journal/run_journal.hpp"
+#include "app/runtime/run_records.hpp"
 #include "control/loop/loop_runner.hpp"
 #include "control/loop/scheduler.hpp"
 #include "control/model/units.hpp"
@@ -125,19 +126,7 @@ void BM_LoopBesideJournal(benchmark::State& state) {
             if (writer && t >= next_sample) {
                 next_sample += sample_period;
                 if (next_sample < t - sample_period) next_sample = t + sample_period;
-                journal::JournalSample s;
-                s.t_s = t;
-                s.current_a = current;
-                s.charge_c = out.charge_c;
-                s.feed_rate_m3_s = out.feed_rate_m3_per_s;
-                s.dispensed_m3 = counter;
-                s.volume_m3 = out.bath.bulk.volume_m3;
-                s.n_bi = out.bath.bulk.n_bi_mol;
-                s.n_sb = out.bath.bulk.n_sb_mol;
-                s.depth_m = out.depth_m;
-                s.x_bi_predicted = out.x_bi_predicted;
-                s.x_bi_target = out.x_bi_target;
-                writer->push(s);
+                writer->push(app::journal_sample(t, out, current, 0.0, counter));
             }
             benchmark::DoNotOptimize(out);
         });

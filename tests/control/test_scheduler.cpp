@@ -94,12 +94,27 @@ TEST(Scheduler, LeadsThePlanByMixingAndPumpLag) {
     Rig rig;  // tau_mix 3 s, tau_pump 1 s
     SchedulerConfig cfg;
     cfg.volume_feedback = false;
+    cfg.lead_ramp_lags = 0.0;  // the whole lead from the first tick
     cfg.max_rate_step_m3_per_s = 1.0;
     Scheduler s(rig.plan, rig.req.cell, rig.req.pump, cfg);
     const auto out = s.tick({0.0, rig.current(), true, 0.0, true, 0.0});
     const double expected = rig.plan.w_at(4.0 * rig.current()) * rig.current();
     EXPECT_NEAR(out.feed_rate_m3_per_s, expected, 1e-3 * expected);
     EXPECT_GT(out.feed_rate_m3_per_s, 1.01 * rig.plan.w_at(0.0) * rig.current());
+}
+
+TEST(Scheduler, LeadComesInOverTheFirstLagTimesNotAtTheFirstTick) {
+    Rig rig;  // tau_mix 3 s, tau_pump 1 s: the lead is in full after 1.5 x 4 s at the plan's current
+    Scheduler s(rig.plan, rig.req.cell, rig.req.pump);
+    const double plan_rate = rig.plan.w_at(0.0) * rig.current();
+    const auto first = s.tick({0.0, rig.current(), true, 0.0, true, 0.0});
+    EXPECT_NEAR(first.feed_rate_m3_per_s, plan_rate, 0.01 * plan_rate);
+    IdealPumpRun run{s, 0.05};
+    run.run(20.0, rig.current());
+    // After the ramp the plunger leads the plan by the mixing lag's charge plus the pump's hold-up.
+    const double q = run.last.charge_c;
+    const double led = rig.plan.fed_at(q + 3.0 * rig.current()) + 1.0 * rig.plan.w_at(q) * rig.current();
+    EXPECT_NEAR(run.counter, led, 0.02 * led);
 }
 
 TEST(Scheduler, CommandIsClampedToPumpMaximumAndFlagged) {

@@ -75,8 +75,8 @@ private slots:
         QCOMPARE(run->summary()->outcome, run::Outcome::completed);
         QVERIFY(run->summary()->safe_state_confirmed);
         // 5.7 mA for 200 s: 1.14 C (closed form), within the regulation of the simulated source.
-        QVERIFY2(std::abs(run->summary()->charge_c - 1.14) < 0.02,
-                 qPrintable(QString::number(run->summary()->charge_c)));
+        QVERIFY2(std::abs(run->summary()->totals.charge_c - 1.14) < 0.02,
+                 qPrintable(QString::number(run->summary()->totals.charge_c)));
 
         // At 20 Hz polling and 50x speed a 200 s deposition gives ~80 points per chart.
         RunCharts* charts = run->charts();
@@ -116,8 +116,8 @@ private slots:
         QVERIFY2(run->error_text().isEmpty(), qPrintable(run->error_text()));
         QCOMPARE(run->state(), run::RunState::completed);
         QVERIFY(run->summary().has_value());
-        QVERIFY2(std::abs(run->summary()->charge_c - 1.14) < 0.02,
-                 qPrintable(QString::number(run->summary()->charge_c)));
+        QVERIFY2(std::abs(run->summary()->totals.charge_c - 1.14) < 0.02,
+                 qPrintable(QString::number(run->summary()->totals.charge_c)));
 
         QTemporaryDir out;
         const QString csv = out.filePath(QStringLiteral("run.csv"));
@@ -160,7 +160,7 @@ private slots:
         QVERIFY(run->summary().has_value());
         QCOMPARE(run->summary()->outcome, run::Outcome::aborted);
         QVERIFY(run->summary()->safe_state_confirmed);
-        QVERIFY(run->summary()->charge_c < 1.0);  // stopped well before the planned 1.14 C
+        QVERIFY(run->summary()->totals.charge_c < 1.0);  // stopped well before the planned 1.14 C
         const std::int64_t id = run->summary()->run_id;
         QVERIFY(id > 0);
 

@@ -61,7 +61,7 @@ TEST(FaultOutsideDeposition, PumpStallDuringPrimingFaultsBeforeAnyCurrentFlows) 
     EXPECT_TRUE(r.any_event_mentions("prebolus"));
     EXPECT_FALSE(r.deposition_start_s.has_value());
     EXPECT_TRUE(r.samples.empty());
-    EXPECT_EQ(r.summary.charge_c, 0.0);
+    EXPECT_EQ(r.summary.totals.charge_c, 0.0);
 }
 
 TEST(FaultOutsideDeposition, PumpStallDuringPrimingExitsWithCode4) {

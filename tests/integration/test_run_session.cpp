@@ -23,13 +23,13 @@ TEST(RunSession, PaperRecipeCompletesOnTargetThroughRealDrivers) {
     EXPECT_TRUE(seen.count(run::RunState::depositing));
     EXPECT_TRUE(summary.safe_state_confirmed);
     // design.md: 5.7 mA for 200 s = 1.14 C.
-    EXPECT_NEAR(summary.charge_c, 1.14, 0.02);
+    EXPECT_NEAR(summary.totals.charge_c, 1.14, 0.02);
     ASSERT_TRUE(summary.sim_rms_error_at_pct.has_value());
     // Issue 3 asks for 0.5 at.% through the drivers; the run holds the twin's 0.25 (issue 2).
     EXPECT_LT(*summary.sim_rms_error_at_pct, 0.25) << "deposited profile vs target, at.% Bi RMS";
     std::printf("simulated run through the drivers: charge %.4f C, thickness %.1f nm, deposited vs target "
                 "%.3f at.%% RMS, %.3f at.%% max, %llu samples, %llu loop overruns\n",
-                summary.charge_c, summary.thickness_m * 1e9, *summary.sim_rms_error_at_pct,
+                summary.totals.charge_c, summary.totals.thickness_m * 1e9, *summary.sim_rms_error_at_pct,
                 summary.sim_max_error_at_pct.value_or(-1), static_cast<unsigned long long>(summary.samples),
                 static_cast<unsigned long long>(summary.loop_overruns));
 
@@ -100,9 +100,9 @@ TEST(RunSession, HoldAndResumeKeepTheDepositOnTarget) {
     EXPECT_TRUE(seen.count(run::RunState::held));
     EXPECT_TRUE(resumed);
     EXPECT_EQ(summary.outcome, run::Outcome::completed) << summary.cause;
-    EXPECT_NEAR(summary.charge_c, 1.14, 0.02);
+    EXPECT_NEAR(summary.totals.charge_c, 1.14, 0.02);
     ASSERT_TRUE(summary.sim_rms_error_at_pct.has_value());
-    EXPECT_LT(*summary.sim_rms_error_at_pct, 0.5);  // issue 3's bound; typically 0.08-0.10
+    EXPECT_LT(*summary.sim_rms_error_at_pct, 0.5);  // issue 3's bound; typically 0.11 (lead ramp)
     std::printf("hold/resume run: deposited vs target %.3f at.%% RMS, %.3f at.%% max\n", *summary.sim_rms_error_at_pct,
                 summary.sim_max_error_at_pct.value_or(-1));
 }
