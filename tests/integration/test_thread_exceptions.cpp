@@ -67,6 +67,6 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{app::RuntimeThread::pump_channel, "pump", "pump thread"},
                       Case{app::RuntimeThread::control_loop, "loop", "control loop thread"},
                       Case{app::RuntimeThread::journal_writer, "journal", "journal writer"}),
-    [](const ::testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
+    [](const ::testing::TestParamInfo<Case>& param_info) { return std::string(param_info.param.name); });
 
 }  // namespace
