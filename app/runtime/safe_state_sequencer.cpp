@@ -33,7 +33,7 @@ std::string SafeStateReport::describe() const {
 SafeStateReport drive_safe_state(std::span<SafeStateChannel* const> channels,
                                  std::chrono::milliseconds limit, clk::Clock* clock) {
     clk::WallClock wall;
-    clk::Clock& on = clock != nullptr ? *clock : wall;
+    clk::Clock& on = *(clock != nullptr ? clock : &wall);
     const double begun = on.now_s();
     const double deadline = begun + on.real_to_clock(limit);
     // Start every step before waiting for any: the instruments go safe in parallel.

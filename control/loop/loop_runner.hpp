@@ -38,7 +38,7 @@ struct TickContext {
 
 class LoopRunner {
 public:
-    explicit LoopRunner(LoopOptions options) : options_(options) {}
+    explicit LoopRunner(const LoopOptions& options) : options_(options) {}
 
     // Runs on the calling thread until stop() or max_ticks. tick(const TickContext&) must not
     // block. Returns the statistics (also readable while running through ticks()/overruns()).

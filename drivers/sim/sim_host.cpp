@@ -179,20 +179,20 @@ Result<SimEndpoints> SimHost::start() {
             m.advance_to(now.sim_s);
             return m.smu->receive(bytes, now);
         };
-        std::optional<WireServer::Port> port;
         if (cfg.in_process) {
             m.galvo_link = std::make_shared<InProcessLink>(cfg.galvanostat_model, timing, std::move(h), m.clock);
             ends.galvanostat = m.galvo_link->endpoint();
-        } else if (k2450) {
-            auto tcp = TcpPort::listen_loopback(cfg.galvanostat_tcp_port);
-            if (!tcp) return std::unexpected(tcp.error());
-            port.emplace(std::move(*tcp));
         } else {
-            auto pty = PtyPort::open();
-            if (!pty) return std::unexpected(pty.error());
-            port.emplace(std::move(*pty));
-        }
-        if (port) {
+            std::optional<WireServer::Port> port;
+            if (k2450) {
+                auto tcp = TcpPort::listen_loopback(cfg.galvanostat_tcp_port);
+                if (!tcp) return std::unexpected(tcp.error());
+                port.emplace(std::move(*tcp));
+            } else {
+                auto pty = PtyPort::open();
+                if (!pty) return std::unexpected(pty.error());
+                port.emplace(std::move(*pty));
+            }
             m.galvo_server = std::make_unique<WireServer>(cfg.galvanostat_model, std::move(*port), timing,
                                                           std::move(h), m.clock);
             ends.galvanostat = m.galvo_server->endpoint();

@@ -61,10 +61,13 @@ TEST(VirtualClock, ANotifiedConditionWakesItsWaiterWithoutTimePassing) {
 TEST(VirtualClock, AWaitWithNobodyToEndItTimesOutAtItsDeadline) {
     VirtualClock clock;
     Attachment me(clock);
-    std::mutex m;
+    struct Guarded {
+        std::mutex m;
+        bool ready = false;
+    } g;
     ClockCondition cv(clock);
-    std::unique_lock lock(m);
-    EXPECT_FALSE(cv.wait_until(lock, 12.5, [] { return false; }));
+    std::unique_lock lock(g.m);
+    EXPECT_FALSE(cv.wait_until(lock, 12.5, [&g] { return g.ready; }));
     EXPECT_EQ(clock.now_s(), 12.5);
 }
 
