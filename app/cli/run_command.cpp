@@ -1,4 +1,4 @@
-// edc run RECIPE [--sim [--plant FILE]] [--speed N] [--db PATH] [--operator NAME] [--fault KIND@SECONDS ...]
+// edc run RECIPE [--sim [--plant FILE]] [--speed N] [--virtual] [--db PATH] [--operator NAME] [--fault KIND@SECONDS ...]
 //         [--chemistry FILE] [--measure FILE.csv [--measure-noise S] [--measure-resolution NM] [--seed N]]
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -6,6 +6,7 @@
 #include <array>
 #include <atomic>
 #include <csignal>
+#include <memory>
 #include <optional>
 #include <thread>
 
@@ -19,6 +20,7 @@
 #include "app/cli/run_progress.hpp"
 #include "app/runtime/run_session.hpp"
 #include "app/sim/plant_setup.hpp"
+#include "control/clock/virtual_clock.hpp"
 #include "control/model/units.hpp"
 #include "control/plan/planner.hpp"
 #include "drivers/sim/deposit_score.hpp"
@@ -31,6 +33,7 @@ namespace {
 constexpr std::array run_options{
     OptionSpec{"--sim", "", false, false},
     OptionSpec{"--speed", "", true, false},
+    OptionSpec{"--virtual", "", false, false},
     OptionSpec{"--db", "", true, false},
     OptionSpec{"--operator", "", true, false},
     OptionSpec{"--fault", "", true, true},
@@ -43,7 +46,7 @@ constexpr std::array run_options{
 };
 
 constexpr std::string_view run_help =
-    R"(Usage: edc run RECIPE [--sim [--plant FILE]] [--speed N] [--db PATH] [--operator NAME]
+    R"(Usage: edc run RECIPE [--sim [--plant FILE]] [--speed N] [--virtual] [--db PATH] [--operator NAME]
                [--fault KIND@SECONDS ...] [--chemistry FILE]
                [--measure FILE.csv [--measure-noise S] [--measure-resolution NM] [--seed N]]
 
@@ -58,6 +61,9 @@ Options:
                      (a plant file: selectivity, efficiency, baths, volume, mixing time,
                      true syringe bore); its text and hash are journaled
   --speed N          with --sim: simulated time runs N times faster than real time (default 1)
+  --virtual          with --sim: virtual time instead of the wall clock (the instruments'
+                     models in process, no pseudo-terminals; time advances when every part
+                     of the run waits): as fast as the CPU allows, the same run on any load
   --fault KIND@S     with --sim: inject a fault at run time S (simulated seconds from t = 0,
                      when the instrument checks begin: the time the progress lines and the
                      journal show; repeatable); KIND is galvanostat-timeout,
@@ -203,6 +209,8 @@ int run_run(const ParsedArgs& args, Console& console) {
             return usage_error(console, "run", fmt::format("run: --speed must be positive, not {}", *text));
         speed = *v;
     }
+    const bool virtual_time = args.has("--virtual");
+    if (virtual_time && !simulate) return usage_error(console, "run", "run: --virtual needs --sim");
     const auto faults = args.values("--fault");
     if (!faults.empty() && !simulate) return usage_error(console, "run", "run: --fault needs --sim");
     for (const auto& f : faults) {
@@ -233,10 +241,20 @@ int run_run(const ParsedArgs& args, Console& console) {
     options.provenance.push_back({"chemistry", recipes::chemistry_toml(recipe.plan.cell.chemistry)});
     options.provenance.push_back({"chemistry_source", recipe.chemistry_source});
     std::optional<app::SimRigOptions> sim;
+    std::shared_ptr<clk::VirtualClock> vclock;
+    std::optional<clk::Attachment> attached;
     if (simulate) {
         sim.emplace();
         sim->speed = speed;
         sim->faults = faults;
+        if (virtual_time) {
+            vclock = std::make_shared<clk::VirtualClock>(speed);
+            sim->clock = vclock;
+            sim->in_process = true;
+            // This thread takes part in the lock step until the run is over: time stands still
+            // while it sets the run up, and its progress polls are waits on the run's clock.
+            attached.emplace(*vclock);
+        }
         // The simulated plant is the world: where a plant file is silent (or there is none) it
         // holds what the recipe's own text says, not a calibration's estimate.
         model::CellParams recipe_cell = recipe.plan.cell;
@@ -275,9 +293,14 @@ int run_run(const ParsedArgs& args, Console& console) {
                 announced = true;
             }
             view.update(snapshot);
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            if (vclock) {
+                vclock->sleep_for(vclock->real_to_clock(0.1));
+            } else {
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            }
         }
     }
+    attached.reset();
     const app::RunSummary summary = (*session)->wait();
     for (const auto& e : (*session)->take_events()) view.event(e);
     view.finish();

@@ -25,7 +25,14 @@ void ControlLoop::start(const std::atomic<bool>& current_on, journal::JournalWri
     if (thread_.joinable()) return;
     last_tick_s_ = clock_.run_s();
     running_ = true;
-    thread_ = std::thread([this, &current_on, writer, on_exception = std::move(on_exception)] {
+    loop::LoopOptions lo;
+    lo.period_s = 1.0 / settings_.loop_hz;  // run seconds on the run's clock
+    lo.clock = &clock_.clock();
+    lo.try_realtime = true;
+    lo.try_lock_memory = false;  // mlockall(MCL_FUTURE) would pin every later allocation of the process
+    runner_ = std::make_unique<loop::LoopRunner>(lo);
+    thread_ = std::thread([this, &current_on, writer, on_exception = std::move(on_exception),
+                           attached = clk::Attachment(clock_.clock())] {
         // No exception leaves the thread: std::terminate would end the process with the cell
         // energised. The loop stops; the run faults and goes safe.
         try {
@@ -40,6 +47,7 @@ void ControlLoop::start(const std::atomic<bool>& current_on, journal::JournalWri
 
 void ControlLoop::stop() {
     halt_ = stopping;
+    if (runner_) runner_->stop();
     if (thread_.joinable()) thread_.join();
     running_ = false;
 }
@@ -55,11 +63,7 @@ void ControlLoop::throw_in_thread() {
 }
 
 void ControlLoop::run(const std::atomic<bool>* current_on, journal::JournalWriter* writer) {
-    loop::LoopOptions lo;
-    lo.period_s = 1.0 / (settings_.loop_hz * clock_.speed());
-    lo.try_realtime = true;
-    lo.try_lock_memory = false;  // mlockall(MCL_FUTURE) would pin every later allocation of the process
-    loop::LoopRunner runner(lo);
+    loop::LoopRunner& runner = *runner_;
     const auto stats = runner.run([&](const loop::TickContext&) {
         const int halt = halt_.load(std::memory_order_relaxed);
         if (halt == stopping) runner.stop();

@@ -10,12 +10,14 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <thread>
 
 #include "app/journal/journal_writer.hpp"
 #include "app/runtime/run_clock.hpp"
 #include "app/runtime/run_records.hpp"
+#include "control/loop/loop_runner.hpp"
 #include "control/loop/scheduler.hpp"
 #include "control/loop/spsc_queue.hpp"
 #include "control/plan/feed_plan.hpp"
@@ -94,6 +96,7 @@ private:
     std::atomic<bool> running_{false};
     std::atomic<double> last_tick_s_{0.0};
     std::atomic<std::uint64_t> overruns_{0};
+    std::unique_ptr<loop::LoopRunner> runner_;  // made by start(): stop() wakes it
     std::thread thread_;
 };
 

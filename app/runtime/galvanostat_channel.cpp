@@ -6,11 +6,9 @@ namespace edc::app {
 
 namespace {
 
-using namespace std::chrono_literals;
-
-// Real time at any --speed: a lost link of a held cell should show within a second, and one
+// Real seconds at any --speed: a lost link of a held cell should show within a second, and one
 // :OUTP? plus :SYST:ERR? (some 35 bytes, tens of ms at 9600 baud) still leaves the line idle.
-constexpr auto held_check_period = 500ms;
+constexpr double held_check_period_real_s = 0.5;
 
 }  // namespace
 
@@ -22,7 +20,7 @@ GalvanostatChannel::GalvanostatChannel(std::unique_ptr<Galvanostat> device, cons
       samples_(samples),
       fault_(std::move(fault)),
       worker_(
-          std::move(device), [this](Galvanostat& g) { poll(g); }, clock.real(1.0 / loop_hz),
+          std::move(device), [this](Galvanostat& g) { poll(g); }, 1.0 / loop_hz, clock.clock(),
           [this](const std::string& what) { fault_("internal_error", "galvanostat thread: " + what); }) {}
 
 std::future<Result<std::string>> GalvanostatChannel::identify() {
@@ -96,9 +94,9 @@ void GalvanostatChannel::poll(Galvanostat& g) {
 // A held run is resumable, so its galvanostat must stay reachable, error-free and off: a lost
 // link, a queued error or an output that came back on faults the run now, not at resume.
 void GalvanostatChannel::watch_held(Galvanostat& g) {
-    const auto now = std::chrono::steady_clock::now();
-    if (now < next_held_check_) return;
-    next_held_check_ = now + held_check_period;
+    const double now = clock_.now_s();
+    if (now < next_held_check_s_) return;
+    next_held_check_s_ = now + clock_.clock().real_to_clock(held_check_period_real_s);
     auto on = g.output_is_on();
     if (!on) return failed(on.error());
     if (*on) {

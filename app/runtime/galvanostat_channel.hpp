@@ -63,7 +63,7 @@ private:
     std::atomic<bool> current_on_{false};
     std::atomic<bool> held_{false};  // output switched off by a hold: watch, don't read
     std::atomic<bool> failed_{false};
-    std::chrono::steady_clock::time_point next_held_check_{};  // worker thread only
+    double next_held_check_s_ = 0.0;  // clock seconds; worker thread only
     InstrumentWorker<Galvanostat> worker_;  // last: its thread starts after everything it uses
 };
 

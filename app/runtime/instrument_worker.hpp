@@ -5,8 +5,8 @@
 // the queue. Between jobs, while streaming, the periodic function polls the instrument.
 // Nothing escapes the thread: a job's exception reaches its future, a periodic function's goes
 // to `on_exception` (the session faults the run and drives the safe state), and polling goes on.
-#include <chrono>
-#include <condition_variable>
+// Times are on the run's clock: the polling period is in run seconds, and a finished job tells
+// the clock (whoever waits for its future with clk::wait_ready wakes).
 #include <deque>
 #include <exception>
 #include <functional>
@@ -17,6 +17,8 @@
 #include <string>
 #include <thread>
 
+#include "control/clock/clock.hpp"
+
 namespace edc::app {
 
 template <class Device>
@@ -25,10 +27,12 @@ public:
     using Periodic = std::function<void(Device&)>;
     using OnException = std::function<void(const std::string& what)>;
 
-    InstrumentWorker(std::unique_ptr<Device> device, Periodic periodic, std::chrono::microseconds min_period,
+    // `min_period_s`: run seconds from one periodic call to the next, at least.
+    InstrumentWorker(std::unique_ptr<Device> device, Periodic periodic, double min_period_s, clk::Clock& clock,
                      OnException on_exception = {})
-        : device_(std::move(device)), periodic_(std::move(periodic)), min_period_(min_period),
-          on_exception_(std::move(on_exception)), thread_([this] { loop(); }) {}
+        : device_(std::move(device)), periodic_(std::move(periodic)), min_period_s_(min_period_s),
+          on_exception_(std::move(on_exception)), clock_(clock), wake_(clock),
+          thread_([this, attached = clk::Attachment(clock)] { loop(); }) {}
 
     ~InstrumentWorker() {
         {
@@ -81,7 +85,7 @@ public:
 
 private:
     void loop() {
-        auto next_poll = std::chrono::steady_clock::now();
+        double next_poll = clock_.now_s();
         std::unique_lock lock(mutex_);
         for (;;) {
             if (quit_ && jobs_.empty()) return;
@@ -90,22 +94,23 @@ private:
                 jobs_.pop_front();
                 lock.unlock();
                 guarded([&] { job(*device_); });
+                clock_.notify();  // its future is ready
                 lock.lock();
                 continue;
             }
             if (streaming_ && !quit_) {
-                const auto now = std::chrono::steady_clock::now();
+                const double now = clock_.now_s();
                 if (now >= next_poll) {
-                    next_poll = now + min_period_;
+                    next_poll = now + min_period_s_;
                     lock.unlock();
                     guarded([&] { periodic_(*device_); });
                     lock.lock();
                     continue;
                 }
-                wake_.wait_until(lock, next_poll);
+                (void)wake_.wait_until(lock, next_poll, [this] { return !jobs_.empty() || quit_ || !streaming_; });
                 continue;
             }
-            wake_.wait(lock);
+            wake_.wait(lock, [this] { return !jobs_.empty() || quit_ || streaming_; });
         }
     }
 
@@ -129,10 +134,11 @@ private:
 
     std::unique_ptr<Device> device_;
     Periodic periodic_;
-    std::chrono::microseconds min_period_;
+    double min_period_s_;
     OnException on_exception_;
+    clk::Clock& clock_;
     std::mutex mutex_;
-    std::condition_variable wake_;
+    clk::ClockCondition wake_;
     std::deque<std::function<void(Device&)>> jobs_;
     bool streaming_ = false;
     bool quit_ = false;

@@ -12,7 +12,7 @@ PumpChannel::PumpChannel(std::unique_ptr<SyringePump> device, const RunClock& cl
       samples_(samples),
       fault_(std::move(fault)),
       worker_(
-          std::move(device), [this](SyringePump& p) { poll(p); }, clock.real(0.2),
+          std::move(device), [this](SyringePump& p) { poll(p); }, 0.2, clock.clock(),
           [this](const std::string& what) { fault_("internal_error", "pump thread: " + what); }) {}
 
 std::future<Result<std::string>> PumpChannel::identify() {

@@ -6,6 +6,7 @@
 #include <future>
 #include <string>
 
+#include "control/clock/clock.hpp"
 #include "control/error.hpp"
 
 namespace edc::app {
@@ -18,10 +19,11 @@ inline std::string describe(const Error& e) {
 // timeout must not hold the run forever.
 inline constexpr std::chrono::milliseconds call_limit{8000};
 
-// Waits for a channel's answer, at most `limit`.
+// Waits for a channel's answer, at most `limit` of real time on the run's clock.
 template <class T>
-Result<T> await(std::future<Result<T>> f, const char* what, std::chrono::milliseconds limit = call_limit) {
-    if (f.wait_for(limit) != std::future_status::ready) {
+Result<T> await(clk::Clock& clock, std::future<Result<T>> f, const char* what,
+                std::chrono::milliseconds limit = call_limit) {
+    if (!clk::wait_ready(clock, f, clock.now_s() + clock.real_to_clock(limit))) {
         return fail("timeout",
                     std::string(what) + " did not answer within " + std::to_string(limit.count()) + " ms");
     }

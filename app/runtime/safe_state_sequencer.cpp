@@ -1,5 +1,6 @@
 #include "app/runtime/safe_state_sequencer.hpp"
 
+#include <cmath>
 #include <exception>
 #include <optional>
 
@@ -30,9 +31,11 @@ std::string SafeStateReport::describe() const {
 }
 
 SafeStateReport drive_safe_state(std::span<SafeStateChannel* const> channels,
-                                 std::chrono::milliseconds limit) {
-    const auto begun = std::chrono::steady_clock::now();
-    const auto deadline = begun + limit;
+                                 std::chrono::milliseconds limit, clk::Clock* clock) {
+    clk::WallClock wall;
+    clk::Clock& on = *(clock != nullptr ? clock : &wall);
+    const double begun = on.now_s();
+    const double deadline = begun + on.real_to_clock(limit);
     // Start every step before waiting for any: the instruments go safe in parallel.
     std::vector<std::optional<std::future<SafeStepOutcome>>> pending;
     std::vector<std::optional<Error>> early;
@@ -54,7 +57,7 @@ SafeStateReport drive_safe_state(std::span<SafeStateChannel* const> channels,
         auto& slot = pending[i];
         if (!error && slot.has_value()) {
             auto& f = *slot;
-            if (f.wait_until(deadline) != std::future_status::ready) {
+            if (!clk::wait_ready(on, f, deadline)) {
                 error =
                     Error{"timeout", "did not answer within " + std::to_string(limit.count()) + " ms", {}};
             } else {
@@ -71,8 +74,7 @@ SafeStateReport drive_safe_state(std::span<SafeStateChannel* const> channels,
         step.text = error ? channels[i]->unconfirmed_description(*error) : channels[i]->safe_description();
         report.steps.push_back(std::move(step));
     }
-    report.elapsed =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - begun);
+    report.elapsed = std::chrono::milliseconds(std::llround(on.clock_to_real(on.now_s() - begun) * 1000.0));
     return report;
 }
 

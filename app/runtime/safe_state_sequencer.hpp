@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "control/clock/clock.hpp"
 #include "control/error.hpp"
 
 namespace edc::app {
@@ -48,8 +49,9 @@ struct SafeStateReport {
     [[nodiscard]] std::string describe() const;
 };
 
-// `limit` is per step, counted from when the sequence began.
+// `limit` is per step, counted from when the sequence began, in real time on `clock` (the run's;
+// null: the wall clock), as is the elapsed time reported.
 [[nodiscard]] SafeStateReport drive_safe_state(std::span<SafeStateChannel* const> channels,
-                                               std::chrono::milliseconds limit);
+                                               std::chrono::milliseconds limit, clk::Clock* clock = nullptr);
 
 }  // namespace edc::app

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "app/runtime/instrument_ports.hpp"
 #include "app/runtime/runtime_text.hpp"
@@ -27,10 +26,17 @@ std::optional<run::RunEvent> RunSession::Impl::check_instruments() {
     GalvanostatOptions gopt;
     if (r.galvanostat.baud > 0) gopt.baud = static_cast<unsigned>(r.galvanostat.baud);
     instruments["galvanostat"] = {{"model", recipes::to_string(r.galvanostat.model)}, {"port", gport}};
-    if (auto g = make_galvanostat(std::string(recipes::to_string(r.galvanostat.model)), gport, gopt, *io_)) {
+    const std::string gmodel(recipes::to_string(r.galvanostat.model));
+    auto g = [&]() -> Result<std::unique_ptr<Galvanostat>> {
+        if (!sim_ || !sim_->options().in_process) return make_galvanostat(gmodel, gport, gopt, *io_);
+        auto link = sim_->connect_galvanostat();
+        if (!link) return std::unexpected(link.error());
+        return make_galvanostat(gmodel, std::move(*link), gopt);
+    }();
+    if (g) {
         galvanostat_ = std::make_unique<GalvanostatChannel>(
             std::move(*g), clock_, options_.loop_hz, current_a_, loop_.galvanostat_samples(), on_fault);
-        if (auto id = await(galvanostat_->identify(), "galvanostat")) {
+        if (auto id = await(clock_.clock(), galvanostat_->identify(), "galvanostat")) {
             instruments["galvanostat"]["idn"] = *id;
         } else {
             problems.push_back("galvanostat on " + gport + ": " + describe(id.error()));
@@ -45,11 +51,18 @@ std::optional<run::RunEvent> RunSession::Impl::check_instruments() {
         popt.baud = static_cast<unsigned>(r.pump->baud);
         popt.safe_mode_timeout_s = static_cast<int>(std::lround(r.pump->safe_mode_timeout_s));
         instruments["pump"] = {{"model", recipes::to_string(r.pump->model)}, {"port", pport}};
-        if (auto p = make_syringe_pump(std::string(recipes::to_string(r.pump->model)), pport, popt, *io_)) {
+        const std::string pmodel(recipes::to_string(r.pump->model));
+        auto p = [&]() -> Result<std::unique_ptr<SyringePump>> {
+            if (!sim_ || !sim_->options().in_process) return make_syringe_pump(pmodel, pport, popt, *io_);
+            auto link = sim_->connect_pump();
+            if (!link) return std::unexpected(link.error());
+            return make_syringe_pump(pmodel, std::move(*link), popt);
+        }();
+        if (p) {
             pump_ = std::make_unique<PumpChannel>(std::move(*p), clock_, feed_,
                                                   std::lround(r.pump->safe_mode_timeout_s),
                                                   loop_.pump_samples(), on_fault);
-            if (auto id = await(pump_->identify(), "pump")) {
+            if (auto id = await(clock_.clock(), pump_->identify(), "pump")) {
                 instruments["pump"]["version"] = *id;
                 pump_->start_keepalive();
             } else {
@@ -88,7 +101,7 @@ std::optional<run::RunEvent> RunSession::Impl::check_instruments() {
     }
     if (r.pump) {
         const double top = std::max(plan_.totals.max_feed_rate_m3_per_s, 1e-12);
-        auto unit = await(pump_->set_up(r.pump->syringe_diameter_m, top), "pump");
+        auto unit = await(clock_.clock(), pump_->set_up(r.pump->syringe_diameter_m, top), "pump");
         if (!unit) {
             fault("pump_setup", describe(unit.error()));
             return std::nullopt;
@@ -109,12 +122,12 @@ std::optional<run::RunEvent> RunSession::Impl::prime() {
     s.four_wire = true;
     s.nplc = 1.0;
     s.potential_limit_v = limits_.max_abs_potential_v;
-    if (auto c = await(galvanostat_->configure(s), "galvanostat"); !c) {
+    if (auto c = await(clock_.clock(), galvanostat_->configure(s), "galvanostat"); !c) {
         fault("galvanostat_setup", describe(c.error()));
         return std::nullopt;
     }
     if (pump_) {
-        if (auto clr = await(pump_->clear_dispensed(), "pump"); !clr) {
+        if (auto clr = await(clock_.clock(), pump_->clear_dispensed(), "pump"); !clr) {
             fault("pump_setup", describe(clr.error()));
             return std::nullopt;
         }
@@ -128,23 +141,23 @@ std::optional<run::RunEvent> RunSession::Impl::prime() {
         record("info", "prebolus",
                "dispensing a pre-dilution bolus of " + decimal::fixed(units::m3_to_ml(plan_.prebolus_m3), 3) +
                    " mL");
-        if (auto go = await(pump_->start_bolus(rate), "pump"); !go) return bolus_failed(describe(go.error()));
+        if (auto go = await(clock_.clock(), pump_->start_bolus(rate), "pump"); !go) return bolus_failed(describe(go.error()));
         const double deadline = run_time() + 3.0 * plan_.prebolus_m3 / rate + 30.0;
         for (;;) {
             if (cancelled()) return std::nullopt;
-            auto st = await(pump_->status(), "pump");
+            auto st = await(clock_.clock(), pump_->status(), "pump");
             if (!st) return bolus_failed(describe(st.error()));
             if (st->dispensed_m3 >= plan_.prebolus_m3 * (1.0 - 1e-3)) break;
             if (run_time() > deadline) return bolus_failed("the bolus did not complete in time");
-            std::this_thread::sleep_for(clock_.real(0.2));
+            clock_.clock().sleep_for(0.2);
         }
-        if (auto stop = await(pump_->stop_bolus(), "pump"); !stop)
+        if (auto stop = await(clock_.clock(), pump_->stop_bolus(), "pump"); !stop)
             return bolus_failed(describe(stop.error()));
         // Let the bath mix before current starts.
         const double until = run_time() + 3.0 * r.plan.cell.cell.mixing_time_s;
         while (run_time() < until) {
             if (cancelled()) return std::nullopt;
-            std::this_thread::sleep_for(clock_.real(0.1));
+            clock_.clock().sleep_for(0.1);
         }
     }
     return run::RunEvent{run::EventKind::primed, {}};

@@ -59,7 +59,7 @@ RunSession::Impl::Impl(RunOptions options, plan::FeedPlan plan, journal::RunJour
                        std::unique_ptr<SimRig> sim)
     : options_(std::move(options)),
       plan_(std::move(plan)),
-      clock_(sim ? sim->options().speed : 1.0),
+      clock_(sim ? sim->clock() : std::make_shared<clk::WallClock>(1.0)),
       journal_(std::move(journal)),
       sim_(std::move(sim)),
       current_a_(options_.recipe.current_a()),
@@ -97,7 +97,7 @@ void RunSession::Impl::start() {
     clock_.mark_run_start();
     if (sim_) sim_->run_started(clock_);
     const double real_s = watchdog_real_s(options_, clock_.speed());
-    supervisor_ = std::make_unique<Supervisor>(*this, real_s * clock_.speed(),
+    supervisor_ = std::make_unique<Supervisor>(*this, clock_.clock(), real_s * clock_.speed(),
                                                "watchdog: the scheduler loop has not ticked for " +
                                                    std::to_string(std::lround(real_s * 1000.0)) + " ms");
     for (auto& e : early_) supervisor_->post(std::move(e));
@@ -297,7 +297,7 @@ std::function<void()> RunSession::Impl::thrower() {
 }
 
 std::optional<run::RunEvent> RunSession::Impl::resume_deposition() {
-    auto on = await(galvanostat_->energise(), "galvanostat");
+    auto on = await(clock_.clock(), galvanostat_->energise(), "galvanostat");
     if (!on) {
         fault("galvanostat_output", describe(on.error()));
         return std::nullopt;
@@ -308,7 +308,7 @@ std::optional<run::RunEvent> RunSession::Impl::resume_deposition() {
 
 std::optional<run::RunEvent> RunSession::Impl::pause_deposition() {
     feed_.enabled = false;
-    auto off = await(galvanostat_->hold(), "galvanostat");
+    auto off = await(clock_.clock(), galvanostat_->hold(), "galvanostat");
     if (!off) fault("galvanostat_output", describe(off.error()));
     return std::nullopt;
 }
@@ -326,7 +326,7 @@ std::optional<run::RunEvent> RunSession::Impl::enter_safe_state() {
                "no instrument was opened and nothing was energised; nothing to switch off");
         return run::RunEvent{run::EventKind::safe_state_reached, {}};
     }
-    const auto report = drive_safe_state(channels, call_limit);
+    const auto report = drive_safe_state(channels, call_limit, &clock_.clock());
     if (report.confirmed()) {
         record("info", "safe_state", report.describe());
     } else {

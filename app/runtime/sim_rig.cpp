@@ -28,7 +28,10 @@ Result<std::unique_ptr<SimRig>> SimRig::start(const recipes::Recipe& recipe, Sim
     }
     cfg.galvanostat_baud =
         recipe.galvanostat.baud > 0 ? static_cast<unsigned>(recipe.galvanostat.baud) : 9600U;
-    cfg.speed_factor = options.speed;
+    if (!options.clock) options.clock = std::make_shared<clk::WallClock>(options.speed);
+    cfg.speed_factor = options.clock->speed();
+    cfg.clock = options.clock;
+    cfg.in_process = options.in_process;
     cfg.link_delays = options.link_delays;
     std::unique_ptr<SimRig> rig(new SimRig(std::move(options), faults));
     rig->host_ = std::make_unique<sim::SimHost>(cfg);
@@ -39,7 +42,7 @@ Result<std::unique_ptr<SimRig>> SimRig::start(const recipes::Recipe& recipe, Sim
 }
 
 SimRig::SimRig(SimRigOptions options, const std::vector<sim::FaultSpec>& faults)
-    : options_(std::move(options)) {
+    : options_(std::move(options)), wake_(*options_.clock) {
     for (const auto& f : faults) {
         due_.push_back({f.at_sim_s, [this, kind = f.kind] { host_->inject(kind); }});
     }
@@ -53,7 +56,7 @@ SimRig::~SimRig() {
 void SimRig::run_started(const RunClock& clock) {
     std::lock_guard lock(mutex_);
     if (injector_.joinable() || stop_) return;
-    injector_ = std::thread([this, &clock] { inject(&clock); });
+    injector_ = std::thread([this, &clock, attached = clk::Attachment(clock.clock())] { inject(&clock); });
 }
 
 void SimRig::deposition_started(double t_s, std::function<void()> stall_loop,
@@ -84,14 +87,15 @@ void SimRig::inject(const RunClock* clock) {
     for (;;) {
         if (stop_) return;
         if (due_.empty()) {
-            wake_.wait(lock);
+            wake_.wait(lock, [this] { return stop_ || !due_.empty(); });
             continue;
         }
         auto next = std::min_element(due_.begin(), due_.end(),
                                      [](const Due& a, const Due& b) { return a.t_s < b.t_s; });
-        const double wait_s = next->t_s - clock->run_s();
-        if (wait_s > 0.0) {
-            wake_.wait_for(lock, clock->real(wait_s));
+        if (clock->run_s() < next->t_s) {
+            const auto count = due_.size();
+            (void)wake_.wait_until(lock, clock->at(next->t_s),
+                                   [this, count] { return stop_ || due_.size() != count; });
             continue;
         }
         auto fire = std::move(next->fire);

@@ -6,7 +6,6 @@
 //
 // Thread: owns the fault injector's, from run_started() to stop_faults(). The simulators run
 // their own (drivers/sim).
-#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -40,6 +39,12 @@ public:
 
     [[nodiscard]] const sim::SimEndpoints& endpoints() const noexcept { return endpoints_; }
     [[nodiscard]] const SimRigOptions& options() const noexcept { return options_; }
+    [[nodiscard]] const std::shared_ptr<clk::Clock>& clock() const noexcept { return options_.clock; }
+    // In-process instruments (options().in_process): the host's end of each link.
+    [[nodiscard]] Result<std::unique_ptr<io::ByteTransport>> connect_galvanostat() {
+        return host_->connect_galvanostat();
+    }
+    [[nodiscard]] Result<std::unique_ptr<io::ByteTransport>> connect_pump() { return host_->connect_pump(); }
 
     // t = 0: the injector starts counting run time on `clock`.
     void run_started(const RunClock& clock);
@@ -66,7 +71,7 @@ private:
     std::unique_ptr<sim::SimHost> host_;
     sim::SimEndpoints endpoints_;
     std::mutex mutex_;
-    std::condition_variable wake_;
+    clk::ClockCondition wake_;
     std::vector<Due> due_;  // guarded by mutex_
     bool stop_ = false;     // guarded by mutex_
     std::thread injector_;

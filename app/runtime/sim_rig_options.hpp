@@ -2,10 +2,12 @@
 // What only a simulated run has: given to RunSession::create, a run against the simulators
 // (edc-sim's galvanostat and pump behind the real drivers, on pseudo-terminals and loopback
 // TCP); absent, the recipe's real instruments.
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "control/clock/clock.hpp"
 #include "drivers/sim/plant_chemistry.hpp"
 
 namespace edc::app {
@@ -32,6 +34,12 @@ struct SimRigOptions {
     double throw_at_s = 0.0;
     std::optional<sim::PlantChemistry> plant;  // the simulated cell's truth (absent: the recipe's
                                                // chemistry); see app/sim/plant_setup.hpp
+    // The run's one clock, shared by the runtime, the simulators and the fault injector; absent:
+    // a wall clock at `speed`. Tests give a clk::VirtualClock (its speed wins over `speed`).
+    std::shared_ptr<clk::Clock> clock;
+    // The instruments' models behind in-process transports instead of PTY/TCP ports (with a
+    // virtual clock a whole run then needs no wall time).
+    bool in_process = false;
 };
 
 }  // namespace edc::app

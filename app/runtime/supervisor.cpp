@@ -1,6 +1,5 @@
 #include "app/runtime/supervisor.hpp"
 
-#include <chrono>
 #include <exception>
 #include <stdexcept>
 
@@ -8,9 +7,7 @@ namespace edc::app {
 
 namespace {
 
-using namespace std::chrono_literals;
-
-constexpr auto turn = 5ms;  // the longest an unseen tick record or watchdog expiry waits
+constexpr double turn_real_s = 0.005;  // the longest an unseen tick record or watchdog expiry waits
 
 bool cancels(run::EventKind k) {
     return k == run::EventKind::abort || k == run::EventKind::fault || k == run::EventKind::watchdog_expired;
@@ -18,12 +15,16 @@ bool cancels(run::EventKind k) {
 
 }  // namespace
 
-Supervisor::Supervisor(SupervisedRun& run, double watchdog_timeout_s, std::string watchdog_text)
+Supervisor::Supervisor(SupervisedRun& run, clk::Clock& clock, double watchdog_timeout_s,
+                       std::string watchdog_text)
     : run_(run),
+      clock_(clock),
       watchdog_(watchdog_timeout_s),
       watchdog_text_(std::move(watchdog_text)),
-      job_thread_([this] { work(); }),
-      thread_([this] { supervise(); }) {}
+      wake_(clock),
+      job_wake_(clock),
+      job_thread_([this, attached = clk::Attachment(clock)] { work(); }),
+      thread_([this, attached = clk::Attachment(clock)] { supervise(); }) {}
 
 Supervisor::~Supervisor() {
     if (thread_.joinable()) thread_.join();
@@ -62,7 +63,8 @@ void Supervisor::supervise() {
         std::string throw_what;
         {
             std::unique_lock lock(mutex_);
-            wake_.wait_for(lock, turn, [this] { return !events_.empty() || !throw_what_.empty(); });
+            (void)wake_.wait_for(lock, clock_.real_to_clock(turn_real_s),
+                                 [this] { return !events_.empty() || !throw_what_.empty(); });
             batch.swap(events_);
             jobs_idle = jobs_.empty() && !job_running_;
             throw_what.swap(throw_what_);

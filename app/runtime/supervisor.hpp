@@ -8,7 +8,6 @@
 // Threads: owns two, the supervisor's and the job thread; both end when the run is final and
 // its last job (close_journal) is done.
 #include <atomic>
-#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -17,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "control/clock/clock.hpp"
 #include "control/run/interlocks.hpp"
 #include "control/run/run_state.hpp"
 
@@ -52,8 +52,8 @@ public:
 class Supervisor {
 public:
     // `watchdog_timeout_s`: run seconds without a loop tick before the run faults;
-    // `watchdog_text`: how that reads in the journal.
-    Supervisor(SupervisedRun& run, double watchdog_timeout_s, std::string watchdog_text);
+    // `watchdog_text`: how that reads in the journal. Both threads wait on `clock` (the run's).
+    Supervisor(SupervisedRun& run, clk::Clock& clock, double watchdog_timeout_s, std::string watchdog_text);
     ~Supervisor();  // waits for the run to be final and its jobs done
     Supervisor(const Supervisor&) = delete;
     Supervisor& operator=(const Supervisor&) = delete;
@@ -73,6 +73,7 @@ private:
     void handle(const run::RunEvent& event);
 
     SupervisedRun& run_;
+    clk::Clock& clock_;
     run::RunStateMachine machine_;  // supervisor thread only
     run::Watchdog watchdog_;        // supervisor thread only
     std::string watchdog_text_;
@@ -80,8 +81,8 @@ private:
     std::atomic<run::RunState> state_{run::RunState::idle};
 
     std::mutex mutex_;
-    std::condition_variable wake_;      // events for the supervisor
-    std::condition_variable job_wake_;  // jobs for the job thread
+    clk::ClockCondition wake_;      // events for the supervisor
+    clk::ClockCondition job_wake_;  // jobs for the job thread
     std::deque<run::RunEvent> events_;  // guarded by mutex_
     std::deque<ActionJob> jobs_;        // guarded by mutex_
     bool job_running_ = false;          // guarded by mutex_

@@ -1,11 +1,14 @@
 #pragma once
-// Calls a tick on absolute deadlines (clock_nanosleep TIMER_ABSTIME on CLOCK_MONOTONIC), so
-// the period does not drift with the tick's own run time. Tries SCHED_FIFO and mlockall and
+// Calls a tick on absolute deadlines (clock_nanosleep TIMER_ABSTIME on CLOCK_MONOTONIC, or the
+// run's clock when one is given: then period_s is in its seconds), so the period does not drift
+// with the tick's own run time. Tries SCHED_FIFO and mlockall and
 // records whether they were granted (the caller logs that, outside the loop); counts
 // overruns; stops when asked from any thread.
 #include <atomic>
 #include <cstdint>
 #include <ctime>
+
+#include "control/clock/clock.hpp"
 
 namespace edc::loop {
 
@@ -15,6 +18,7 @@ struct LoopOptions {
     bool try_realtime = true;
     bool try_lock_memory = true;  // mlockall(MCL_CURRENT | MCL_FUTURE)
     std::uint64_t max_ticks = 0;  // 0: until stop()
+    clk::Clock* clock = nullptr;  // the run's clock (its waits, its seconds); null: CLOCK_MONOTONIC
 };
 
 struct LoopStats {
@@ -34,14 +38,18 @@ struct TickContext {
 
 class LoopRunner {
 public:
-    explicit LoopRunner(LoopOptions options) : options_(options) {}
+    explicit LoopRunner(const LoopOptions& options) : options_(options) {}
 
     // Runs on the calling thread until stop() or max_ticks. tick(const TickContext&) must not
     // block. Returns the statistics (also readable while running through ticks()/overruns()).
     template <class Tick>
     LoopStats run(Tick&& tick);
 
-    void stop() noexcept { stop_.store(true, std::memory_order_relaxed); }
+    // Any thread; a wait on the run's clock ends at once.
+    void stop() noexcept {
+        stop_.store(true, std::memory_order_relaxed);
+        if (options_.clock != nullptr) options_.clock->notify();
+    }
     [[nodiscard]] std::uint64_t ticks() const noexcept { return ticks_.load(std::memory_order_relaxed); }
     [[nodiscard]] std::uint64_t overruns() const noexcept {
         return overruns_.load(std::memory_order_relaxed);
@@ -59,6 +67,8 @@ private:
     static void add_ns(timespec& t, std::int64_t ns) noexcept;
     static double diff_s(const timespec& a, const timespec& b) noexcept;  // a - b
     static void sleep_until(const timespec& t) noexcept;
+    template <class Tick>
+    LoopStats run_on_clock(clk::Clock& clock, Tick&& tick);
 
     LoopOptions options_;
     std::atomic<bool> stop_{false};
@@ -68,6 +78,7 @@ private:
 
 template <class Tick>
 LoopStats LoopRunner::run(Tick&& tick) {
+    if (options_.clock != nullptr) return run_on_clock(*options_.clock, tick);
     LoopStats stats;
     const Privileges priv = acquire(stats);
     const auto period_ns = static_cast<std::int64_t>(options_.period_s * 1e9);
@@ -89,6 +100,41 @@ LoopStats LoopRunner::run(Tick&& tick) {
             overruns_.fetch_add(1, std::memory_order_relaxed);
             const auto missed = static_cast<std::int64_t>(diff_s(after, deadline) * 1e9) / period_ns + 1;
             add_ns(deadline, missed * period_ns);
+        }
+    }
+    stats.ticks = index;
+    stats.overruns = overruns_.load(std::memory_order_relaxed);
+    release(priv, stats);
+    return stats;
+}
+
+// The same schedule on the run's clock, woken early by stop().
+template <class Tick>
+LoopStats LoopRunner::run_on_clock(clk::Clock& clock, Tick&& tick) {
+    LoopStats stats;
+    const Privileges priv = acquire(stats);
+    const double period = options_.period_s;
+    const double start = clock.now_s();
+    double deadline = start;
+    std::uint64_t index = 0;
+    while (!stop_.load(std::memory_order_relaxed) &&
+           (options_.max_ticks == 0 || index < options_.max_ticks)) {
+        for (;;) {
+            const auto gen = clock.generation();
+            if (stop_.load(std::memory_order_relaxed) || clock.now_s() >= deadline) break;
+            clock.wait_change(gen, deadline);
+        }
+        if (stop_.load(std::memory_order_relaxed)) break;
+        const double late = clock.now_s() - deadline;
+        if (late > stats.max_lateness_s) stats.max_lateness_s = late;
+        tick(TickContext{deadline - start, index});
+        ++index;
+        ticks_.store(index, std::memory_order_relaxed);
+        deadline += period;
+        const double after = clock.now_s();
+        if (after > deadline) {
+            overruns_.fetch_add(1, std::memory_order_relaxed);
+            deadline += (static_cast<double>(static_cast<std::int64_t>((after - deadline) / period)) + 1.0) * period;
         }
     }
     stats.ticks = index;

@@ -24,12 +24,23 @@ Result<std::unique_ptr<Galvanostat>> make_galvanostat(const std::string& model, 
     auto transport =
         io::open_transport(port, io::TransportSettings{options.baud, options.connect_timeout}, io);
     if (!transport) return std::unexpected(transport.error());
+    return make_galvanostat(model, std::move(*transport), options);
+}
+
+Result<std::unique_ptr<Galvanostat>> make_galvanostat(const std::string& model,
+                                                      std::unique_ptr<io::ByteTransport> transport,
+                                                      const GalvanostatOptions& options) {
     if (model == "keithley-2400") {
         return std::make_unique<Keithley2400>(
-            std::move(*transport),
+            std::move(transport),
             Keithley2400Options{io::line_ending_from_string(options.reply_terminator), options.timeout});
     }
-    return std::make_unique<Keithley2450>(std::move(*transport), Keithley2450Options{options.timeout});
+    if (model == "keithley-2450") {
+        return std::make_unique<Keithley2450>(std::move(transport), Keithley2450Options{options.timeout});
+    }
+    return fail("unknown_model",
+                strf("galvanostat model '%s' is not supported (keithley-2400, keithley-2450)", model.c_str()),
+                transport->name());
 }
 
 }  // namespace edc

@@ -20,5 +20,9 @@ struct GalvanostatOptions {
 
 Result<std::unique_ptr<Galvanostat>> make_galvanostat(const std::string& model, const std::string& port,
                                                       const GalvanostatOptions& options, io::IoThread& io);
+// The same on a transport already open (a simulator's in-process link).
+Result<std::unique_ptr<Galvanostat>> make_galvanostat(const std::string& model,
+                                                      std::unique_ptr<io::ByteTransport> transport,
+                                                      const GalvanostatOptions& options);
 
 }  // namespace edc

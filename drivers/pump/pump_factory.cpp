@@ -17,8 +17,20 @@ Result<std::unique_ptr<SyringePump>> make_syringe_pump(const std::string& model,
     const unsigned baud = options.baud != 0 ? options.baud : (newera ? 19200U : 115200U);
     auto transport = io::open_serial(port, io::SerialSettings{baud}, io);
     if (!transport) return std::unexpected(transport.error());
+    return make_syringe_pump(model, std::move(*transport), options);
+}
+
+Result<std::unique_ptr<SyringePump>> make_syringe_pump(const std::string& model,
+                                                       std::unique_ptr<io::ByteTransport> transport,
+                                                       const PumpOptions& options) {
+    const bool newera = model == "ne-1000";
+    if (!newera && model != "harvard-elite") {
+        return fail("unknown_model",
+                    strf("pump model '%s' is not supported (ne-1000, harvard-elite)", model.c_str()),
+                    transport->name());
+    }
     if (newera) {
-        auto pump = std::make_unique<NewEraPump>(std::move(*transport),
+        auto pump = std::make_unique<NewEraPump>(std::move(transport),
                                                  NewEraOptions{options.address, options.timeout});
         if (options.safe_mode_timeout_s > 0) {
             if (auto a = pump->acknowledge_alarm(); !a) return std::unexpected(a.error());
@@ -27,7 +39,7 @@ Result<std::unique_ptr<SyringePump>> make_syringe_pump(const std::string& model,
         }
         return pump;
     }
-    auto pump = std::make_unique<HarvardPump>(std::move(*transport),
+    auto pump = std::make_unique<HarvardPump>(std::move(transport),
                                               HarvardOptions{options.address, options.timeout});
     if (auto r = pump->disable_nvram(); !r) return std::unexpected(r.error());
     return pump;

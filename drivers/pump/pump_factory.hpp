@@ -7,6 +7,7 @@
 #include <string>
 
 #include "drivers/io/io_thread.hpp"
+#include "drivers/io/transport.hpp"
 #include "drivers/pump/syringe_pump.hpp"
 
 namespace edc {
@@ -20,5 +21,9 @@ struct PumpOptions {
 
 Result<std::unique_ptr<SyringePump>> make_syringe_pump(const std::string& model, const std::string& port,
                                                        const PumpOptions& options, io::IoThread& io);
+// The same on a transport already open (a simulator's in-process link).
+Result<std::unique_ptr<SyringePump>> make_syringe_pump(const std::string& model,
+                                                       std::unique_ptr<io::ByteTransport> transport,
+                                                       const PumpOptions& options);
 
 }  // namespace edc

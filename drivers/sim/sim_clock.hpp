@@ -1,9 +1,13 @@
 #pragma once
-// Simulated time: seconds since a shared epoch, N times faster than the wall clock. Link
-// delays and host timeouts stay in real time (they belong to the wire, not to the chemistry),
-// so every model call receives both readings of the same instant.
-#include <chrono>
+// Simulated time: the run's one clock (control/clock: the runtime and the fault injector read
+// the same), N times faster than real time. Link delays and host timeouts stay in real time
+// (they belong to the wire, not to the chemistry), so every model call receives both readings
+// of the same instant; real seconds are clock seconds / N.
+#include <memory>
 #include <string>
+#include <utility>
+
+#include "control/clock/clock.hpp"
 
 namespace edc::sim {
 
@@ -14,22 +18,20 @@ struct Instant {
 
 class SimClock {
 public:
-    explicit SimClock(double speed_factor = 1.0)
-        : epoch_(std::chrono::steady_clock::now()), speed_(speed_factor > 0.0 ? speed_factor : 1.0) {}
+    explicit SimClock(std::shared_ptr<clk::Clock> clock) : clock_(std::move(clock)) {}
+    explicit SimClock(double speed_factor = 1.0) : SimClock(std::make_shared<clk::WallClock>(speed_factor)) {}
 
-    [[nodiscard]] double speed_factor() const noexcept { return speed_; }
-    [[nodiscard]] double real_s() const noexcept {
-        return std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_).count();
-    }
-    [[nodiscard]] double sim_s() const noexcept { return real_s() * speed_; }
+    [[nodiscard]] double speed_factor() const noexcept { return clock_->speed(); }
+    [[nodiscard]] double real_s() const noexcept { return clock_->now_s() / clock_->speed(); }
+    [[nodiscard]] double sim_s() const noexcept { return clock_->now_s(); }
     [[nodiscard]] Instant now() const noexcept {
-        const double r = real_s();
-        return {r * speed_, r};
+        const double t = clock_->now_s();
+        return {t, t / clock_->speed()};
     }
+    [[nodiscard]] clk::Clock& clock() const noexcept { return *clock_; }
 
 private:
-    std::chrono::steady_clock::time_point epoch_;
-    double speed_;
+    std::shared_ptr<clk::Clock> clock_;
 };
 
 // What a model hands back to its wire adapter: the bytes of one reply and how long the

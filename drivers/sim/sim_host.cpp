@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "drivers/sim/harvard_model.hpp"
+#include "drivers/sim/in_process_link.hpp"
 #include "drivers/sim/newera_model.hpp"
 #include "drivers/sim/sim_clock.hpp"
 #include "drivers/sim/wire_server.hpp"
@@ -41,7 +42,10 @@ std::vector<DepthSample> deposit_profile(const std::vector<DepositLayer>& layers
 
 struct SimHost::Impl {
     explicit Impl(SimHostConfig c)
-        : cfg(std::move(c)), clock(cfg.speed_factor), cell(cfg.plant ? *cfg.plant : plant_from_cell_params(cfg.cell), cfg.kinetics), schedule(cfg.faults) {}
+        : cfg(std::move(c)),
+          clock(cfg.clock ? cfg.clock : std::make_shared<clk::WallClock>(cfg.speed_factor)),
+          tick_wake(clock.clock()),
+          cell(cfg.plant ? *cfg.plant : plant_from_cell_params(cfg.cell), cfg.kinetics), schedule(cfg.faults) {}
 
     // Caller holds mu. The pumps run first in each step so a stall stops the feed at once.
     void advance_to(double t) {
@@ -62,12 +66,15 @@ struct SimHost::Impl {
         switch (kind) {
             case FaultKind::galvanostat_timeout:
                 if (galvo_server) galvo_server->set_silent(true);
+                if (galvo_link) galvo_link->set_silent(true);
                 break;
             case FaultKind::galvanostat_disconnect:
                 if (galvo_server) galvo_server->request_close();
+                if (galvo_link) galvo_link->request_close();
                 break;
             case FaultKind::galvanostat_garbage:
                 if (galvo_server) galvo_server->set_garbage(true);
+                if (galvo_link) galvo_link->set_garbage(true);
                 break;
             case FaultKind::galvanostat_scpi_error:
                 if (smu) smu->inject_error(810, "OUTPUT blocked by over temperature");
@@ -77,9 +84,11 @@ struct SimHost::Impl {
                 break;
             case FaultKind::pump_timeout:
                 if (pump_server) pump_server->set_silent(true);
+                if (pump_link) pump_link->set_silent(true);
                 break;
             case FaultKind::pump_disconnect:
                 if (pump_server) pump_server->request_close();
+                if (pump_link) pump_link->request_close();
                 break;
             case FaultKind::pump_stall:
                 if (ne) ne->raise_alarm('S');
@@ -96,8 +105,12 @@ struct SimHost::Impl {
         }
     }
 
+    // Every millisecond of real time on a wall clock; on a virtual one every 20 ms of run time
+    // (each wake-up is a lock-step turn of the whole run).
     void tick_loop() {
-        while (running) {
+        auto& c = clock.clock();
+        const double period = c.is_virtual() ? 0.02 : c.real_to_clock(0.001);
+        for (;;) {
             {
                 std::lock_guard lock(mu);
                 const double t = clock.sim_s();
@@ -107,12 +120,18 @@ struct SimHost::Impl {
                     fired.push_back(f);
                 }
             }
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            // The instruments' own timers on in-process links (the wire server polls its own).
+            if (galvo_link) galvo_link->poll();
+            if (pump_link) pump_link->poll();
+            std::unique_lock lock(tick_mu);
+            if (tick_wake.wait_for(lock, period, [this] { return !running; })) return;
         }
     }
 
     SimHostConfig cfg;
     SimClock clock;
+    std::mutex tick_mu;  // guards running's changes for tick_wake
+    clk::ClockCondition tick_wake;
     mutable std::mutex mu;
     SimCell cell;
     std::optional<KeithleyModel> smu;
@@ -123,6 +142,8 @@ struct SimHost::Impl {
     double shorted_s = 0.0;
     std::unique_ptr<WireServer> galvo_server;
     std::unique_ptr<WireServer> pump_server;
+    std::shared_ptr<InProcessLink> galvo_link;  // in_process only
+    std::shared_ptr<InProcessLink> pump_link;
     std::thread ticker;
     std::atomic<bool> running{false};
 };
@@ -143,7 +164,6 @@ Result<SimEndpoints> SimHost::start() {
     const auto& cfg = m.cfg;
     const double ftdi = cfg.ftdi_latency ? 0.016 : 0.0;
     SimEndpoints ends;
-    m.clock = SimClock(cfg.speed_factor);
 
     if (cfg.galvanostat_model == "keithley-2400" || cfg.galvanostat_model == "keithley-2450") {
         const bool k2450 = cfg.galvanostat_model == "keithley-2450";
@@ -153,25 +173,30 @@ Result<SimEndpoints> SimHost::start() {
         opts.line_frequency_hz = cfg.line_frequency_hz;
         m.smu.emplace(m.cell, opts);
         LinkTiming timing{k2450 ? 0U : cfg.galvanostat_baud, cfg.link_delays, k2450 ? 0.0 : ftdi};
-        std::optional<WireServer::Port> port;
-        if (k2450) {
-            auto tcp = TcpPort::listen_loopback(cfg.galvanostat_tcp_port);
-            if (!tcp) return std::unexpected(tcp.error());
-            port.emplace(std::move(*tcp));
-        } else {
-            auto pty = PtyPort::open();
-            if (!pty) return std::unexpected(pty.error());
-            port.emplace(std::move(*pty));
-        }
         WireHandlers h;
         h.receive = [&m](std::string_view bytes, Instant now) {
             std::lock_guard lock(m.mu);
             m.advance_to(now.sim_s);
             return m.smu->receive(bytes, now);
         };
-        m.galvo_server = std::make_unique<WireServer>(cfg.galvanostat_model, std::move(*port), timing,
-                                                      std::move(h), m.clock);
-        ends.galvanostat = m.galvo_server->endpoint();
+        if (cfg.in_process) {
+            m.galvo_link = std::make_shared<InProcessLink>(cfg.galvanostat_model, timing, std::move(h), m.clock);
+            ends.galvanostat = m.galvo_link->endpoint();
+        } else {
+            std::optional<WireServer::Port> port;
+            if (k2450) {
+                auto tcp = TcpPort::listen_loopback(cfg.galvanostat_tcp_port);
+                if (!tcp) return std::unexpected(tcp.error());
+                port.emplace(std::move(*tcp));
+            } else {
+                auto pty = PtyPort::open();
+                if (!pty) return std::unexpected(pty.error());
+                port.emplace(std::move(*pty));
+            }
+            m.galvo_server = std::make_unique<WireServer>(cfg.galvanostat_model, std::move(*port), timing,
+                                                          std::move(h), m.clock);
+            ends.galvanostat = m.galvo_server->endpoint();
+        }
     } else if (!cfg.galvanostat_model.empty() && cfg.galvanostat_model != "none") {
         return fail("sim_model",
                     "unknown galvanostat model '" + cfg.galvanostat_model +
@@ -181,8 +206,6 @@ Result<SimEndpoints> SimHost::start() {
 
     if (cfg.pump_model == "ne-1000" || cfg.pump_model == "harvard-elite") {
         const bool ne = cfg.pump_model == "ne-1000";
-        auto pty = PtyPort::open();
-        if (!pty) return std::unexpected(pty.error());
         const unsigned baud = cfg.pump_baud != 0 ? cfg.pump_baud : (ne ? 19200U : 115200U);
         WireHandlers h;
         if (ne) {
@@ -213,9 +236,17 @@ Result<SimEndpoints> SimHost::start() {
                 return m.elite->receive(bytes, now);
             };
         }
-        m.pump_server = std::make_unique<WireServer>(
-            cfg.pump_model, std::move(*pty), LinkTiming{baud, cfg.link_delays, ftdi}, std::move(h), m.clock);
-        ends.pump = m.pump_server->endpoint();
+        const LinkTiming timing{baud, cfg.link_delays, ftdi};
+        if (cfg.in_process) {
+            m.pump_link = std::make_shared<InProcessLink>(cfg.pump_model, timing, std::move(h), m.clock);
+            ends.pump = m.pump_link->endpoint();
+        } else {
+            auto pty = PtyPort::open();
+            if (!pty) return std::unexpected(pty.error());
+            m.pump_server = std::make_unique<WireServer>(cfg.pump_model, std::move(*pty), timing, std::move(h),
+                                                         m.clock);
+            ends.pump = m.pump_server->endpoint();
+        }
     } else if (!cfg.pump_model.empty() && cfg.pump_model != "none") {
         return fail("sim_model",
                     "unknown pump model '" + cfg.pump_model + "' (known: ne-1000, harvard-elite, none)",
@@ -223,7 +254,7 @@ Result<SimEndpoints> SimHost::start() {
     }
 
     m.running = true;
-    m.ticker = std::thread([&m] { m.tick_loop(); });
+    m.ticker = std::thread([&m, attached = clk::Attachment(m.clock.clock())] { m.tick_loop(); });
     if (m.galvo_server) m.galvo_server->start();
     if (m.pump_server) m.pump_server->start();
     return ends;
@@ -233,8 +264,22 @@ void SimHost::stop() {
     auto& m = *impl_;
     if (m.galvo_server) m.galvo_server->stop();
     if (m.pump_server) m.pump_server->stop();
-    m.running = false;
+    {
+        std::lock_guard lock(m.tick_mu);
+        m.running = false;
+    }
+    m.tick_wake.notify_all();
     if (m.ticker.joinable()) m.ticker.join();
+}
+
+Result<std::unique_ptr<io::ByteTransport>> SimHost::connect_galvanostat() {
+    if (!impl_->galvo_link) return fail("not_in_process", "no in-process galvanostat", "SimHost::connect_galvanostat");
+    return impl_->galvo_link->connect();
+}
+
+Result<std::unique_ptr<io::ByteTransport>> SimHost::connect_pump() {
+    if (!impl_->pump_link) return fail("not_in_process", "no in-process pump", "SimHost::connect_pump");
+    return impl_->pump_link->connect();
 }
 
 void SimHost::inject(FaultKind kind) {

@@ -15,8 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "control/clock/clock.hpp"
 #include "control/error.hpp"
 #include "control/model/cell_model.hpp"
+#include "drivers/io/transport.hpp"
 #include "drivers/sim/keithley_model.hpp"
 #include "drivers/sim/sim_cell.hpp"
 #include "drivers/sim/sim_fault.hpp"
@@ -38,6 +40,12 @@ struct SimHostConfig {
     double syringe_diameter_m = 26.59e-3;
     double syringe_volume_m3 = 60e-6;
     double speed_factor = 1.0;                        // simulated seconds per real second
+    // The run's one clock (the runtime and the fault injector read the same); absent: a wall
+    // clock at speed_factor. Its speed wins over speed_factor.
+    std::shared_ptr<clk::Clock> clock;
+    // The instruments behind in-process transports (connect_galvanostat/connect_pump) instead
+    // of a PTY or TCP port; endpoints read "inproc://MODEL".
+    bool in_process = false;
     unsigned galvanostat_baud = 9600;                 // the 2400's factory default
     std::string galvanostat_reply_terminator = "\r";  // 2400 front-panel setting: "\r", "\r\n", "\n", "\n\r"
     std::uint16_t galvanostat_tcp_port = 0;  // 2450: 0 lets the kernel choose (5025 on a real instrument)
@@ -114,6 +122,9 @@ public:
     [[nodiscard]] SimSnapshot snapshot() const;
     // Fires a fault now (tests); faults in the config fire at their simulated time.
     void inject(FaultKind kind);
+    // In-process instruments: the host's end of each link (error "not_in_process" otherwise).
+    [[nodiscard]] Result<std::unique_ptr<io::ByteTransport>> connect_galvanostat();
+    [[nodiscard]] Result<std::unique_ptr<io::ByteTransport>> connect_pump();
     [[nodiscard]] const SimHostConfig& config() const noexcept;
 
 private:

@@ -30,6 +30,9 @@ struct FaultRunSpec {
     std::filesystem::path db;               // empty: a fresh temp file
     std::chrono::seconds limit{150};        // real-time cap on the run
     double watch_sim_after_end_s = 0.0;     // keep reading the simulator this long (real s) after the run
+    // A lock-step virtual clock and in-process instruments (run_fixture.hpp); false: wall time
+    // at `speed` over PTY/TCP, as `edc run --sim`. `limit` and the polls are then run time / speed.
+    bool virtual_time = true;
 };
 
 // What the simulator's pump did by itself, read every poll (20 ms real) during the run and for
@@ -141,6 +144,8 @@ inline FaultRunResult run_with_fault(const FaultRunSpec& spec) {
     auto options = variant_options(spec, db);
     if (!spec.fault.empty()) options.sim.faults.push_back(spec.fault);
     options.sim.stall_loop_at_s = spec.stall_scheduler_at_s;
+    std::optional<VirtualRun> lockstep;
+    if (spec.virtual_time) lockstep.emplace(use_virtual_time(options));
     const auto t_begin = std::chrono::steady_clock::now();
     auto session = create_session(std::move(options));
     if (!session) {
@@ -150,7 +155,7 @@ inline FaultRunResult run_with_fault(const FaultRunSpec& spec) {
     (*session)->start();
     bool aborted = false;
     bool held = false;
-    r.summary = run_to_end(**session, spec.limit, [&](const app::RunSnapshot& s) {
+    auto on_poll = [&](const app::RunSnapshot& s) {
         // (The snapshot's t_s is the last tick's time: it only moves once the deposition runs.)
         if (auto sim = (*session)->sim_snapshot()) r.sim_pump.read(*sim);
         if (spec.hold_at_s > 0.0 && !held && s.state == run::RunState::depositing && s.t_s >= spec.hold_at_s) {
@@ -161,13 +166,27 @@ inline FaultRunResult run_with_fault(const FaultRunSpec& spec) {
             (*session)->abort("operator abort (fault matrix)");
             aborted = true;
         }
-    });
-    r.real_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_begin).count();
-    const auto watch_until = std::chrono::steady_clock::now() + std::chrono::duration<double>(spec.watch_sim_after_end_s);
-    do {
-        if (auto sim = (*session)->sim_snapshot()) r.sim_pump.read(*sim);
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    } while (std::chrono::steady_clock::now() < watch_until);
+    };
+    if (lockstep) {
+        const double poll_s = 0.02 * spec.speed;  // as the wall-clock poll below, in run time
+        r.summary = lockstep->run_to_end(**session, static_cast<double>(spec.limit.count()) * spec.speed, poll_s, on_poll);
+        r.real_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_begin).count();
+        const double watch_until = lockstep->clock().now_s() + spec.watch_sim_after_end_s * spec.speed;
+        do {
+            if (auto sim = (*session)->sim_snapshot()) r.sim_pump.read(*sim);
+            lockstep->clock().sleep_for(poll_s);
+        } while (lockstep->clock().now_s() < watch_until);
+        lockstep->release();
+    } else {
+        r.summary = run_to_end(**session, spec.limit, on_poll);
+        r.real_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_begin).count();
+        const auto watch_until =
+            std::chrono::steady_clock::now() + std::chrono::duration<double>(spec.watch_sim_after_end_s);
+        do {
+            if (auto sim = (*session)->sim_snapshot()) r.sim_pump.read(*sim);
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        } while (std::chrono::steady_clock::now() < watch_until);
+    }
     session->reset();
 
     auto j = journal::RunJournal::open(db.string());

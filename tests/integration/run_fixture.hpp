@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "app/runtime/run_session.hpp"
+#include "control/clock/virtual_clock.hpp"
 #include "recipes/format/recipe.hpp"
 #include "edc/test_source_dir.hpp"
 
@@ -40,6 +41,17 @@ inline SimRunOptions sim_options(const std::string& recipe_file, const std::file
     return o;
 }
 
+// The run on a lock-step virtual clock at `speed` (control/clock/virtual_clock.hpp) with the
+// instruments' models behind in-process transports: the same bytes, framing and delays as over
+// a PTY, in run seconds that do not depend on how busy the machine is. The caller attaches its
+// own thread to the clock while it sets up and drives the run (VirtualRun does).
+inline std::shared_ptr<clk::VirtualClock> use_virtual_time(SimRunOptions& o) {
+    auto clock = std::make_shared<clk::VirtualClock>(o.sim.speed);
+    o.sim.clock = clock;
+    o.sim.in_process = true;
+    return clock;
+}
+
 inline Result<std::unique_ptr<app::RunSession>> create_session(SimRunOptions o) {
     return app::RunSession::create(std::move(o.run), std::move(o.sim));
 }
@@ -58,5 +70,38 @@ app::RunSummary run_to_end(app::RunSession& s, std::chrono::seconds limit, F on_
     }
     return s.wait();
 }
+
+// The test's thread as one of the run's threads on a virtual clock: attached from construction
+// (the simulators cannot run ahead while the test sets the run up) until release(), polling in
+// run time.
+class VirtualRun {
+public:
+    explicit VirtualRun(std::shared_ptr<clk::VirtualClock> clock) : clock_(std::move(clock)), attached_(*clock_) {}
+    [[nodiscard]] clk::VirtualClock& clock() const noexcept { return *clock_; }
+
+    // Polls every `poll_s` run seconds until the run finishes or `limit_s` run seconds pass;
+    // calls on_poll(snapshot) each time. Then waits for the summary.
+    template <class F>
+    app::RunSummary run_to_end(app::RunSession& s, double limit_s, double poll_s, F on_poll) {
+        const double until = clock_->now_s() + limit_s;
+        while (!s.finished() && clock_->now_s() < until) {
+            on_poll(s.snapshot());
+            clock_->sleep_for(poll_s);
+        }
+        if (!s.finished()) {
+            ADD_FAILURE() << "run did not finish within " << limit_s << " run seconds";
+            s.abort("test timeout");
+            while (!s.finished()) clock_->sleep_for(poll_s);
+        }
+        return s.wait();
+    }
+    // The run's threads go on without this one (before the session is destroyed: a worker still
+    // waiting for a reply needs time to pass to give up).
+    void release() noexcept { attached_.release(); }
+
+private:
+    std::shared_ptr<clk::VirtualClock> clock_;
+    clk::Attachment attached_;
+};
 
 }  // namespace edc::testing

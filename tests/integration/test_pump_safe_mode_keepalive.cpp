@@ -4,7 +4,8 @@
 // simulator's watchdog counts real seconds, as the pump's does, so the controller must keep the
 // link busy in real time, not in run time. Seen from the simulator (RunSession::sim_snapshot()).
 // Before the keep-alive, overflow-three-step.toml (safe mode 5 s) faulted at 1x with "pump alarm
-// T" right after its 9 s mixing wait.
+// T" right after its 9 s mixing wait. On a lock-step virtual clock (run_fixture.hpp): its "real"
+// seconds are run seconds / speed, the same for the controller and the simulated pump.
 #include <cstdio>
 #include <string>
 
@@ -38,6 +39,8 @@ Observed run_phases(const Phases& p) {
     Observed o;
     auto options = sim_options(p.recipe, temp_db("keepalive"), p.speed);
     EXPECT_EQ(options.run.recipe.pump->safe_mode_timeout_s, p.safe_mode_s) << p.recipe;
+    VirtualRun lockstep(use_virtual_time(options));
+    const auto real_now = [&] { return lockstep.clock().now_s() / p.speed; };
     auto session = create_session(std::move(options));
     if (!session) {
         ADD_FAILURE() << session.error().message;
@@ -45,8 +48,8 @@ Observed run_phases(const Phases& p) {
     }
     auto& s = **session;
     s.start();
-    std::chrono::steady_clock::time_point held_at{};
-    std::chrono::steady_clock::time_point resumed_at{};
+    double held_at = 0.0;  // real seconds
+    double resumed_at = 0.0;
     double deposition_from = -1.0;
     auto watch = [&o](const sim::SimSnapshot& sim) {
         if (sim.pump_alarm == 0) o.seen_clear = true;
@@ -55,10 +58,10 @@ Observed run_phases(const Phases& p) {
             o.alarm_sim_s = sim.sim_time_s;
         }
     };
-    o.summary = run_to_end(s, std::chrono::seconds(400), [&](const app::RunSnapshot& snap) {
+    o.summary = lockstep.run_to_end(s, 400.0 * p.speed, 0.02 * p.speed, [&](const app::RunSnapshot& snap) {
         ++o.polls;
         if (auto sim = s.sim_snapshot()) watch(*sim);
-        const auto now = std::chrono::steady_clock::now();
+        const double now = real_now();
         if (snap.state == run::RunState::depositing && deposition_from < 0.0) deposition_from = snap.t_s;
         if (!o.held && snap.state == run::RunState::depositing && deposition_from >= 0.0 &&
             snap.t_s - deposition_from >= p.hold_at_s) {
@@ -66,22 +69,23 @@ Observed run_phases(const Phases& p) {
             o.held = true;
             held_at = now;
         }
-        if (o.held && !o.resumed && now - held_at >= std::chrono::duration<double>(p.hold_real_s)) {
+        if (o.held && !o.resumed && now - held_at >= p.hold_real_s) {
             s.resume();
             o.resumed = true;
             resumed_at = now;
         }
-        if (o.resumed && p.abort_after_s > 0.0 && now - resumed_at >= std::chrono::duration<double>(p.abort_after_s)) {
+        if (o.resumed && p.abort_after_s > 0.0 && now - resumed_at >= p.abort_after_s) {
             s.abort("keep-alive test done");
         }
     });
     // After the run the pump is stopped and back in basic mode: it must not alarm once the host
     // goes quiet (an alarm T here means the session left it in safe mode).
-    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(p.safe_mode_s + 1.0);
-    while (std::chrono::steady_clock::now() < until) {
+    const double until = real_now() + p.safe_mode_s + 1.0;
+    while (real_now() < until) {
         if (auto sim = s.sim_snapshot()) watch(*sim);
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        lockstep.clock().sleep_for(0.05 * p.speed);
     }
+    lockstep.release();
     auto sim = s.sim_snapshot();
     EXPECT_TRUE(sim.has_value());
     if (sim) {

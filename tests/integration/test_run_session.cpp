@@ -1,4 +1,5 @@
-// Whole simulated depositions: the real drivers over pseudo-terminals against edc_sim, the
+// Whole simulated depositions: the real drivers against edc_sim's instrument models (over
+// in-process transports, on a lock-step virtual clock at speed 20: run_fixture.hpp), the
 // scheduler on its loop, the journal in SQLite; checked from the simulator's side.
 #include <cmath>
 #include <cstdio>
@@ -12,13 +13,16 @@ using namespace edc::testing;
 
 TEST(RunSession, PaperRecipeCompletesOnTargetThroughRealDrivers) {
     const auto db = temp_db("paper");
-    auto session = create_session(sim_options("g-bi033sb067.toml", db, 20.0));
+    auto options = sim_options("g-bi033sb067.toml", db, 20.0);
+    VirtualRun lockstep(use_virtual_time(options));
+    auto session = create_session(std::move(options));
     ASSERT_TRUE(session) << session.error().message;
     (*session)->start();
     std::set<run::RunState> seen;
-    const auto summary = run_to_end(**session, std::chrono::seconds(120), [&](const app::RunSnapshot& s) {
+    const auto summary = lockstep.run_to_end(**session, 120.0 * 20.0, 0.4, [&](const app::RunSnapshot& s) {
         seen.insert(s.state);
     });
+    lockstep.release();
     EXPECT_EQ(summary.outcome, run::Outcome::completed) << summary.cause;
     EXPECT_TRUE(seen.count(run::RunState::depositing));
     EXPECT_TRUE(summary.safe_state_confirmed);
@@ -54,16 +58,19 @@ TEST(RunSession, PaperRecipeCompletesOnTargetThroughRealDrivers) {
 
 TEST(RunSession, OperatorAbortReachesSafeStateAndIsJournaled) {
     const auto db = temp_db("abort");
-    auto session = create_session(sim_options("g-bi033sb067.toml", db, 20.0));
+    auto options = sim_options("g-bi033sb067.toml", db, 20.0);
+    VirtualRun lockstep(use_virtual_time(options));
+    auto session = create_session(std::move(options));
     ASSERT_TRUE(session) << session.error().message;
     (*session)->start();
     bool aborted = false;
-    const auto summary = run_to_end(**session, std::chrono::seconds(120), [&](const app::RunSnapshot& s) {
+    const auto summary = lockstep.run_to_end(**session, 120.0 * 20.0, 0.4, [&](const app::RunSnapshot& s) {
         if (!aborted && s.state == run::RunState::depositing && s.t_s > 30.0) {
             (*session)->abort("operator abort (test)");
             aborted = true;
         }
     });
+    lockstep.release();
     EXPECT_EQ(summary.outcome, run::Outcome::aborted);
     EXPECT_TRUE(summary.safe_state_confirmed);
     auto journal = journal::RunJournal::open(db.string());
@@ -80,13 +87,15 @@ TEST(RunSession, HoldAndResumeKeepTheDepositOnTarget) {
     // The plan is indexed by charge: a 30 s hold (current off, pump stopped) must not shear the
     // gradient. The deposit is read from the simulator, an independent record.
     const auto db = temp_db("hold");
-    auto session = create_session(sim_options("g-bi033sb067.toml", db, 20.0));
+    auto options = sim_options("g-bi033sb067.toml", db, 20.0);
+    VirtualRun lockstep(use_virtual_time(options));
+    auto session = create_session(std::move(options));
     ASSERT_TRUE(session) << session.error().message;
     (*session)->start();
     double held_at = -1.0;
     bool resumed = false;
     std::set<run::RunState> seen;
-    const auto summary = run_to_end(**session, std::chrono::seconds(150), [&](const app::RunSnapshot& s) {
+    const auto summary = lockstep.run_to_end(**session, 150.0 * 20.0, 0.4, [&](const app::RunSnapshot& s) {
         seen.insert(s.state);
         if (held_at < 0.0 && s.state == run::RunState::depositing && s.charge_c > 0.3) {
             (*session)->hold();
@@ -97,6 +106,7 @@ TEST(RunSession, HoldAndResumeKeepTheDepositOnTarget) {
             resumed = true;
         }
     });
+    lockstep.release();
     EXPECT_TRUE(seen.count(run::RunState::held));
     EXPECT_TRUE(resumed);
     EXPECT_EQ(summary.outcome, run::Outcome::completed) << summary.cause;

@@ -73,8 +73,9 @@ private:
 
 TEST(Supervisor, AnAbortIsHandledWhileAnActionIsStillRunning) {
     FakeRun fake;
+    clk::WallClock wall;
     {
-        Supervisor s(fake, 1.0, "watchdog");
+        Supervisor s(fake, wall, 1.0, "watchdog");
         s.post({run::EventKind::start, {}});
         ASSERT_TRUE(fake.wait_for_state(run::RunState::checking));
         s.post({run::EventKind::abort, "operator abort"});
@@ -93,8 +94,9 @@ TEST(Supervisor, AnAbortIsHandledWhileAnActionIsStillRunning) {
 TEST(Supervisor, AnExceptionInAnActionFaultsTheRunAndAsksForTheSafeState) {
     FakeRun fake;
     fake.throw_in_checks = true;
+    clk::WallClock wall;
     {
-        Supervisor s(fake, 1.0, "watchdog");
+        Supervisor s(fake, wall, 1.0, "watchdog");
         s.post({run::EventKind::start, {}});
         ASSERT_TRUE(fake.wait_for_state(run::RunState::faulted));
     }
