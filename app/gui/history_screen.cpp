@@ -84,8 +84,9 @@ HistoryScreen::HistoryScreen(QWidget* parent)
     filters->addWidget(compare);
     auto* calibrate = new QPushButton(tr("Ca&librate…"), this);
     calibrate->setToolTip(
-        tr("Fit the chemistry (selectivity k, current efficiency) to this run's measured "
-           "depth profile and save it as a chemistry file for the next plan"));
+        tr("Fit the chemistry (selectivity k, current efficiency) to the selected runs' measured "
+           "depth profiles (Ctrl-click to select several) and save it as a chemistry file for the "
+           "next plan"));
     connect(calibrate, &QPushButton::clicked, this, &HistoryScreen::calibrate_dialog);
     filters->addWidget(calibrate);
     filters->addWidget(csv);
@@ -99,7 +100,7 @@ HistoryScreen::HistoryScreen(QWidget* parent)
     table_->verticalHeader()->setVisible(false);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table_->setSelectionMode(QAbstractItemView::SingleSelection);
+    table_->setSelectionMode(QAbstractItemView::ExtendedSelection);  // several runs for Calibrate…
     connect(table_, &QTableWidget::currentCellChanged, this, [this](int row, int, int, int) {
         if (auto id = run_at(row); id && (!detail_ || detail_->record.id != *id)) select_run(*id);
     });

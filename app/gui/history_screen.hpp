@@ -8,6 +8,7 @@
 #include <QWidget>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "app/calibration/chemistry_fit.hpp"
 #include "app/calibration/profile_compare.hpp"
@@ -50,6 +51,16 @@ public:
     // (unfinished run, bad profile with its line), and writes the chemistry file.
     Result<calibration::FitResult> calibrate_with_profile(const QString& profile_path,
                                                           const QString& chemistry_path);
+    // Several runs fitted together (`edc calibrate --run A --profile PA --run B --profile PB`):
+    // each run with its own measured profile, one chemistry for all of them.
+    struct RunProfile {
+        std::int64_t run_id = 0;
+        QString profile_path;
+    };
+    Result<calibration::FitResult> calibrate_with_profiles(const std::vector<RunProfile>& runs,
+                                                           const QString& chemistry_path);
+    // The runs selected in the table (Ctrl/Shift-click selects several), in table order.
+    [[nodiscard]] std::vector<std::int64_t> selected_runs() const;
     [[nodiscard]] QString calibration_text() const;
 
 signals:

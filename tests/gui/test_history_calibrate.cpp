@@ -3,8 +3,11 @@
 // bypassed: the test hands both paths to calibrate_with_profile.
 #include <QFile>
 #include <QLabel>
+#include <QTableWidget>
 #include <QtTest>
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "app/journal/run_journal.hpp"
 #include "gui_test_support.hpp"
@@ -102,6 +105,39 @@ private slots:
         // Selecting the run again clears the report.
         history->select_run(id);
         QTRY_VERIFY_WITH_TIMEOUT(label->isHidden(), 10000);
+    }
+
+    void SeveralSelectedRunsAreFittedTogether() {
+        test::GuiFixture f;
+        const QString db = f.dir.filePath(QStringLiteral("journal.sqlite"));
+        const std::int64_t first = journal_run(db, journal::RunStatus::completed);
+        const std::int64_t second = journal_run(db, journal::RunStatus::completed);
+        QVERIFY(first > 0 && second > first);
+        HistoryScreen* history = f.window->history();
+        history->reload();
+        QTRY_VERIFY_WITH_TIMEOUT(history->run_count() == 2, 10000);
+
+        // Both rows selected in the table, as Ctrl-click does.
+        auto* table = history->findChild<QTableWidget*>(QStringLiteral("history_table"));
+        QVERIFY(table != nullptr);
+        table->selectAll();
+        auto selected = history->selected_runs();
+        std::sort(selected.begin(), selected.end());
+        QCOMPARE(selected, (std::vector<std::int64_t>{first, second}));
+
+        const QString profile = write_profile(f.dir);
+        const QString chemistry = f.dir.filePath(QStringLiteral("bath.toml"));
+        const auto fit = history->calibrate_with_profiles({{first, profile}, {second, profile}}, chemistry);
+        QVERIFY2(fit.has_value(), fit ? "" : fit.error().message.c_str());
+        QVERIFY2(std::abs(fit->k / true_k - 1.0) < 0.005, qPrintable(QString::number(fit->k)));
+        QVERIFY(fit->efficiency.has_value());
+        QVERIFY2(std::abs(*fit->efficiency / true_efficiency - 1.0) < 0.01,
+                 qPrintable(QString::number(*fit->efficiency)));
+        const QString report = history->calibration_text();
+        QVERIFY2(report.contains(QStringLiteral("run %1 planned").arg(first)) &&
+                     report.contains(QStringLiteral("run %1 planned").arg(second)),
+                 qPrintable(report));
+        QVERIFY(QFile::exists(chemistry));
     }
 
     void UnfinishedRunIsRefusedWithTheReasonAndNoFile() {
