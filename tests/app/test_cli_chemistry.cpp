@@ -117,7 +117,7 @@ TEST(ChemistryFile, WrittenTableReadsBackToTheSameChemistry) {
 TEST_F(CliChemistry, SimulatedRunJournalsTheEffectiveChemistryAndItsSourceButTheVerbatimRecipe) {
     const auto chem = write_file("bisb.toml", "[chemistry]\nselectivity_k = 1.1\n");
     const std::string db = file("j.sqlite");
-    const auto r = run_cli({"run", example_recipe("g-bi033sb067.toml"), "--sim", "--speed", "50", "--db", db,
+    const auto r = run_cli({"run", example_recipe("g-bi033sb067.toml"), "--sim", "--virtual", "--db", db,
                             "--chemistry", chem});
     ASSERT_EQ(r.code, 0) << r.out << r.err;
     auto journal = journal::RunJournal::open(db);

@@ -61,7 +61,7 @@ class CliCompareSim : public CliTest {};
 TEST_F(CliCompareSim, ExactMeasurementOfASimulatedRunAgreesWithTheRunSummary) {
     const std::string db = file("journal.sqlite");
     const std::string csv = file("film.csv");
-    const auto run = run_cli({"run", example_recipe("g-bi033sb067.toml"), "--sim", "--speed", "50", "--db",
+    const auto run = run_cli({"run", example_recipe("g-bi033sb067.toml"), "--sim", "--virtual", "--db",
                               db, "--measure", csv, "--measure-noise", "0", "--measure-resolution", "0"});
     ASSERT_EQ(run.code, 0) << run.out << run.err;
     EXPECT_NE(run.out.find("measured profile " + csv), std::string::npos) << run.out;

@@ -42,7 +42,7 @@ TEST_F(CliPathsNotShell, RecipeJournalAndExportPathsWithShellSyntaxAreJustFileNa
 
     const auto plan = run_cli({"plan", recipe, "--json"});
     EXPECT_EQ(plan.code, 0) << plan.err;
-    const auto run = run_cli({"run", recipe, "--sim", "--speed", "50", "--db", db});
+    const auto run = run_cli({"run", recipe, "--sim", "--virtual", "--db", db});
     EXPECT_EQ(run.code, 0) << run.err;
     const auto exported = run_cli({"export", "last", "--csv", "--db", db, "-o", csv});
     EXPECT_EQ(exported.code, 0) << exported.err;

@@ -24,7 +24,7 @@ TEST_F(CliPlant, SimulatedRunJournalsThePlantsTextAndHashAndIsJudgedAgainstIt) {
     const std::string text = "[plant]\nselectivity_k = 1.25\n";
     const std::string plant = write_file("k125.toml", text);
     const auto r = run_cli(
-        {"run", example_recipe("g-bi033sb067.toml"), "--sim", "--plant", plant, "--speed", "50", "--db", db});
+        {"run", example_recipe("g-bi033sb067.toml"), "--sim", "--plant", plant, "--virtual", "--db", db});
     ASSERT_EQ(r.code, 0) << r.out << r.err;
 
     auto journal = journal::RunJournal::open(db);

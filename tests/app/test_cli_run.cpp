@@ -22,7 +22,7 @@ class CliRun : public CliTest {};
 
 TEST_F(CliRun, SimulatedRunCompletesWithSamplesWhoseChargeIntegratesTheCurrent) {
     const std::string db = file("journal.sqlite");
-    const auto r = run_cli({"run", example_recipe("g-bi033sb067.toml"), "--sim", "--speed", "50", "--db", db,
+    const auto r = run_cli({"run", example_recipe("g-bi033sb067.toml"), "--sim", "--virtual", "--db", db,
                             "--operator", "ci"});
     ASSERT_EQ(r.code, 0) << r.out << r.err;
     EXPECT_NE(r.out.find("completed"), std::string::npos);

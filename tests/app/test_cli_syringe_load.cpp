@@ -26,7 +26,7 @@ TEST_F(CliSyringeLoad, SimulatedRunDispensesNoMoreThanTheLoadThePlanAsksFor) {
     EXPECT_GT(margin_ml, 0.0);
 
     const std::string db = file("journal.sqlite");
-    const auto run = run_cli({"run", recipe, "--sim", "--speed", "20", "--db", db, "--operator", "ci"});
+    const auto run = run_cli({"run", recipe, "--sim", "--virtual", "--db", db, "--operator", "ci"});
     ASSERT_EQ(run.code, 0) << run.out << run.err;
     const auto shown = run_cli({"show", "last", "--db", db, "--json"});
     ASSERT_EQ(shown.code, 0) << shown.err;

@@ -62,7 +62,7 @@ protected:
         suite_dir_ = pattern;
         ::setenv("XDG_STATE_HOME", (suite_dir_ / "state").c_str(), 1);
         const std::string db = (suite_dir_ / "original.sqlite").string();
-        const auto r = run_cli({"run", example_recipe("g-bi033sb067.toml"), "--sim", "--speed", "50", "--db",
+        const auto r = run_cli({"run", example_recipe("g-bi033sb067.toml"), "--sim", "--virtual", "--db",
                                 db, "--operator", "ci", "--fault", "compliance-trip@40"});
         ASSERT_EQ(r.code, 4) << r.out << r.err;
         const auto runs = query(db, "SELECT id, status, (SELECT COUNT(*) FROM samples) FROM runs");
