@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "app/gui/main_window.hpp"
+#include "app/journal/journal_records.hpp"
 #include "edc/test_source_dir.hpp"
 
 namespace edc::gui::test {
@@ -21,6 +22,19 @@ inline QString read_text(const QString& path) {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly | QIODevice::Text)) return {};
     return QString::fromUtf8(f.readAll());
+}
+
+// The start record of a hand-journaled run of the paper's graded recipe (History tests).
+inline journal::RunStart paper_run_start() {
+    journal::RunStart start;
+    start.recipe_name = "g-bi033sb067";
+    start.recipe_text = read_text(example_recipe("g-bi033sb067.toml")).toStdString();
+    start.recipe_sha256 = "00";
+    start.software_version = "test";
+    start.git_revision = "test";
+    start.instruments_json = "{}";
+    start.operator_name = "ci";
+    return start;
 }
 
 struct GuiFixture {

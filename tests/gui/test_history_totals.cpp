@@ -18,14 +18,7 @@ namespace {
 std::int64_t journal_one_run(const QString& db_path, const std::optional<journal::RunTotals>& totals) {
     auto j = journal::RunJournal::open(db_path.toStdString());
     if (!j) return 0;
-    journal::RunStart start;
-    start.recipe_name = "g-bi033sb067";
-    start.recipe_text = test::read_text(test::example_recipe("g-bi033sb067.toml")).toStdString();
-    start.recipe_sha256 = "00";
-    start.software_version = "test";
-    start.git_revision = "test";
-    start.instruments_json = "{}";
-    start.operator_name = "ci";
+    const journal::RunStart start = test::paper_run_start();
     auto id = j->begin_run(start);
     if (!id) return 0;
     std::vector<journal::JournalSample> samples(11);
