@@ -7,9 +7,11 @@
 #include <QTemporaryDir>
 #include <QThreadPool>
 #include <memory>
+#include <vector>
 
 #include "app/gui/main_window.hpp"
 #include "app/journal/journal_records.hpp"
+#include "app/journal/run_journal.hpp"
 #include "edc/test_source_dir.hpp"
 
 namespace edc::gui::test {
@@ -24,8 +26,14 @@ inline QString read_text(const QString& path) {
     return QString::fromUtf8(f.readAll());
 }
 
-// The start record of a hand-journaled run of the paper's graded recipe (History tests).
-inline journal::RunStart paper_run_start() {
+// Journals a run of the paper's graded recipe by hand (History tests): these samples and events,
+// ended with `status`. Its id, or 0 when the journal refused any step.
+inline std::int64_t journal_paper_run(const QString& db_path,
+                                      const std::vector<journal::JournalSample>& samples,
+                                      const std::vector<journal::JournalEvent>& events = {},
+                                      journal::RunStatus status = journal::RunStatus::completed) {
+    auto j = journal::RunJournal::open(db_path.toStdString());
+    if (!j) return 0;
     journal::RunStart start;
     start.recipe_name = "g-bi033sb067";
     start.recipe_text = read_text(example_recipe("g-bi033sb067.toml")).toStdString();
@@ -34,7 +42,9 @@ inline journal::RunStart paper_run_start() {
     start.git_revision = "test";
     start.instruments_json = "{}";
     start.operator_name = "ci";
-    return start;
+    auto id = j->begin_run(start);
+    if (!id || !j->append(*id, samples, events) || !j->end_run(*id, status)) return 0;
+    return *id;
 }
 
 struct GuiFixture {

@@ -33,19 +33,13 @@ double film_thickness_m() {
 // A run of the paper's recipe (its chemistry says k 1, efficiency 0.725) that recorded 200 s of
 // 5.7 mA and no feed, ended with `status`.
 std::int64_t journal_run(const QString& db_path, journal::RunStatus status) {
-    auto j = journal::RunJournal::open(db_path.toStdString());
-    if (!j) return 0;
-    const journal::RunStart start = test::paper_run_start();
-    auto id = j->begin_run(start);
-    if (!id) return 0;
     std::vector<journal::JournalSample> samples(401);
     for (std::size_t i = 0; i < samples.size(); ++i) {
         samples[i].t_s = 0.5 * static_cast<double>(i);
         samples[i].current_a = 5.7e-3;
         samples[i].charge_c = 5.7e-3 * samples[i].t_s;
     }
-    if (!j->append_samples(*id, samples) || !j->end_run(*id, status)) return 0;
-    return *id;
+    return test::journal_paper_run(db_path, samples, {}, status);
 }
 
 // The film as measured exactly: a point every 10 nm from the substrate and one at the top.

@@ -16,11 +16,6 @@ namespace {
 // A completed run of the paper's graded recipe whose controller predicted the target over
 // 600 nm: x = 0.50 - 0.34 d / 600 nm, a sample every 10 nm.
 std::int64_t journal_one_run(const QString& db_path) {
-    auto j = journal::RunJournal::open(db_path.toStdString());
-    if (!j) return 0;
-    const journal::RunStart start = test::paper_run_start();
-    auto id = j->begin_run(start);
-    if (!id) return 0;
     std::vector<journal::JournalSample> samples(61);
     for (std::size_t i = 0; i < samples.size(); ++i) {
         const double f = static_cast<double>(i) / 60.0;
@@ -29,8 +24,7 @@ std::int64_t journal_one_run(const QString& db_path) {
         samples[i].x_bi_predicted = 0.50 - 0.34 * f;
         samples[i].x_bi_target = 0.50 - 0.34 * f;
     }
-    if (!j->append_samples(*id, samples) || !j->end_run(*id, journal::RunStatus::completed)) return 0;
-    return *id;
+    return test::journal_paper_run(db_path, samples);
 }
 
 QString write(const QTemporaryDir& dir, const char* name, const char* text) {

@@ -16,11 +16,6 @@ namespace {
 // A completed run whose last sample says 600 nm and 80 mL dispensed; with `totals`, its record
 // says otherwise (as when the pump's counter and the plan's depth were read at the run's end).
 std::int64_t journal_one_run(const QString& db_path, const std::optional<journal::RunTotals>& totals) {
-    auto j = journal::RunJournal::open(db_path.toStdString());
-    if (!j) return 0;
-    const journal::RunStart start = test::paper_run_start();
-    auto id = j->begin_run(start);
-    if (!id) return 0;
     std::vector<journal::JournalSample> samples(11);
     for (std::size_t i = 0; i < samples.size(); ++i) {
         const double f = static_cast<double>(i) / 10.0;
@@ -31,8 +26,7 @@ std::int64_t journal_one_run(const QString& db_path, const std::optional<journal
     }
     std::vector<journal::JournalEvent> events;
     if (totals) events.push_back(journal::totals_event(200.0, *totals));
-    if (!j->append(*id, samples, events) || !j->end_run(*id, journal::RunStatus::completed)) return 0;
-    return *id;
+    return test::journal_paper_run(db_path, samples, events);
 }
 
 QString header_after_loading(test::GuiFixture& f, std::int64_t id) {
