@@ -5,7 +5,10 @@
 // Loss bound: a batch is committed at least every `flush_interval` (default 100 ms; sooner
 // once a quarter of the queue has filled), and committing an interval's samples takes a few
 // ms, so a kill -9 loses at most the samples pushed in the last 200 ms, and never corrupts what
-// was committed (WAL). Nothing is dropped silently: when the sample queue is full, push()
+// was committed (WAL). The interval is kept on the run's clock (`clock`: a wall clock at
+// `speed` converts it, a virtual clock holds run time still while a batch is committed, so a
+// kill at run time T there loses at most the samples after the last commit, flush_interval of
+// run time at the clock's speed 1). Nothing is dropped silently: when the sample queue is full, push()
 // counts the sample and the writer journals a "journal_overflow" event with the count.
 //
 // Threads: push() is for ONE producer (the control loop) and is wait-free: no lock, no
@@ -25,11 +28,14 @@
 #include "app/journal/journal_records.hpp"
 #include "app/journal/run_journal.hpp"
 #include "app/journal/sample_ring.hpp"
+#include "control/clock/clock.hpp"
 #include "control/error.hpp"
 
 namespace edc::journal {
 
 struct JournalWriterOptions {
+    std::shared_ptr<clk::Clock> clock;  // the run's clock (absent: the steady clock); the writer's
+                                        // thread is attached to it
     std::size_t sample_capacity = 1U << 16;  // ~6.5 s at 10 kHz, ~1.8 h at 10 Hz
     std::chrono::milliseconds flush_interval{100};
     std::size_t max_batch = 1U << 15;  // samples per transaction
@@ -79,8 +85,9 @@ private:
     SampleRing<JournalSample> samples_;
     std::vector<JournalSample> batch_;  // writer thread only
 
+    std::shared_ptr<clk::Clock> clock_;
     mutable std::mutex mutex_;  // guards everything below up to the atomics
-    std::condition_variable wake_;
+    clk::ClockCondition wake_;
     std::condition_variable flushed_;
     std::vector<JournalEvent> events_;
     std::uint64_t flush_requested_ = 0;

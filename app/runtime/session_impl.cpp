@@ -60,7 +60,7 @@ RunSession::Impl::Impl(RunOptions options, plan::FeedPlan plan, journal::RunJour
     : options_(std::move(options)),
       plan_(std::move(plan)),
       clock_(sim ? sim->clock() : std::make_shared<clk::WallClock>(1.0)),
-      journal_(std::move(journal)),
+      journal_(std::move(journal), clock_.shared()),
       sim_(std::move(sim)),
       current_a_(options_.recipe.current_a()),
       limits_(limits_for(options_.recipe)),
