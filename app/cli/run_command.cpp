@@ -69,7 +69,8 @@ Options:
                      journal show; repeatable); KIND is galvanostat-timeout,
                      galvanostat-disconnect, galvanostat-garbage, galvanostat-scpi-error,
                      compliance-trip, pump-timeout, pump-disconnect, pump-stall, pump-alarm
-                     or syringe-empty
+                     or syringe-empty; KIND@safe-state fires it when the run's first
+                     safe-state sequence starts (a compound fault, after another fault)
   --chemistry FILE   a chemistry file ([chemistry] keys, e.g. from `edc calibrate`) that
                      overrides the recipe's chemistry and any calibration file it names
 )"

@@ -44,8 +44,33 @@ Result<std::unique_ptr<SimRig>> SimRig::start(const recipes::Recipe& recipe, Sim
 SimRig::SimRig(SimRigOptions options, const std::vector<sim::FaultSpec>& faults)
     : options_(std::move(options)), wake_(*options_.clock) {
     for (const auto& f : faults) {
-        due_.push_back({f.at_sim_s, [this, kind = f.kind] { host_->inject(kind); }});
+        if (f.trigger == sim::FaultTrigger::at_safe_state) {
+            on_safe_state_.push_back(f.kind);
+        } else {
+            due_.push_back({f.at_sim_s, [this, kind = f.kind] { fire_fault(kind, false); }});
+        }
     }
+}
+
+void SimRig::fire_fault(sim::FaultKind kind, bool in_safe_state) {
+    host_->inject(kind);
+    std::lock_guard lock(mutex_);
+    fired_.push_back({kind, run_clock_ != nullptr ? run_clock_->run_s() : 0.0, in_safe_state});
+}
+
+void SimRig::safe_state_started() {
+    std::vector<sim::FaultKind> now;
+    {
+        std::lock_guard lock(mutex_);
+        if (stop_) return;
+        now.swap(on_safe_state_);
+    }
+    for (const auto kind : now) fire_fault(kind, true);
+}
+
+std::vector<FiredFault> SimRig::fired() const {
+    std::lock_guard lock(mutex_);
+    return fired_;
 }
 
 SimRig::~SimRig() {
@@ -56,6 +81,7 @@ SimRig::~SimRig() {
 void SimRig::run_started(const RunClock& clock) {
     std::lock_guard lock(mutex_);
     if (injector_.joinable() || stop_) return;
+    run_clock_ = &clock;
     injector_ = std::thread([this, &clock, attached = clk::Attachment(clock.clock())] { inject(&clock); });
 }
 
