@@ -335,7 +335,7 @@ std::optional<run::RunEvent> RunSession::Impl::enter_safe_state() {
         record("error", "safe_state_unconfirmed", report.describe());
     }
     for (const auto& step : report.steps) {
-        if (!step.note.empty()) record("warning", "pump_safe_mode", step.note);
+        if (!step.note.empty()) record("warning", "safe_state_note", step.note);
     }
     {
         std::lock_guard lock(mutex_);
@@ -375,7 +375,7 @@ std::optional<run::RunEvent> RunSession::Impl::close_journal(run::Outcome outcom
         for (const auto& f : sim_->fired()) {
             record("info", "sim_fault",
                    std::string("simulator fired ") + sim::to_string(f.kind) + " at run time " +
-                       decimal::fixed(f.run_s, 2) + " s" +
+                       decimal::fixed(f.run_s, 3) + " s" +
                        (f.in_safe_state ? " (on the safe-state sequence's start)" : ""));
         }
     }
