@@ -73,7 +73,8 @@ Options:
                      journal show; repeatable); KIND is galvanostat-timeout,
                      galvanostat-disconnect, galvanostat-garbage, galvanostat-scpi-error,
                      compliance-trip, pump-timeout, pump-disconnect, pump-stall, pump-alarm
-                     or syringe-empty
+                     or syringe-empty; KIND@safe-state fires it when the run's first
+                     safe-state sequence starts (a compound fault, after another fault)
   --signal NAME@S    with --sim: this process sends itself signal NAME (INT, TERM or KILL) at
                      run time S: an operator's Ctrl-C, a service stop or a crash rehearsed
                      at a chosen point of the run (repeatable)

@@ -45,11 +45,36 @@ Result<std::unique_ptr<SimRig>> SimRig::start(const recipes::Recipe& recipe, Sim
 SimRig::SimRig(SimRigOptions options, const std::vector<sim::FaultSpec>& faults)
     : options_(std::move(options)), wake_(*options_.clock) {
     for (const auto& f : faults) {
-        due_.push_back({f.at_sim_s, [this, kind = f.kind] { host_->inject(kind); }});
+        if (f.trigger == sim::FaultTrigger::at_safe_state) {
+            on_safe_state_.push_back(f.kind);
+        } else {
+            due_.push_back({f.at_sim_s, [this, kind = f.kind] { fire_fault(kind, false); }});
+        }
     }
     for (const auto& [signal, at_s] : options_.self_signals) {
         due_.push_back({at_s, [signal] { (void)std::raise(signal); }});
     }
+}
+
+void SimRig::fire_fault(sim::FaultKind kind, bool in_safe_state) {
+    host_->inject(kind);
+    std::lock_guard lock(mutex_);
+    fired_.push_back({kind, run_clock_ != nullptr ? run_clock_->run_s() : 0.0, in_safe_state});
+}
+
+void SimRig::safe_state_started() {
+    std::vector<sim::FaultKind> now;
+    {
+        std::lock_guard lock(mutex_);
+        if (stop_) return;
+        now.swap(on_safe_state_);
+    }
+    for (const auto kind : now) fire_fault(kind, true);
+}
+
+std::vector<FiredFault> SimRig::fired() const {
+    std::lock_guard lock(mutex_);
+    return fired_;
 }
 
 SimRig::~SimRig() {
@@ -60,6 +85,7 @@ SimRig::~SimRig() {
 void SimRig::run_started(const RunClock& clock) {
     std::lock_guard lock(mutex_);
     if (injector_.joinable() || stop_) return;
+    run_clock_ = &clock;
     injector_ = std::thread([this, &clock, attached = clk::Attachment(clock.clock())] { inject(&clock); });
 }
 

@@ -164,6 +164,8 @@ int main(int argc, char** argv) {
         else if (a == "--fault") {
             auto f = sim::parse_fault(v);
             if (!f) die(f.error().message + " (" + f.error().where + ")");
+            if (f->trigger != sim::FaultTrigger::at_time)
+                die("--fault " + std::string(v) + ": edc-sim sees no run's safe state; give a time (KIND@SECONDS)");
             cfg.faults.push_back(*f);
         } else if (a == "--bath-bi")
             chem.bath_a.bi_mol_per_m3 = number(a, v) * units::mol_per_m3_per_mm;
