@@ -33,6 +33,10 @@ public:
     // and for checking the fault handling before a real run.
     void set_sim_faults(const QString& faults);
     [[nodiscard]] std::vector<std::string> sim_faults() const;
+    // Simulated runs on a lock-step clock paced at the speed, the instruments' models in
+    // process: the same run on an idle or a loaded machine (the tests' mode; no widget).
+    void set_lockstep(bool on) { lockstep_ = on; }
+    [[nodiscard]] bool lockstep() const { return lockstep_; }
     [[nodiscard]] bool checklist_complete() const;
     [[nodiscard]] QString checklist_missing() const;  // the unticked items, for the Start hint
     void tick_checklist(bool on);                     // after a run every item must be confirmed again
@@ -62,6 +66,7 @@ private:
     QCheckBox* syringe_;
     QCheckBox* stirrer_;
     bool run_active_ = false;
+    bool lockstep_ = false;
     bool identifying_ = false;
     bool scanning_ = false;
 };

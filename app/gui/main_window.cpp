@@ -13,6 +13,7 @@
 #include <cstdlib>
 
 #include "app/journal/run_journal.hpp"
+#include "control/clock/virtual_clock.hpp"
 #include "control/model/units.hpp"
 #include "control/plan/syringe_load.hpp"
 
@@ -176,6 +177,10 @@ void MainWindow::start_run() {
         sim.emplace();
         sim->speed = instruments_->speed();
         sim->faults = instruments_->sim_faults();
+        if (instruments_->lockstep()) {
+            sim->clock = std::make_shared<clk::VirtualClock>(sim->speed, sim->speed);
+            sim->in_process = true;
+        }
     }
     options.db_path = db_path_.toStdString();
     options.operator_name = operator_name();

@@ -11,8 +11,13 @@
 // for time). A thread that sets up a run (a test's main thread) attaches while it does, so the
 // simulators cannot run ahead before the run starts.
 //
+// Paced (pace > 0): run time also never runs ahead of `pace` run seconds per real second since
+// construction, so a lock-step run can be watched (the GUI polls it on a timer) and still
+// cannot fault on a loaded machine: a slow machine only makes it run slower than the pace.
+//
 // Waiters are nodes on their own stacks, linked under the mutex: no allocation.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <cstdint>
@@ -24,7 +29,8 @@ namespace edc::clk {
 
 class VirtualClock final : public Clock {
 public:
-    explicit VirtualClock(double speed = 1.0) : speed_(speed > 0.0 ? speed : 1.0) {}
+    explicit VirtualClock(double speed = 1.0, double pace = 0.0)
+        : speed_(speed > 0.0 ? speed : 1.0), pace_(pace > 0.0 ? pace : 0.0), epoch_(std::chrono::steady_clock::now()) {}
 
     [[nodiscard]] double now_s() const noexcept override {
         std::lock_guard lock(mutex_);
@@ -79,7 +85,14 @@ private:
         if (!blocked(self)) return;
         waiters_ = &self;
         advance_if_all_blocked();
-        cv_.wait(lock, [&] { return !blocked(self); });
+        while (blocked(self)) {
+            if (held_) {  // paced: everyone waits, the next deadline is due at held_until_
+                cv_.wait_until(lock, held_until_);
+                if (held_ && std::chrono::steady_clock::now() >= held_until_) advance_if_all_blocked();
+            } else {
+                cv_.wait(lock);
+            }
+        }
         Waiter** p = &waiters_;
         while (*p != &self) p = &(*p)->next;
         *p = self.next;
@@ -87,6 +100,7 @@ private:
 
     // Caller holds mutex_.
     void advance_if_all_blocked() noexcept {
+        held_ = false;
         int count = 0;
         double earliest = no_deadline;
         for (const Waiter* w = waiters_; w != nullptr; w = w->next) {
@@ -97,6 +111,16 @@ private:
         // Nobody left to run and a deadline to run to. (All waiting for ever: they wait for a
         // thread outside the run, e.g. an operator's command from a test's main thread.)
         if (count == 0 || count < attached_ || std::isinf(earliest)) return;
+        if (pace_ > 0.0) {
+            const auto due = epoch_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                          std::chrono::duration<double>(earliest / pace_));
+            if (std::chrono::steady_clock::now() < due) {
+                held_ = true;
+                held_until_ = due;
+                cv_.notify_all();  // waiters wait for `due` now, not for a change
+                return;
+            }
+        }
         now_ = earliest;
         cv_.notify_all();
     }
@@ -104,6 +128,10 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable cv_;
     double speed_;
+    double pace_;  // run seconds per real second at most (0: as fast as the CPU allows)
+    std::chrono::steady_clock::time_point epoch_;
+    bool held_ = false;  // paced: all blocked, the earliest deadline is not due yet
+    std::chrono::steady_clock::time_point held_until_;
     double now_ = 0.0;
     std::uint64_t generation_ = 0;
     int attached_ = 0;

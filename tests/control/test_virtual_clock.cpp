@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -89,6 +90,51 @@ TEST(VirtualClock, TheLoopRunnerTicksAtExactRunTimes) {
     ASSERT_EQ(at.size(), 200U);
     for (std::size_t i = 0; i < at.size(); ++i) EXPECT_NEAR(at[i], 0.05 * static_cast<double>(i), 1e-9);
     EXPECT_NEAR(clock.now_s(), 0.05 * 199, 1e-9);
+}
+
+// Paced at 20 run seconds per real second: two threads in lock step reach run time 2 s at
+// exact run times, and not before 0.1 s of real time has passed (a lower bound: a busy
+// machine only makes it later). A notify still wakes a waiter without time passing.
+TEST(VirtualClock, APacedClockKeepsLockStepAndRunsNoFasterThanItsPace) {
+    VirtualClock clock(1.0, 20.0);
+    const auto started = std::chrono::steady_clock::now();
+    std::vector<double> ticks;
+    {
+        Attachment me(clock);
+        std::thread other([&clock, a = Attachment(clock)] {
+            for (int i = 1; i <= 4; ++i) clock.sleep_until(0.5 * i);
+        });
+        for (int i = 1; i <= 20; ++i) {
+            clock.sleep_until(0.1 * i);
+            ticks.push_back(clock.now_s());
+        }
+        other.join();
+    }
+    const double real_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    ASSERT_EQ(ticks.size(), 20U);
+    for (std::size_t i = 0; i < ticks.size(); ++i) EXPECT_NEAR(ticks[i], 0.1 * static_cast<double>(i + 1), 1e-12);
+    EXPECT_GE(real_s, 2.0 / 20.0 - 1e-3);
+
+    struct {
+        std::mutex m;
+        bool ready = false;
+    } g;
+    Attachment me(clock);
+    ClockCondition cv(clock);
+    std::thread notifier([&clock, &g, &cv, a = Attachment(clock)] {
+        clock.sleep_until(3.0);
+        {
+            std::lock_guard lock(g.m);
+            g.ready = true;
+        }
+        cv.notify_all();
+    });
+    {
+        std::unique_lock lock(g.m);
+        EXPECT_TRUE(cv.wait_until(lock, 100.0, [&g] { return g.ready; }));
+    }
+    EXPECT_NEAR(clock.now_s(), 3.0, 1e-12);
+    notifier.join();
 }
 
 }  // namespace

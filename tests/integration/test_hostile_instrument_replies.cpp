@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "drivers/galvanostat/galvanostat_factory.hpp"
+#include "drivers/io/stream_transport.hpp"
 #include "drivers/pump/pump_factory.hpp"
 #include "tests/drivers/pty_peer.hpp"
 
@@ -128,6 +129,10 @@ HostilePeer::Responder keithley(Reply hostile) {
 
 constexpr auto link_timeout = 1000ms;  // per command; :READ? adds one NPLC (20 ms)
 constexpr auto margin = 1500ms;        // scheduling slack on a loaded CI machine
+// The longest one command may take without hanging: a read whose exchange the host held back
+// (tty input stalled on a loaded machine) waits the stall out, up to io::max_host_stall, and
+// gets its timeout a second time (drivers/io/stream_transport.hpp).
+constexpr auto command_bound = 2 * link_timeout + edc::io::max_host_stall + margin;
 
 struct Galvo {
     edc::io::IoThread io;
@@ -167,9 +172,7 @@ void expect_clear_error(const Timed& t, std::initializer_list<const char*> codes
     EXPECT_TRUE(known) << "code " << t.r.error().code << ": " << t.r.error().message;
     EXPECT_FALSE(t.r.error().where.empty()) << "the error should name the port";
     EXPECT_FALSE(t.r.error().message.empty());
-    // A read whose exchange the host held back (tty input stalled on a loaded machine) gets its
-    // timeout a second time (drivers/io/stream_transport.hpp): it ends all the same.
-    EXPECT_LE(t.took, 2 * link_timeout + margin) << t.r.error().message;
+    EXPECT_LE(t.took, command_bound) << t.r.error().message;
     std::printf("HOSTILE %-55s -> %s after %lld ms: %s\n", ::testing::UnitTest::GetInstance()->current_test_info()->name(),
                 t.r.error().code.c_str(), static_cast<long long>(t.took.count()), t.r.error().message.c_str());
 }
@@ -252,7 +255,7 @@ TEST(Hostile2400, NonFiniteNumbersNeverBecomeAReading) {
             EXPECT_TRUE(std::isfinite(t.r->potential_v) && std::isfinite(t.r->current_a))
                 << "non-finite reading accepted: V " << t.r->potential_v << " I " << t.r->current_a;
         } else {
-            EXPECT_LE(t.took, link_timeout + margin);
+            EXPECT_LE(t.took, command_bound);
             std::printf("HOSTILE non-finite '%s' -> %s: %s\n", text, t.r.error().code.c_str(),
                         t.r.error().message.c_str());
         }
@@ -309,8 +312,8 @@ void expect_pump_error(const edc::Result<T>& r, std::chrono::milliseconds took, 
     for (const char* c : codes) known = known || r.error().code == c;
     EXPECT_TRUE(known) << "code " << r.error().code << ": " << r.error().message;
     EXPECT_FALSE(r.error().where.empty());
-    // identify() is two commands (alarm acknowledge, VER): two timeouts at most.
-    EXPECT_LE(took, 2 * link_timeout + margin) << r.error().message;
+    // identify() is two commands (alarm acknowledge, VER).
+    EXPECT_LE(took, 2 * command_bound) << r.error().message;
     std::printf("HOSTILE %-55s -> %s after %lld ms: %s\n", ::testing::UnitTest::GetInstance()->current_test_info()->name(),
                 r.error().code.c_str(), static_cast<long long>(took.count()), r.error().message.c_str());
 }
