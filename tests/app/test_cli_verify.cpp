@@ -183,12 +183,13 @@ class KeyedChain : public CliTest {
 protected:
     // `runs` completed runs of three samples each.
     std::string journal_with_runs(int runs) {
-        const std::string db = file("edc.sqlite");
+        std::string db = file("edc.sqlite");
         auto j = journal::RunJournal::open(db);
         EXPECT_TRUE(j.has_value()) << (j ? "" : j.error().message);
-        for (int k = 0; k < runs; ++k) {
+        for (int k = 0; j && k < runs; ++k) {
             const auto id = j->begin_run(journal::test::run_start());
             EXPECT_TRUE(id.has_value()) << (id ? "" : id.error().message);
+            if (!id) break;
             const std::vector<journal::JournalSample> rows{journal::test::sample_at(0), journal::test::sample_at(1),
                                                            journal::test::sample_at(2)};
             EXPECT_TRUE(j->append_samples(*id, rows).has_value());
@@ -199,7 +200,7 @@ protected:
     // A forged sample of run 1 whose digest, header and seal are then recomputed with `link`.
     template <class Link>
     std::string forged_sample_relinked(Link link) {
-        const std::string db = journal_with_runs(1);
+        std::string db = journal_with_runs(1);
         sql(db, "UPDATE samples SET current_a = 0.5 WHERE t_s = 0.1");
         sql(db, "UPDATE runs SET samples_sha256 = '" + samples_digest(db, 1) + "' WHERE id = 1");
         relink(db, 1, link);
