@@ -86,9 +86,9 @@ Result<std::optional<JournalKey>> load_key(const std::string& path) {
     if ((st.st_mode & 077) != 0) {
         return std::unexpected(key_error(
             "journal_key_insecure", path,
-            strf("the journal key %s has mode %04o: group or others can read it, and whoever can read it can "
-                 "forge the keyed chain; refusing to use it. Fix: chmod 600 %s (and, if others may have read "
-                 "it, treat the journal's keyed seals as unproven)",
+            strf("the journal key %s has mode %04o: group or others have access to it, and whoever can "
+                 "read it can forge the keyed chain; refusing to use it. Fix: chmod 600 %s (and, if others "
+                 "may have read it, treat the journal's keyed seals as unproven)",
                  path.c_str(), static_cast<unsigned>(st.st_mode & 07777), path.c_str())));
     }
     if (st.st_uid != ::getuid()) {
