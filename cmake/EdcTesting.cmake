@@ -19,6 +19,15 @@ function(edc_add_gtest name)
   # gtest_discover_tests' PROPERTIES is split into separate arguments on its way through.
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60 TEST_LIST ${name}_TESTS
                        PROPERTIES TIMEOUT ${ARG_TIMEOUT})
+  # The journal's key (XDG_CONFIG_HOME) and chain anchors (XDG_STATE_HOME) of every test go to
+  # the build tree, never to the home of whoever runs the tests; tests that need their own set
+  # them. Same route as the labels below, for the same reason (a list value).
+  set(env_file ${CMAKE_CURRENT_BINARY_DIR}/${name}_environment.cmake)
+  set(test_home ${CMAKE_BINARY_DIR}/test-home)
+  file(WRITE ${env_file}
+       "if(${name}_TESTS)\n  set_tests_properties(\${${name}_TESTS} PROPERTIES ENVIRONMENT "
+       "\"XDG_CONFIG_HOME=${test_home}/config;XDG_STATE_HOME=${test_home}/state\")\nendif()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${env_file})
   if(ARG_LABELS)
     set(labels_file ${CMAKE_CURRENT_BINARY_DIR}/${name}_labels.cmake)
     file(WRITE ${labels_file}

@@ -42,6 +42,39 @@ void check_rows(std::vector<Error>& problems, std::int64_t id, const char* kind,
     }
 }
 
+// The newest seal recorded outside the database must still be in it, unchanged.
+void check_anchor(ChainReport& report, const std::vector<SealLink>& by_seq, const ChainContext& context) {
+    if (!context.anchor) return;
+    const ChainAnchor& a = *context.anchor;
+    const auto it = std::find_if(by_seq.begin(), by_seq.end(), [&](const SealLink& l) { return l.seq == a.seal_seq; });
+    if (it != by_seq.end() && it->id == a.run_id && it->hash == a.seal_hash) {
+        report.anchor_state = "ok";
+        return;
+    }
+    if (it == by_seq.end() && (by_seq.empty() || by_seq.back().seq < a.seal_seq)) {
+        report.anchor_state = "newest_run_missing";
+        const std::string ends =
+            by_seq.empty() ? std::string("has no sealed run")
+                           : strf("ends at run %lld (seal %lld)", static_cast<long long>(by_seq.back().id),
+                                  static_cast<long long>(by_seq.back().seq));
+        report.problems.push_back(Error{
+            "newest_run_missing",
+            strf("run %lld was sealed (seal %lld, anchor %s) but the journal %s: the newest run was deleted",
+                 static_cast<long long>(a.run_id), static_cast<long long>(a.seal_seq), context.anchor_path.c_str(),
+                 ends.c_str()),
+            run_where(a.run_id)});
+        return;
+    }
+    report.anchor_state = "mismatch";
+    report.problems.push_back(Error{
+        "journal_chain_broken",
+        strf("run %lld: seal %lld differs from the one recorded in the anchor %s (run %lld, %s): the newest "
+             "runs were deleted and replaced, or rewritten",
+             static_cast<long long>(a.run_id), static_cast<long long>(a.seal_seq), context.anchor_path.c_str(),
+             static_cast<long long>(a.run_id), a.seal_hash.c_str()),
+        run_where(a.run_id)});
+}
+
 Result<std::int64_t> orphan_rows(sqlite3* db, const char* sql) {
     Statement q(db, sql);
     if (!q.ok()) return std::unexpected(q.prepare_error());
@@ -52,17 +85,21 @@ Result<std::int64_t> orphan_rows(sqlite3* db, const char* sql) {
 
 }  // namespace
 
-Result<ChainReport> verify_chain(sqlite3* db) {
+Result<ChainReport> verify_chain(sqlite3* db, const ChainContext& context) {
     Statement st(
         db,
         "SELECT id, recipe_name, recipe_sha256, software_version, git_revision, instruments, operator, "
         "started_at, prev_hash, row_hash, chain_version, status, ended_at, sample_count, samples_sha256, "
-        "event_count, events_sha256, seal_seq, seal_prev, seal_hash, recipe_text FROM runs ORDER BY id");
+        "event_count, events_sha256, seal_seq, seal_prev, seal_hash, recipe_text, hash_alg FROM runs ORDER BY id");
     if (!st.ok()) return std::unexpected(st.prepare_error());
     ChainReport report;
+    report.key_path = context.key_path;
+    report.key_problem = context.key_problem;
+    report.anchor_path = context.anchor_path;
     auto& problems = report.problems;
     std::vector<SealLink> seals;
     std::string expected_prev = zero_hash;
+    std::int64_t first_keyed = 0;  // a run keyed before an unkeyed one: the chain was downgraded
     int rc = 0;
     while ((rc = st.step()) == SQLITE_ROW) {
         const std::int64_t id = st.column_int(0);
@@ -77,7 +114,9 @@ Result<ChainReport> verify_chain(sqlite3* db) {
         const std::string prev = st.column_text(8);
         const std::string stored = st.column_text(9);
         const auto version = static_cast<int>(st.column_int(10));
+        const std::string alg = st.column_text(21);
         ++report.runs;
+        report.algorithms.push_back({id, alg});
         if (prev != expected_prev) {
             problems.push_back(
                 broken(id, strf("header does not link to the run before it (prev_hash %s, expected "
@@ -89,7 +128,24 @@ Result<ChainReport> verify_chain(sqlite3* db) {
             problems.push_back(broken(id, strf("unknown chain version %d", version)));
             continue;
         }
-        if (recipes::sha256_hex(header_material(version, id, s, prev)) != stored) {
+        if (alg != alg_sha256 && alg != alg_hmac_sha256) {
+            problems.push_back(broken(id, strf("unknown link algorithm '%s'", alg.c_str())));
+            continue;
+        }
+        const bool keyed = alg == alg_hmac_sha256;
+        if (keyed) {
+            ++report.keyed;
+            if (first_keyed == 0) first_keyed = id;
+        } else if (first_keyed != 0) {
+            problems.push_back(broken(
+                id, strf("linked with plain sha256 after run %lld was keyed (hmac-sha256): the keyed chain "
+                         "was downgraded, its links recomputed without the key",
+                         static_cast<long long>(first_keyed))));
+        }
+        // Without the key a keyed run's header and seal cannot be checked; its rows still are.
+        const bool checkable = !keyed || context.key != nullptr;
+        if (!checkable) ++report.keyed_unchecked;
+        if (checkable && link_hash(alg, context.key, header_material(version, id, s, prev)) != stored) {
             problems.push_back(
                 broken(id,
                        "header (recipe, versions, instruments, operator, start time) changed after it "
@@ -125,7 +181,7 @@ Result<ChainReport> verify_chain(sqlite3* db) {
         check_rows(problems, id, "event", *events, f.events.count, f.events.sha256);
         f.seal_prev = st.column_text(18);
         const std::string seal = st.column_text(19);
-        if (recipes::sha256_hex(seal_material(f)) != seal) {
+        if (checkable && link_hash(alg, context.key, seal_material(f)) != seal) {
             problems.push_back(
                 broken(id, strf("final status '%s', end time '%s', recipe text or the sealed row "
                                 "digests changed after the run was sealed (seal_hash does not match)",
@@ -152,6 +208,8 @@ Result<ChainReport> verify_chain(sqlite3* db) {
         expected_seal = l.hash;
         previous_id = l.id;
     }
+
+    check_anchor(report, seals, context);
 
     for (const auto& [table, sql] :
          {std::pair{"sample", "SELECT COUNT(*) FROM samples WHERE run_id NOT IN (SELECT id FROM runs)"},

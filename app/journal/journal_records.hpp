@@ -83,6 +83,23 @@ struct ChainReport {
     std::int64_t legacy = 0;     // ended before schema v2: header only, no seal
     std::int64_t recording = 0;  // still 'running': sealed when they end (or at recovery)
     std::vector<Error> problems;
+
+    // Which link algorithm each run used: "sha256" (unkeyed: every run before schema v3) or
+    // "hmac-sha256" (keyed with the installation's journal key).
+    struct RunAlgorithm {
+        std::int64_t run = 0;
+        std::string algorithm;
+    };
+    std::vector<RunAlgorithm> algorithms;
+    std::int64_t keyed = 0;            // hmac-sha256 runs
+    std::int64_t keyed_unchecked = 0;  // hmac-sha256 runs whose links could not be checked: no key
+    std::string key_path;              // where the key was looked for
+    std::string key_problem;           // why no key was used (absent, insecure), empty when one was
+
+    // The anchor outside the database (chain_anchor.hpp): "none" (no anchor for this journal),
+    // "ok", "newest_run_missing" or "mismatch" (both also listed in problems).
+    std::string anchor_state = "none";
+    std::string anchor_path;
 };
 
 // "2026-11-26T05:07:04.123Z"

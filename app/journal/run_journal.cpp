@@ -24,8 +24,9 @@ using detail::sqlite_error;
 using detail::Statement;
 using detail::zero_hash;
 
-std::string row_hash(int chain_version, std::int64_t id, const RunStart& s, const std::string& prev_hash) {
-    return recipes::sha256_hex(detail::header_material(chain_version, id, s, prev_hash));
+std::string row_hash(int chain_version, std::string_view alg, const JournalKey* key, std::int64_t id,
+                     const RunStart& s, const std::string& prev_hash) {
+    return detail::link_hash(alg, key, detail::header_material(chain_version, id, s, prev_hash));
 }
 
 // Rolls back unless committed: every early return inside a transaction leaves the file as it was.
@@ -136,6 +137,14 @@ Result<RunJournal> RunJournal::open(const std::string& path, OpenOptions options
         }
     }
     if (auto m = j.migrate(); !m) return std::unexpected(m.error());
+    {
+        Statement id(j.db_, "SELECT value FROM meta WHERE key = 'journal_id'");
+        if (!id.ok()) return std::unexpected(id.prepare_error());
+        if (id.step() != SQLITE_ROW) return fail("journal_error", "the meta table has no journal_id", path);
+        j.journal_id_ = id.column_text(0);
+    }
+    j.key_path_ = default_key_path();
+    j.anchor_path_ = (std::filesystem::path(default_anchor_dir()) / j.journal_id_).string();
     if (options.mark_interrupted) {
         auto n = j.mark_interrupted();
         if (!n) return std::unexpected(n.error());
@@ -148,6 +157,11 @@ RunJournal::RunJournal(RunJournal&& other) noexcept
     : db_(std::exchange(other.db_, nullptr)),
       path_(std::move(other.path_)),
       interrupted_on_open_(other.interrupted_on_open_),
+      journal_id_(std::move(other.journal_id_)),
+      key_path_(std::move(other.key_path_)),
+      anchor_path_(std::move(other.anchor_path_)),
+      key_(std::move(other.key_)),
+      anchor_error_(std::move(other.anchor_error_)),
       statements_(std::move(other.statements_)),
       run_locks_(std::move(other.run_locks_)) {
     other.statements_.clear();
@@ -160,6 +174,11 @@ RunJournal& RunJournal::operator=(RunJournal&& other) noexcept {
         db_ = std::exchange(other.db_, nullptr);
         path_ = std::move(other.path_);
         interrupted_on_open_ = other.interrupted_on_open_;
+        journal_id_ = std::move(other.journal_id_);
+        key_path_ = std::move(other.key_path_);
+        anchor_path_ = std::move(other.anchor_path_);
+        key_ = std::move(other.key_);
+        anchor_error_ = std::move(other.anchor_error_);
         statements_ = std::move(other.statements_);
         run_locks_ = std::move(other.run_locks_);
         other.statements_.clear();
@@ -231,6 +250,12 @@ Result<std::int64_t> RunJournal::begin_run(const RunStart& start_in) {
     std::filesystem::create_directories(path_ + ".locks", ec);
     if (ec) return fail("journal_error", strf("cannot create %s.locks: %s", path_.c_str(), ec.message().c_str()), path_);
 
+    if (!key_) {
+        auto key = load_or_create_key(key_path_);
+        if (!key) return std::unexpected(key.error());
+        key_ = std::move(*key);
+    }
+
     Transaction tx(db_);
     if (auto r = tx.begin(true); !r) return std::unexpected(r.error());
     auto last = statement("SELECT row_hash FROM runs ORDER BY id DESC LIMIT 1");
@@ -241,8 +266,8 @@ Result<std::int64_t> RunJournal::begin_run(const RunStart& start_in) {
 
     auto insert = statement(
         "INSERT INTO runs (recipe_name, recipe_text, recipe_sha256, software_version, git_revision, instruments, "
-        "operator, started_at, ended_at, status, prev_hash, row_hash, chain_version) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, 'running', ?9, '', ?10)");
+        "operator, started_at, ended_at, status, prev_hash, row_hash, chain_version, hash_alg) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, 'running', ?9, '', ?10, 'hmac-sha256')");
     if (!insert) return std::unexpected(insert.error());
     Statement& in = **insert;
     in.bind(1, std::string_view(start.recipe_name));
@@ -261,7 +286,7 @@ Result<std::int64_t> RunJournal::begin_run(const RunStart& start_in) {
 
     auto update = statement("UPDATE runs SET row_hash = ?1 WHERE id = ?2");
     if (!update) return std::unexpected(update.error());
-    (*update)->bind(1, std::string_view(row_hash(detail::chain_version_sealed, id, start, prev_hash)));
+    (*update)->bind(1, std::string_view(row_hash(detail::chain_version_sealed, detail::alg_hmac_sha256, &*key_, id, start, prev_hash)));
     (*update)->bind(2, id);
     if (auto r = step_done(db_, **update, "hash run"); !r) return std::unexpected(r.error());
 
@@ -287,7 +312,7 @@ Result<void> RunJournal::set_instruments(std::int64_t id, const std::string& ins
     if (auto r = tx.begin(true); !r) return r;
     auto read = statement(
         "SELECT recipe_name, recipe_sha256, software_version, git_revision, operator, started_at, prev_hash, status, "
-        "(SELECT MAX(id) FROM runs), chain_version FROM runs WHERE id = ?1");
+        "(SELECT MAX(id) FROM runs), chain_version, hash_alg FROM runs WHERE id = ?1");
     if (!read) return std::unexpected(read.error());
     Statement& q = **read;
     q.bind(1, id);
@@ -306,7 +331,11 @@ Result<void> RunJournal::set_instruments(std::int64_t id, const std::string& ins
     const std::string status = q.column_text(7);
     const std::int64_t newest = q.column_int(8);
     const auto version = static_cast<int>(q.column_int(9));
+    const std::string alg = q.column_text(10);
     q.reset();
+    std::string key_problem;
+    const JournalKey* key = alg == detail::alg_hmac_sha256 ? existing_key(&key_problem) : nullptr;
+    if (alg == detail::alg_hmac_sha256 && key == nullptr) return fail("journal_key_missing", key_problem, path_);
     if (status != "running" || newest != id) {
         return fail("journal_error",
                     strf("the instruments of run %lld can no longer change (%s)", static_cast<long long>(id),
@@ -317,7 +346,7 @@ Result<void> RunJournal::set_instruments(std::int64_t id, const std::string& ins
     auto update = statement("UPDATE runs SET instruments = ?1, row_hash = ?2 WHERE id = ?3");
     if (!update) return std::unexpected(update.error());
     (*update)->bind(1, std::string_view(s.instruments_json));
-    (*update)->bind(2, std::string_view(row_hash(version, id, s, prev_hash)));
+    (*update)->bind(2, std::string_view(row_hash(version, alg, key, id, s, prev_hash)));
     (*update)->bind(3, id);
     if (auto r = step_done(db_, **update, "set instruments"); !r) return r;
     return tx.commit();
@@ -342,8 +371,20 @@ Result<void> RunJournal::end_run(std::int64_t id, RunStatus status, std::string 
         r = step_done(db_, **update, "end run");
         if (r) changed = sqlite3_changes(db_);
     }
-    if (r && changed == 1) r = detail::seal_run(db_, id);
+    std::optional<ChainAnchor> sealed;
+    if (r && changed == 1) {
+        std::string key_problem;
+        auto seal = detail::seal_run(db_, id, existing_key(&key_problem));
+        if (seal) {
+            sealed = std::move(*seal);
+        } else {
+            r = std::unexpected(seal.error().code == "journal_key_missing"
+                                    ? Error{"journal_key_missing", key_problem, path_}
+                                    : seal.error());
+        }
+    }
     if (r) r = tx.commit();
+    if (r && sealed) advance_anchor(*sealed);
     if (auto it = run_locks_.find(id); it != run_locks_.end()) {
         ::unlink(lock_path(id).c_str());
         ::close(it->second);
@@ -400,10 +441,24 @@ Result<int> RunJournal::mark_interrupted() {
                                                     last_t)));
             r = step_done(db_, **event, "interrupted event");
             // Rows written by the dead process are sealed now, as they stand.
-            if (r) r = detail::seal_run(db_, id);
+            std::optional<ChainAnchor> sealed;
+            if (r) {
+                auto seal = detail::seal_run(db_, id, existing_key(nullptr));
+                if (seal) sealed = std::move(*seal);
+                else r = std::unexpected(seal.error());
+            }
+            if (r) r = tx.commit();
+            if (r && sealed) advance_anchor(*sealed);
             if (r) ++marked;
+            // A keyed run and no key here (another account opened the journal): it stays
+            // 'running' (rolled back) until a process holding the key opens the journal.
+            if (!r && r.error().code == "journal_key_missing") {
+                if (fd >= 0) ::close(fd);
+                continue;
+            }
+        } else if (r) {
+            r = tx.commit();
         }
-        if (r) r = tx.commit();
         if (fd >= 0) {
             ::unlink(lock.c_str());
             ::close(fd);
@@ -558,14 +613,6 @@ Result<std::string> RunJournal::integrity_check() {
     }
     if (rc != SQLITE_DONE) return std::unexpected(sqlite_error(db_, rc, "integrity_check"));
     return out;
-}
-
-Result<ChainReport> RunJournal::check_chain() { return detail::verify_chain(db_); }
-
-Result<ChainReport> RunJournal::verify_chain() {
-    auto report = detail::verify_chain(db_);
-    if (report && !report->problems.empty()) return std::unexpected(report->problems.front());
-    return report;
 }
 
 }  // namespace edc::journal

@@ -15,21 +15,26 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "app/journal/chain_anchor.hpp"
+#include "app/journal/journal_key.hpp"
 #include "app/journal/journal_records.hpp"
 #include "app/journal/sqlite_statement.hpp"
 #include "control/error.hpp"
 
 namespace edc::journal {
 
-inline constexpr int journal_schema_version = 2;
+inline constexpr int journal_schema_version = 3;
 
 struct OpenOptions {
     bool mark_interrupted = true;  // run mark_interrupted() once opened
     int busy_timeout_ms = 5000;    // wait this long for another connection's write lock
+    // The keyed chain's key and the chain anchors are found by XDG_CONFIG_HOME and
+    // XDG_STATE_HOME (journal_key.hpp, chain_anchor.hpp).
 };
 
 class RunJournal {
@@ -51,7 +56,18 @@ public:
     // How many runs the open() call marked interrupted.
     [[nodiscard]] int interrupted_on_open() const noexcept { return interrupted_on_open_; }
 
+    // Random, from the meta table: names this database's anchor.
+    [[nodiscard]] const std::string& journal_id() const noexcept { return journal_id_; }
+    [[nodiscard]] const std::string& key_path() const noexcept { return key_path_; }
+    // <anchor dir>/<journal id>: the newest seal, recorded outside the database.
+    [[nodiscard]] const std::string& anchor_path() const noexcept { return anchor_path_; }
+    // The last failure to write the anchor after a seal (the run itself is sealed regardless).
+    [[nodiscard]] const std::optional<Error>& anchor_error() const noexcept { return anchor_error_; }
+
     // Inserts a 'running' run, links it into the hash chain and takes its lock. Returns its id.
+    // The run is keyed (hmac-sha256) with the installation's key, created on first use; a key
+    // file that group or others can read is refused ("journal_key_insecure"), as is one that
+    // cannot be made or read: the run does not begin.
     [[nodiscard]] Result<std::int64_t> begin_run(const RunStart& start);
     // Instrument identities learnt after begin_run (the run's checking state). Allowed while the
     // run is running and still the newest run (its row_hash is recomputed; no later run links
@@ -97,11 +113,20 @@ private:
     [[nodiscard]] Result<void> migrate();
     [[nodiscard]] Result<detail::Statement*> statement(const char* sql);
     [[nodiscard]] std::string lock_path(std::int64_t id) const;
+    // The key, if there is one (never created here); the reason when there is not.
+    [[nodiscard]] const JournalKey* existing_key(std::string* problem);
+    // Records the new seal outside the database when it is newer than the anchor there.
+    void advance_anchor(const ChainAnchor& seal);
     void close() noexcept;
 
     sqlite3* db_ = nullptr;
     std::string path_;
     int interrupted_on_open_ = 0;
+    std::string journal_id_;
+    std::string key_path_;
+    std::string anchor_path_;
+    std::optional<JournalKey> key_;
+    std::optional<Error> anchor_error_;
     std::map<const char*, detail::Statement> statements_;  // keyed by the SQL literal's address
     std::map<std::int64_t, int> run_locks_;                // run id -> fd holding its flock
 };

@@ -6,6 +6,7 @@
 
 #include "app/journal/sqlite_statement.hpp"
 #include "control/text.hpp"
+#include "recipes/format/hmac_sha256.hpp"
 #include "recipes/format/sha256.hpp"
 
 namespace edc::journal::detail {
@@ -32,6 +33,12 @@ void put_text(recipes::Sha256& h, std::string_view text) {
 constexpr int sample_columns = 12;
 
 }  // namespace
+
+std::string link_hash(std::string_view alg, const JournalKey* key, std::string_view material) {
+    if (alg != alg_hmac_sha256) return recipes::sha256_hex(material);
+    // No key: an empty link, which matches no stored hash (callers check for the key first).
+    return key != nullptr ? recipes::hmac_sha256_hex(key->bytes, material) : std::string();
+}
 
 void append_field(std::string& material, std::string_view value) {
     material += std::to_string(value.size());
@@ -118,11 +125,12 @@ std::string seal_material(const SealFields& f) {
     return m;
 }
 
-Result<void> seal_run(sqlite3* db, std::int64_t id) {
+Result<ChainAnchor> seal_run(sqlite3* db, std::int64_t id, const JournalKey* key) {
     SealFields f;
     f.id = id;
+    std::string alg;
     {
-        Statement q(db, "SELECT row_hash, status, ended_at, recipe_text FROM runs WHERE id = ?1");
+        Statement q(db, "SELECT row_hash, status, ended_at, recipe_text, hash_alg FROM runs WHERE id = ?1");
         if (!q.ok()) return std::unexpected(q.prepare_error());
         q.bind(1, id);
         if (q.step() != SQLITE_ROW)
@@ -131,6 +139,12 @@ Result<void> seal_run(sqlite3* db, std::int64_t id) {
         f.status = q.column_text(1);
         f.ended_at = q.column_is_null(2) ? std::string() : q.column_text(2);
         f.recipe_text = q.column_text(3);
+        alg = q.column_text(4);
+    }
+    if (alg == alg_hmac_sha256 && key == nullptr) {
+        return fail("journal_key_missing",
+                    strf("run %lld is keyed (hmac-sha256) and no journal key is available to seal it",
+                         static_cast<long long>(id)));
     }
     if (f.status == "running") {
         return fail("journal_error", strf("run %lld is still running: only an ended run is sealed",
@@ -166,14 +180,15 @@ Result<void> seal_run(sqlite3* db, std::int64_t id) {
     u.bind(4, std::string_view(f.events.sha256));
     u.bind(5, seq);
     u.bind(6, std::string_view(f.seal_prev));
-    u.bind(7, std::string_view(recipes::sha256_hex(seal_material(f))));
+    const std::string seal = link_hash(alg, key, seal_material(f));
+    u.bind(7, std::string_view(seal));
     u.bind(8, id);
     const int rc = u.step();
     if (rc != SQLITE_DONE) return std::unexpected(sqlite_error(db, rc, "seal run"));
     if (sqlite3_changes(db) != 1) {
         return fail("journal_error", strf("run %lld is already sealed", static_cast<long long>(id)));
     }
-    return {};
+    return ChainAnchor{id, seq, seal};
 }
 
 }  // namespace edc::journal::detail

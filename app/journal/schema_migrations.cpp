@@ -1,8 +1,12 @@
 #include "app/journal/schema_migrations.hpp"
 
 #include <array>
+#include <cstdint>
+#include <string>
 
 #include "app/journal/sqlite_statement.hpp"
+#include "recipes/format/hmac_sha256.hpp"
+#include "recipes/format/sha256.hpp"
 
 namespace edc::journal::detail {
 namespace {
@@ -69,9 +73,27 @@ Result<void> add_seals_v2(sqlite3* db) {
     )sql");
 }
 
-constexpr std::array<Migration, 2> all{{
+// Runs recorded before v3 keep hash_alg 'sha256' (they verify as before); runs begun from v3 on
+// are linked with HMAC-SHA256 under the installation's key. The journal id names this
+// database's anchor outside it (chain_anchor.hpp): random, so two databases never share one.
+Result<void> add_keyed_chain_v3(sqlite3* db) {
+    std::array<std::uint8_t, 16> id{};
+    if (!recipes::random_bytes(id)) return fail("journal_error", "RAND_bytes could not make a journal id");
+    if (auto r = exec(db, R"sql(
+        ALTER TABLE runs ADD COLUMN hash_alg TEXT NOT NULL DEFAULT 'sha256';
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    )sql");
+        !r) {
+        return r;
+    }
+    const std::string insert = "INSERT INTO meta (key, value) VALUES ('journal_id', '" + recipes::to_hex(id) + "')";
+    return exec(db, insert.c_str());
+}
+
+constexpr std::array<Migration, 3> all{{
     {1, "runs, samples, events", &create_v1},
     {2, "run seals: rows, final status and end time in the hash chain", &add_seals_v2},
+    {3, "keyed chain (hash_alg per run) and the journal id", &add_keyed_chain_v3},
 }};
 
 }  // namespace

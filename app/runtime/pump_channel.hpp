@@ -34,7 +34,11 @@ public:
     [[nodiscard]] std::future<Result<std::string>> identify();
     void start_keepalive();
     // Bore and one rate unit for the whole run; returns the rate resolution at `top_rate`.
-    [[nodiscard]] std::future<Result<double>> set_up(double diameter_m, double top_rate_m3_per_s);
+    // `plan_feed_m3` (bolus included) arms the pump's own stop where it has one (Harvard target
+    // volume): before every start the pump is told the plan's remaining volume, so it stops by
+    // itself if edc dies mid-run. 0: no target.
+    [[nodiscard]] std::future<Result<double>> set_up(double diameter_m, double top_rate_m3_per_s,
+                                                     double plan_feed_m3 = 0.0);
     [[nodiscard]] std::future<Result<void>> clear_dispensed();
     [[nodiscard]] std::future<Result<void>> start_bolus(double rate_m3_per_s);
     [[nodiscard]] std::future<Result<PumpStatus>> status();
@@ -51,6 +55,8 @@ public:
 private:
     void poll(SyringePump& p);
     void failed(const Error& e);
+    // set_target_volume(the plan's remaining volume) before a start (worker thread).
+    [[nodiscard]] Result<void> arm_target(SyringePump& p) const;
 
     const RunClock& clock_;
     const FeedCommand& feed_;
@@ -61,6 +67,8 @@ private:
     std::atomic<bool> failed_{false};
     bool running_ = false;                  // worker thread only
     double rate_set_ = 0.0;                 // worker thread only
+    double plan_feed_m3_ = 0.0;             // worker thread only
+    double dispensed_m3_ = 0.0;             // worker thread only: the pump's counter, last read
     InstrumentWorker<SyringePump> worker_;  // last: its thread starts after everything it uses
 };
 

@@ -101,7 +101,7 @@ std::optional<run::RunEvent> RunSession::Impl::check_instruments() {
     }
     if (r.pump) {
         const double top = std::max(plan_.totals.max_feed_rate_m3_per_s, 1e-12);
-        auto unit = await(clock_.clock(), pump_->set_up(r.pump->syringe_diameter_m, top), "pump");
+        auto unit = await(clock_.clock(), pump_->set_up(r.pump->syringe_diameter_m, top, plan_.totals.feed_volume_m3), "pump");
         if (!unit) {
             fault("pump_setup", describe(unit.error()));
             return std::nullopt;

@@ -163,6 +163,10 @@ Result<PumpStatus> HarvardPump::status() {
     if (w->stalled || r->prompt == harvard::Prompt::stalled) {
         s.state = PumpState::alarm;
         s.alarm = "stall";
+    } else if (w->target_reached || r->prompt == harvard::Prompt::target_reached) {
+        // Stopped by itself at the target volume (set_target_volume): say why, not just "stopped".
+        s.state = PumpState::stopped;
+        s.alarm = "target volume reached";
     } else if (w->moving) {
         s.state = w->direction == 'w' ? PumpState::withdrawing : PumpState::infusing;
     } else {
@@ -174,6 +178,30 @@ Result<PumpStatus> HarvardPump::status() {
 Result<void> HarvardPump::clear_dispensed() {
     if (auto r = command("civolume"); !r) return std::unexpected(r.error());
     return {};
+}
+
+Result<bool> HarvardPump::set_target_volume(double volume_m3) {
+    if (!std::isfinite(volume_m3) || volume_m3 <= 0.0) {
+        return fail("out_of_range", strf("target volume %g mL must be positive", volume_m3 * 1e6),
+                    transport_->name());
+    }
+    // 4 significant digits rounded to nearest are off by at most half a unit in the 4th digit,
+    // 5e-4 of the value: raised by that much first, the target is never below the volume asked.
+    constexpr double round_up = 1.0 + 5e-4;
+    const bool millilitres = volume_m3 >= units::m3_per_ml;
+    const double unit_m3 = millilitres ? units::m3_per_ml : units::m3_per_ml * 1e-3;
+    const auto text = harvard::format_number(volume_m3 * round_up / unit_m3);
+    if (!text) {
+        return fail("out_of_range", strf("target volume %g mL cannot be sent", volume_m3 * 1e6),
+                    transport_->name());
+    }
+    if (auto r = command("tvolume " + *text + (millilitres ? " ml" : " ul")); !r) return std::unexpected(r.error());
+    return true;
+}
+
+Result<bool> HarvardPump::leave_safe_mode() {
+    if (auto r = command("ctvolume"); !r) return std::unexpected(r.error());
+    return true;
 }
 
 Result<void> HarvardPump::safe_stop() {

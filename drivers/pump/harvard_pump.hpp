@@ -33,6 +33,11 @@ public:
     Result<PumpStatus> status() override;
     Result<void> clear_dispensed() override;
     Result<void> safe_stop() override;
+    // `tvolume <n> ml|ul`, rounded up; the Elite stops with prompt T* when it has infused that
+    // much since `irun`.
+    Result<bool> set_target_volume(double volume_m3) override;
+    // `ctvolume`: a stopped pump keeps no target once the run is over. True (a target was cleared).
+    Result<bool> leave_safe_mode() override;
 
     // One command line and its reply; "Command error"/"Argument error" become typed errors.
     Result<harvard::Reply> command(std::string_view command);

@@ -43,6 +43,15 @@ public:
     // the pump in (New Era safe mode), so a stopped pump does not alarm once the host goes
     // quiet. True when it left such a mode; false when there was none (the default).
     virtual Result<bool> leave_safe_mode() { return false; }
+    // A host watchdog for pumps that have none: the pump stops by itself once it has infused
+    // `volume_m3` after the next start() (Harvard `tvolume`), so a pump whose controller died
+    // stops at the end of the plan instead of emptying the syringe. Rounded up to the pump's
+    // number format, never down. True when set; false when this pump has no target volume (the
+    // default). Call while stopped, before start().
+    virtual Result<bool> set_target_volume(double volume_m3) {
+        (void)volume_m3;
+        return false;
+    }
 };
 
 }  // namespace edc

@@ -50,7 +50,8 @@ inline std::string read_text(const std::string& path) {
     return s.str();
 }
 
-// A fresh directory per test; the log file goes there too (XDG_STATE_HOME), not to $HOME.
+// A fresh directory per test; the log file and chain anchors (XDG_STATE_HOME) and the journal
+// key (XDG_CONFIG_HOME) go there too, not to $HOME.
 class CliTest : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -58,6 +59,7 @@ protected:
         ASSERT_NE(mkdtemp(pattern.data()), nullptr);
         dir_ = pattern;
         ::setenv("XDG_STATE_HOME", (dir_ / "state").c_str(), 1);
+        ::setenv("XDG_CONFIG_HOME", (dir_ / "config").c_str(), 1);  // the journal key
     }
     void TearDown() override {
         std::error_code ec;

@@ -1,7 +1,8 @@
 // `edc verify` against a journal written by a real simulated run (through the drivers and the
 // journal writer), copied and then tampered with behind edc's back, one way per test: every
 // edit of a sample, an event, the final status or the end time is caught and the run named.
-// The seal of the untouched run is recomputed here from the format in docs/reliability.md.
+// The seal of the untouched run is recomputed here from the format in docs/reliability.md, keyed
+// with the suite's journal key.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -17,6 +18,7 @@
 
 #include "recipes/format/sha256.hpp"
 #include "test_cli_support.hpp"
+#include "tests/app/test_journal_support.hpp"
 
 namespace edc::cli::test {
 namespace {
@@ -61,6 +63,7 @@ protected:
         ASSERT_NE(mkdtemp(pattern.data()), nullptr);
         suite_dir_ = pattern;
         ::setenv("XDG_STATE_HOME", (suite_dir_ / "state").c_str(), 1);
+        ::setenv("XDG_CONFIG_HOME", (suite_dir_ / "config").c_str(), 1);
         const std::string db = (suite_dir_ / "original.sqlite").string();
         const auto r = run_cli({"run", example_recipe("g-bi033sb067.toml"), "--sim", "--virtual", "--db",
                                 db, "--operator", "ci", "--fault", "compliance-trip@40"});
@@ -71,6 +74,11 @@ protected:
         ASSERT_GT(std::stoi(runs[0][2]), 100) << "the run should have journaled its samples";
         run_id_ = runs[0][0];
         original_ = db;
+    }
+    // Every test checks the suite's run: the suite's key, not a fresh one per test.
+    void SetUp() override {
+        CliTest::SetUp();
+        ::setenv("XDG_CONFIG_HOME", (suite_dir_ / "config").c_str(), 1);
     }
     static void TearDownTestSuite() {
         std::error_code ec;
@@ -265,7 +273,9 @@ TEST_F(CliVerifyTamper, SealMatchesTheDocumentedEncodingComputedIndependently) {
                                  field(run[10]) + field(run[0]) + field("faulted") + field(run[3]) +
                                  field(std::to_string(samples.size())) + field(samples_sha) +
                                  field(std::to_string(events.size())) + field(events_sha);
-    EXPECT_EQ(run[9], recipes::sha256_hex(material));
+    // Keyed: HMAC-SHA256 of the same material under the installation's key.
+    EXPECT_EQ(run[9], journal::test::hmac_sha256_hex(journal::test::read_journal_key(), material));
+    EXPECT_EQ(query(db, "SELECT hash_alg FROM runs").at(0).at(0), "hmac-sha256");
 }
 
 }  // namespace

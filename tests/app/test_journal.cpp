@@ -45,9 +45,9 @@ TEST(Journal, OpenCreatesParentDirectoriesAndSchemaVersionTwo) {
     const std::string path = dir.file("deep/er/edc.sqlite");
     RunJournal j = open_ok(path);
     EXPECT_TRUE(std::filesystem::exists(path));
-    EXPECT_EQ(j.schema_version(), 2);
-    EXPECT_EQ(journal_schema_version, 2);
-    EXPECT_EQ(query_text(path, "PRAGMA user_version"), "2");
+    EXPECT_EQ(j.schema_version(), 3);
+    EXPECT_EQ(journal_schema_version, 3);
+    EXPECT_EQ(query_text(path, "PRAGMA user_version"), "3");
 }
 
 TEST(Journal, UsesWriteAheadLogging) {
@@ -68,7 +68,7 @@ TEST(Journal, MigratesAnEmptyExistingDatabase) {
         sqlite3_close(db);
     }
     RunJournal j = open_ok(path);
-    EXPECT_EQ(j.schema_version(), 2);
+    EXPECT_EQ(j.schema_version(), 3);
     EXPECT_EQ(query_text(path, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN "
                                "('runs', 'samples', 'events')"), "3");
     EXPECT_EQ(query_text(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'unrelated'"), "1");
@@ -84,7 +84,7 @@ TEST(Journal, ReopeningDoesNotMigrateTwice) {
         ASSERT_TRUE(j.end_run(id, RunStatus::completed).has_value());
     }
     RunJournal j = open_ok(path);
-    EXPECT_EQ(j.schema_version(), 2);
+    EXPECT_EQ(j.schema_version(), 3);
     EXPECT_EQ(j.get_run(id)->status, RunStatus::completed);
 }
 
@@ -100,7 +100,7 @@ TEST(Journal, RefusesADatabaseFromANewerEdc) {
     auto j = RunJournal::open(path);
     ASSERT_FALSE(j.has_value());
     EXPECT_EQ(j.error().code, "journal_too_new");
-    EXPECT_EQ(j.error().message, path + " has journal schema version 99; this edc knows up to 2: use a newer edc");
+    EXPECT_EQ(j.error().message, path + " has journal schema version 99; this edc knows up to 3: use a newer edc");
 }
 
 TEST(Journal, BeginRunRecordsEveryField) {
@@ -360,7 +360,9 @@ TEST(Journal, HashChainLinksRunsAndDetectsEdits) {
                                  field(s.recipe_name) +
                                  field(s.recipe_sha256) + field(s.software_version) + field(s.git_revision) +
                                  field(s.instruments_json) + field(s.operator_name) + field(r1.started_at);
-    EXPECT_EQ(r1.row_hash, edc::recipes::sha256_hex(material));
+    // Keyed (hmac-sha256) under the installation's key, created by the first begin_run.
+    EXPECT_EQ(r1.row_hash, edc::journal::test::hmac_sha256_hex(edc::journal::test::read_journal_key(), material));
+    EXPECT_NE(r1.row_hash, edc::recipes::sha256_hex(material)) << "the header link must be keyed";
     EXPECT_TRUE(j.verify_chain().has_value());
     {
         sqlite3* db = nullptr;

@@ -102,3 +102,39 @@ TEST(HarvardPump, ClearVolume) {
     ASSERT_TRUE(f.p.clear_dispensed());
     EXPECT_TRUE(f.t->script_done());
 }
+
+// The Elite has no host watchdog: the run gives it the plan's remaining volume as a target, so it
+// stops by itself if edc dies. Rounded up: 12.3441 mL to nearest would be "12.34", short of it.
+TEST(HarvardPump, TargetVolumeIsSentRoundedUpAndClearedAfterTheRun) {
+    Fixture f;
+    f.t->expect("tvolume 12.35 ml\r", "\n:")
+        .expect("tvolume 500.2 ul\r", "\n:")
+        .expect("irun\r", "\n>")
+        .expect("status\r", "\n0 1234 500200000000 i...T\r\nT*")
+        .expect("ctvolume\r", "\n:");
+    auto ml = f.p.set_target_volume(12.3441e-6);
+    ASSERT_TRUE(ml) << ml.error().message;
+    EXPECT_TRUE(*ml);
+    auto ul = f.p.set_target_volume(0.5e-6);
+    ASSERT_TRUE(ul) << ul.error().message;
+    ASSERT_TRUE(f.p.start());
+    auto s = f.p.status();
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->state, edc::PumpState::stopped);
+    EXPECT_EQ(s->alarm, "target volume reached");
+    auto left = f.p.leave_safe_mode();
+    ASSERT_TRUE(left) << left.error().message;
+    EXPECT_TRUE(*left);
+    EXPECT_TRUE(f.t->script_done());
+    EXPECT_TRUE(f.t->unexpected.empty()) << f.t->unexpected.front();
+}
+
+TEST(HarvardPump, TargetVolumeThatIsNotPositiveWritesNothing) {
+    Fixture f;
+    for (const double v : {0.0, -1e-6}) {
+        auto r = f.p.set_target_volume(v);
+        ASSERT_FALSE(r);
+        EXPECT_EQ(r.error().code, "out_of_range");
+    }
+    EXPECT_TRUE(f.t->written.empty());
+}

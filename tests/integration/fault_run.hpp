@@ -45,6 +45,7 @@ struct SimPumpWatch {
     char alarm = 0;                           // its letter (T: safe-mode host timeout)
     std::optional<double> last_running_sim_s; // last time the motor was seen running
     bool running_at_end = false;              // at the last read
+    double dispensed_m3 = 0.0;                // the pump's own counter at the last read
     double last_read_sim_s = 0.0;
     bool seen_clear = false;
     std::optional<double> fault_fired_sim_s;  // when the simulator fired the first injected fault
@@ -57,6 +58,7 @@ struct SimPumpWatch {
         }
         if (s.pump_running) last_running_sim_s = s.sim_time_s;
         running_at_end = s.pump_running;
+        dispensed_m3 = s.dispensed_m3;
         last_read_sim_s = s.sim_time_s;
     }
 };

@@ -8,9 +8,11 @@
 //   (3) every sample up to the fault is journaled, contiguous in time;
 // The CLI's exit code for the same faults is checked in test_fault_cli_exit_codes.cpp.
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <vector>
 
+#include "control/plan/planner.hpp"
 #include "fault_run.hpp"
 
 using namespace edc;
@@ -304,3 +306,50 @@ TEST_P(GalvanostatLinkLoss, KnownLimitRunReportsOutputUnconfirmedAndStopsThePump
 
 INSTANTIATE_TEST_SUITE_P(SimFaults, GalvanostatLinkLoss, ::testing::Values(cases[0], cases[1]),
                          [](const ::testing::TestParamInfo<Case>& i) { return std::string(i.param.name); });
+
+// Issue 13 item 6: the Elite has no host watchdog. Before each start the run gives it the plan's
+// remaining volume (plus the 5 % margin of PumpChannel::arm_target) as its target volume, so with
+// its link cut mid-run it runs on at its last rate and stops by itself at the plan's end instead
+// of emptying the syringe into the cell. Expected volume from the planner, not from the runtime.
+TEST(EliteLinkLoss, PumpLeftAloneStopsByItselfAtThePlansVolume) {
+    FaultRunSpec spec;
+    spec.pump_model = "harvard-elite";
+    spec.syringe_diameter = "48 mm";
+    spec.fault = "pump-disconnect@" + std::to_string(fault_at_s);
+    spec.speed = speed;
+    spec.watch_sim_after_end_s = 40.0;  // real s on the virtual clock: 800 simulated s
+    const auto plan = plan::make_plan(variant_options(spec, temp_db("elite-plan")).run.recipe.plan);
+    ASSERT_TRUE(plan.has_value());
+    const double expected_m3 = plan->totals.feed_volume_m3 * 1.05;
+    const auto r = run_with_fault(spec);
+    const auto& w = r.sim_pump;
+    std::printf("ELITE_TARGET dispensed %.4f mL at sim %.1f s (plan %.4f mL, target %.4f mL), running at end %d, "
+                "last running at sim %.1f s, alarm %c\n",
+                w.dispensed_m3 * 1e6, w.last_read_sim_s, plan->totals.feed_volume_m3 * 1e6, expected_m3 * 1e6,
+                w.running_at_end ? 1 : 0, w.last_running_sim_s.value_or(-1.0), w.alarm ? w.alarm : '-');
+    EXPECT_EQ(r.summary.outcome, run::Outcome::faulted) << r.summary.cause;
+    ASSERT_TRUE(w.fault_fired_sim_s.has_value());
+    ASSERT_TRUE(w.last_running_sim_s.has_value());
+    EXPECT_GT(*w.last_running_sim_s, *w.fault_fired_sim_s + 10.0) << "it should run on after the link was cut";
+    EXPECT_FALSE(w.running_at_end) << "the Elite still runs: no target volume stopped it";
+    EXPECT_EQ(w.alarm, 0) << "stopped by its target, not by a stall or an empty syringe";
+    // The target is sent with 4 significant digits, rounded up.
+    EXPECT_GE(w.dispensed_m3, expected_m3 * (1.0 - 1e-6));
+    EXPECT_LE(w.dispensed_m3, expected_m3 * (1.0 + 1.5e-3));
+}
+
+// The other side of the margin: a healthy run on the Elite never meets its target volume.
+TEST(EliteLinkLoss, HealthyRunCompletesShortOfItsTargetVolume) {
+    FaultRunSpec spec;
+    spec.pump_model = "harvard-elite";
+    spec.syringe_diameter = "48 mm";
+    spec.speed = speed;
+    const auto plan = plan::make_plan(variant_options(spec, temp_db("elite-plan")).run.recipe.plan);
+    ASSERT_TRUE(plan.has_value());
+    const auto r = run_with_fault(spec);
+    std::printf("ELITE_HEALTHY dispensed %.4f mL (plan %.4f mL), outcome %s\n", r.sim_pump.dispensed_m3 * 1e6,
+                plan->totals.feed_volume_m3 * 1e6, std::string(run::to_string(r.summary.outcome)).c_str());
+    EXPECT_EQ(r.summary.outcome, run::Outcome::completed) << r.summary.cause;
+    EXPECT_LT(r.sim_pump.dispensed_m3, plan->totals.feed_volume_m3 * 1.05);
+    EXPECT_FALSE(r.any_event_mentions("target volume reached"));
+}
