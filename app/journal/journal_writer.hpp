@@ -4,8 +4,8 @@
 //
 // Loss bound: a batch is committed at least every `flush_interval` (default 100 ms; sooner
 // once a quarter of the queue has filled), and committing an interval's samples takes a few
-// ms, so a kill -9 loses at most the samples pushed in the last 200 ms, and never corrupts what
-// was committed (WAL). Nothing is dropped silently: when the sample queue is full, push()
+// ms, so a kill -9 or a power loss loses at most the samples pushed in the last 200 ms, and
+// never what was committed: each commit is fsynced (synchronous = FULL, run_journal.hpp). Nothing is dropped silently: when the sample queue is full, push()
 // counts the sample and the writer journals a "journal_overflow" event with the count.
 //
 // Threads: push() is for ONE producer (the control loop) and is wait-free: no lock, no
@@ -33,6 +33,7 @@ struct JournalWriterOptions {
     std::size_t sample_capacity = 1U << 16;  // ~6.5 s at 10 kHz, ~1.8 h at 10 Hz
     std::chrono::milliseconds flush_interval{100};
     std::size_t max_batch = 1U << 15;  // samples per transaction
+    std::string vfs;                   // SQLite VFS for the writer's connection (OpenOptions::vfs)
 };
 
 class JournalWriter {
@@ -61,6 +62,7 @@ public:
     // that cannot write is a fault, not a silent loss). Not real-time safe (mutex).
     [[nodiscard]] std::optional<Error> error() const;
     [[nodiscard]] std::uint64_t samples_written() const noexcept { return samples_written_.load(); }
+    [[nodiscard]] std::uint64_t events_written() const noexcept { return events_written_.load(); }
     [[nodiscard]] std::uint64_t samples_overflowed() const noexcept { return overflowed_.load(); }
     [[nodiscard]] std::uint64_t batches_written() const noexcept { return batches_written_.load(); }
     [[nodiscard]] std::int64_t run_id() const noexcept { return run_id_; }
@@ -93,6 +95,7 @@ private:
     std::uint64_t overflow_journaled_ = 0;      // writer thread only
     double last_t_s_ = 0.0;                     // writer thread only
     std::atomic<std::uint64_t> samples_written_{0};
+    std::atomic<std::uint64_t> events_written_{0};
     std::atomic<std::uint64_t> batches_written_{0};
     std::thread thread_;
 };

@@ -1,7 +1,9 @@
 #pragma once
 // The SQLite run journal: one file (default $XDG_DATA_HOME/edc/edc.sqlite), WAL mode, schema
 // versioned with PRAGMA user_version and migrated forward on open. Every statement is prepared
-// with bound parameters.
+// with bound parameters. synchronous = FULL: every commit (run begin and end, events, each sample
+// batch) is fsynced before it returns, so a power loss takes only what had not committed
+// (docs/reliability.md, "Journal faults").
 //
 // A run being recorded is marked by an exclusive flock on "<db>.locks/run-<id>.lock", held by
 // the process that began it until end_run. The kernel drops the lock when that process dies
@@ -30,6 +32,10 @@ inline constexpr int journal_schema_version = 2;
 struct OpenOptions {
     bool mark_interrupted = true;  // run mark_interrupted() once opened
     int busy_timeout_ms = 5000;    // wait this long for another connection's write lock
+    // The SQLite VFS to open the file through (sqlite3_open_v2's zVfs); empty: the default.
+    // Tests name a fault-injecting shim here (tests/integration/fault_vfs.hpp); the writer's own
+    // connection (JournalWriter) uses the same one.
+    std::string vfs;
 };
 
 class RunJournal {
@@ -47,6 +53,7 @@ public:
     ~RunJournal();
 
     [[nodiscard]] const std::string& path() const noexcept { return path_; }
+    [[nodiscard]] const std::string& vfs() const noexcept { return vfs_; }  // as opened; empty: default
     [[nodiscard]] int schema_version() const;
     // How many runs the open() call marked interrupted.
     [[nodiscard]] int interrupted_on_open() const noexcept { return interrupted_on_open_; }
@@ -101,6 +108,7 @@ private:
 
     sqlite3* db_ = nullptr;
     std::string path_;
+    std::string vfs_;
     int interrupted_on_open_ = 0;
     std::map<const char*, detail::Statement> statements_;  // keyed by the SQL literal's address
     std::map<std::int64_t, int> run_locks_;                // run id -> fd holding its flock
