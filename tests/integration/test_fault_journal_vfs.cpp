@@ -71,7 +71,8 @@ struct JournalFaultRun {
 };
 
 // One paper run with its journal opened through the fault VFS. `arm_at_start` is armed before
-// the run starts; `arm_mid_run` once the deposition passes mid_run_s (for Point::event, with an
+// the run starts; `arm_mid_run` once the deposition passes mid_run_s and the writer has committed
+// samples (for Point::event, with an
 // operator hold, whose state_change event is the needle). cut_at_s >= 0: power-loss mode, the
 // power cut at that run time (past the end: after the run finished, before the session closes).
 JournalFaultRun run_journal_fault(std::optional<VfsFault> arm_at_start, std::optional<VfsFault> arm_mid_run,
@@ -104,7 +105,10 @@ JournalFaultRun run_journal_fault(std::optional<VfsFault> arm_at_start, std::opt
             note_committed(s);
             vfs.cut_power();
             mid_done = true;
-        } else if (arm_mid_run && s.t_s >= mid_run_s) {
+        } else if (arm_mid_run && s.t_s >= mid_run_s && s.samples_journaled > 0) {
+            // (The writer commits on wall time, the run goes on virtual time: on a loaded machine
+            // its first commit can come after mid_run_s. A fault before it would hit the first
+            // batch, with nothing committed before it to check.)
             note_committed(s);
             vfs.arm(*arm_mid_run);
             if (hold_mid_run) (*session)->hold();
