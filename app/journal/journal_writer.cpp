@@ -9,7 +9,7 @@
 namespace edc::journal {
 
 Result<std::unique_ptr<JournalWriter>> JournalWriter::start(const std::string& path, std::int64_t run_id,
-                                                            JournalWriterOptions options) {
+                                                            const JournalWriterOptions& options) {
     if (options.max_batch == 0 || options.sample_capacity == 0 || options.flush_interval.count() <= 0) {
         return fail("journal_error", "journal writer options need a positive capacity, batch and flush interval", path);
     }
@@ -27,7 +27,7 @@ Result<std::unique_ptr<JournalWriter>> JournalWriter::start(const std::string& p
     return writer;
 }
 
-JournalWriter::JournalWriter(RunJournal journal, std::int64_t run_id, JournalWriterOptions options)
+JournalWriter::JournalWriter(RunJournal journal, std::int64_t run_id, const JournalWriterOptions& options)
     : journal_(std::move(journal)), run_id_(run_id), options_(options), samples_(options.sample_capacity) {
     batch_.resize(options_.max_batch);
 }

@@ -42,7 +42,7 @@ public:
     // starts the thread. The run must have been begun (RunJournal::begin_run) by the caller.
     [[nodiscard]] static Result<std::unique_ptr<JournalWriter>> start(const std::string& path,
                                                                       std::int64_t run_id,
-                                                                      JournalWriterOptions options = {});
+                                                                      const JournalWriterOptions& options = {});
     ~JournalWriter();  // stop()
     JournalWriter(const JournalWriter&) = delete;
     JournalWriter& operator=(const JournalWriter&) = delete;
@@ -71,7 +71,7 @@ public:
     void throw_in_thread(std::string what);
 
 private:
-    JournalWriter(RunJournal journal, std::int64_t run_id, JournalWriterOptions options);
+    JournalWriter(RunJournal journal, std::int64_t run_id, const JournalWriterOptions& options);
     void run();
     void write_pending();
 

@@ -105,7 +105,7 @@ std::string RunJournal::default_path() {
     return (base / "edc" / "edc.sqlite").string();
 }
 
-Result<RunJournal> RunJournal::open(const std::string& path, OpenOptions options) {
+Result<RunJournal> RunJournal::open(const std::string& path, const OpenOptions& options) {
     if (path.empty()) return fail("journal_error", "empty journal path; expected a file name", path);
     std::error_code ec;
     const auto parent = std::filesystem::path(path).parent_path();

@@ -42,7 +42,7 @@ class RunJournal {
 public:
     // Creates parent directories and the file, sets WAL, migrates the schema forward. A file
     // whose schema is newer than this build knows is refused (code "journal_too_new").
-    [[nodiscard]] static Result<RunJournal> open(const std::string& path, OpenOptions options = {});
+    [[nodiscard]] static Result<RunJournal> open(const std::string& path, const OpenOptions& options = {});
     // $XDG_DATA_HOME/edc/edc.sqlite, else $HOME/.local/share/edc/edc.sqlite.
     [[nodiscard]] static std::string default_path();
 

@@ -288,7 +288,7 @@ private:
         &shm_lock, &shm_barrier, &shm_unmap,      &fetch,        &unfetch};
 
     // ---- sqlite3_vfs -------------------------------------------------------------------------
-    static int open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int* out_flags) {
+    static int open(sqlite3_vfs* vfs, const char* path, sqlite3_file* file, int flags, int* out_flags) {
         FaultVfs& v = *of(vfs);
         File* f = as(file);
         f->base.pMethods = nullptr;
@@ -298,7 +298,7 @@ private:
         }
         auto* real = static_cast<sqlite3_file*>(std::calloc(1, static_cast<std::size_t>(v.real_->szOsFile)));
         if (real == nullptr) return SQLITE_NOMEM;
-        const int rc = v.real_->xOpen(v.real_, name, real, flags, out_flags);
+        const int rc = v.real_->xOpen(v.real_, path, real, flags, out_flags);
         if (rc != SQLITE_OK) {
             if (real->pMethods != nullptr) real->pMethods->xClose(real);
             std::free(real);
@@ -306,18 +306,18 @@ private:
         }
         f->vfs = &v;
         f->real = real;
-        new (&f->path) std::string(name != nullptr ? name : "");
+        new (&f->path) std::string(path != nullptr ? path : "");
         f->base.pMethods = &methods_;
         return SQLITE_OK;
     }
-    static int remove(sqlite3_vfs* vfs, const char* name, int sync_dir) {
+    static int remove(sqlite3_vfs* vfs, const char* path, int sync_dir) {
         FaultVfs& v = *of(vfs);
         {
             const std::lock_guard lock(v.mutex_);
             if (v.dead_) return SQLITE_IOERR_DELETE;
-            v.pending_.erase(name);
+            v.pending_.erase(path);
         }
-        return v.real_->xDelete(v.real_, name, sync_dir);
+        return v.real_->xDelete(v.real_, path, sync_dir);
     }
 
     sqlite3_vfs* real_ = nullptr;
