@@ -70,13 +70,17 @@ struct JournalFaultRun {
     }
 };
 
+// How a mid-run fault is armed. The writer commits on wall time while the run goes on virtual
+// time, so on a loaded machine nothing may be committed by a given run time: the run is held
+// (operator hold at deposition t mid_run_s) until the writer has committed samples, then the fault
+// is armed and, for on_resume, the run resumed (the resume's state_change event is the needle).
+enum class MidRun { none, while_held, on_resume };
+
 // One paper run with its journal opened through the fault VFS. `arm_at_start` is armed before
-// the run starts; `arm_mid_run` once the deposition passes mid_run_s and the writer has committed
-// samples (for Point::event, with an
-// operator hold, whose state_change event is the needle). cut_at_s >= 0: power-loss mode, the
-// power cut at that run time (past the end: after the run finished, before the session closes).
+// the run starts; `arm_mid_run` as `mid` says. cut_at_s >= 0: power-loss mode, the power cut at
+// that run time (past the end: after the run finished, before the session closes).
 JournalFaultRun run_journal_fault(std::optional<VfsFault> arm_at_start, std::optional<VfsFault> arm_mid_run,
-                                  bool hold_mid_run = false, double cut_at_s = -1.0) {
+                                  MidRun mid = MidRun::none, double cut_at_s = -1.0) {
     JournalFaultRun r;
     FaultVfs& vfs = FaultVfs::install();
     vfs.reset(cut_at_s >= 0.0);
@@ -97,21 +101,27 @@ JournalFaultRun run_journal_fault(std::optional<VfsFault> arm_at_start, std::opt
     };
     if (arm_at_start) vfs.arm(*arm_at_start);
     (*session)->start();
+    bool held = false;
     bool mid_done = false;
     r.summary = lockstep.run_to_end(**session, limit_s, 0.02 * speed, [&](const app::RunSnapshot& s) {
         if (s.run_id > 0) r.run_id = s.run_id;
-        if (mid_done || s.state != run::RunState::depositing) return;
-        if (cut_at_s >= 0.0 && s.t_s >= cut_at_s) {
-            note_committed(s);
-            vfs.cut_power();
-            mid_done = true;
-        } else if (arm_mid_run && s.t_s >= mid_run_s && s.samples_journaled > 0) {
-            // (The writer commits on wall time, the run goes on virtual time: on a loaded machine
-            // its first commit can come after mid_run_s. A fault before it would hit the first
-            // batch, with nothing committed before it to check.)
+        if (mid_done) return;
+        if (cut_at_s >= 0.0) {
+            if (s.state == run::RunState::depositing && s.t_s >= cut_at_s) {
+                note_committed(s);
+                vfs.cut_power();
+                mid_done = true;
+            }
+            return;
+        }
+        if (!arm_mid_run) return;
+        if (!held && s.state == run::RunState::depositing && s.t_s >= mid_run_s) {
+            (*session)->hold();
+            held = true;
+        } else if (held && s.state == run::RunState::held && s.samples_journaled > 0) {
             note_committed(s);
             vfs.arm(*arm_mid_run);
-            if (hold_mid_run) (*session)->hold();
+            if (mid == MidRun::on_resume) (*session)->resume();
             mid_done = true;
         }
     });
@@ -187,11 +197,11 @@ JournalFaultRun run_point(Point point, const FaultKind& kind) {
         case Point::run_begin:
             f.needles = {operator_name};
             return run_journal_fault(f, std::nullopt);
-        case Point::sample_batch:  // the first write after mid-run: the next batch (no event is due then)
-            return run_journal_fault(std::nullopt, f);
+        case Point::sample_batch:  // the first write once armed: the next batch of the held run
+            return run_journal_fault(std::nullopt, f, MidRun::while_held);
         case Point::event:
-            f.needles = {"operator hold"};
-            return run_journal_fault(std::nullopt, f, true);
+            f.needles = {"operator resume"};
+            return run_journal_fault(std::nullopt, f, MidRun::on_resume);
         case Point::run_totals:
             f.needles = {std::string(journal::run_totals_code)};
             return run_journal_fault(f, std::nullopt);
@@ -272,7 +282,7 @@ TEST_P(JournalPowerLoss, CutKeepsEveryCommittedRowAndOpensSound) {
     const double cut_at = GetParam();
     std::printf("JFAULT power cut at %s\n",
                 cut_at >= after_the_end ? "the end" : std::to_string(cut_at).c_str());
-    const auto r = run_journal_fault(std::nullopt, std::nullopt, false, cut_at);
+    const auto r = run_journal_fault(std::nullopt, std::nullopt, MidRun::none, cut_at);
     ASSERT_TRUE(r.armed_at_s.has_value()) << "the power was never cut";
     EXPECT_FALSE(r.output_on_at_end) << "galvanostat output left on";
     EXPECT_FALSE(r.pump_running_at_end) << "pump left running";
