@@ -8,7 +8,10 @@
 #include <csignal>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "app/cli/cli.hpp"
 #include "app/cli/command_support.hpp"
@@ -37,6 +40,7 @@ constexpr std::array run_options{
     OptionSpec{"--db", "", true, false},
     OptionSpec{"--operator", "", true, false},
     OptionSpec{"--fault", "", true, true},
+    OptionSpec{"--signal", "", true, true},
     OptionSpec{"--plant", "", true, false},
     OptionSpec{"--chemistry", "", true, false},
     measure_option_specs[0],
@@ -47,7 +51,7 @@ constexpr std::array run_options{
 
 constexpr std::string_view run_help =
     R"(Usage: edc run RECIPE [--sim [--plant FILE]] [--speed N] [--virtual] [--db PATH] [--operator NAME]
-               [--fault KIND@SECONDS ...] [--chemistry FILE]
+               [--fault KIND@SECONDS ...] [--signal NAME@SECONDS ...] [--chemistry FILE]
                [--measure FILE.csv [--measure-noise S] [--measure-resolution NM] [--seed N]]
 
 Runs a deposition: plans the recipe, checks the instruments, primes the feed, deposits under
@@ -69,7 +73,11 @@ Options:
                      journal show; repeatable); KIND is galvanostat-timeout,
                      galvanostat-disconnect, galvanostat-garbage, galvanostat-scpi-error,
                      compliance-trip, pump-timeout, pump-disconnect, pump-stall, pump-alarm
-                     or syringe-empty
+                     or syringe-empty; KIND@safe-state fires it when the run's first
+                     safe-state sequence starts (a compound fault, after another fault)
+  --signal NAME@S    with --sim: this process sends itself signal NAME (INT, TERM or KILL) at
+                     run time S: an operator's Ctrl-C, a service stop or a crash rehearsed
+                     at a chosen point of the run (repeatable)
   --chemistry FILE   a chemistry file ([chemistry] keys, e.g. from `edc calibrate`) that
                      overrides the recipe's chemistry and any calibration file it names
 )"
@@ -120,6 +128,23 @@ private:
     struct sigaction old_int_ {};
     struct sigaction old_term_ {};
 };
+
+// "TERM@60" -> {SIGTERM, 60}.
+Result<std::pair<int, double>> parse_signal_at(std::string_view text) {
+    const auto at = text.find('@');
+    const std::string_view name = text.substr(0, at);
+    int sig = 0;
+    if (name == "INT" || name == "SIGINT") sig = SIGINT;
+    if (name == "TERM" || name == "SIGTERM") sig = SIGTERM;
+    if (name == "KILL" || name == "SIGKILL") sig = SIGKILL;
+    if (sig == 0 || at == std::string_view::npos) {
+        return fail("usage", fmt::format("'{}' is not NAME@SECONDS with NAME one of INT, TERM, KILL", text), "");
+    }
+    auto seconds = parse_number("--signal", text.substr(at + 1));
+    if (!seconds) return std::unexpected(seconds.error());
+    if (*seconds < 0.0) return fail("usage", fmt::format("'{}': the run time must not be negative", text), "");
+    return std::pair{sig, *seconds};
+}
 
 const char* signal_name(int sig) {
     return sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "signal";
@@ -218,6 +243,14 @@ int run_run(const ParsedArgs& args, Console& console) {
             return usage_error(console, "run", "run: --fault: " + parsed.error().message);
         }
     }
+    const auto signal_texts = args.values("--signal");
+    if (!signal_texts.empty() && !simulate) return usage_error(console, "run", "run: --signal needs --sim");
+    std::vector<std::pair<int, double>> self_signals;
+    for (const auto& text : signal_texts) {
+        auto parsed = parse_signal_at(text);
+        if (!parsed) return usage_error(console, "run", "run: --signal: " + parsed.error().message);
+        self_signals.push_back(*parsed);
+    }
     std::optional<MeasureRequest> measure;
     if (const int code = measure_option(args, simulate, console, measure); code != exit_code::success)
         return code;
@@ -247,6 +280,7 @@ int run_run(const ParsedArgs& args, Console& console) {
         sim.emplace();
         sim->speed = speed;
         sim->faults = faults;
+        sim->self_signals = self_signals;
         if (virtual_time) {
             vclock = std::make_shared<clk::VirtualClock>(speed);
             sim->clock = vclock;

@@ -9,7 +9,7 @@
 namespace edc::journal {
 
 Result<std::unique_ptr<JournalWriter>> JournalWriter::start(const std::string& path, std::int64_t run_id,
-                                                            const JournalWriterOptions& options) {
+                                                            JournalWriterOptions options) {
     if (options.max_batch == 0 || options.sample_capacity == 0 || options.flush_interval.count() <= 0) {
         return fail("journal_error", "journal writer options need a positive capacity, batch and flush interval", path);
     }
@@ -22,13 +22,19 @@ Result<std::unique_ptr<JournalWriter>> JournalWriter::start(const std::string& p
                                           static_cast<long long>(run_id), std::string(to_string(run->status)).c_str()),
                     path);
     }
+    if (!options.clock) options.clock = std::make_shared<clk::WallClock>();
     std::unique_ptr<JournalWriter> writer(new JournalWriter(std::move(*journal), run_id, options));
-    writer->thread_ = std::thread([w = writer.get()] { w->run(); });
+    writer->thread_ = std::thread([w = writer.get(), attached = clk::Attachment(*options.clock)] { w->run(); });
     return writer;
 }
 
 JournalWriter::JournalWriter(RunJournal journal, std::int64_t run_id, const JournalWriterOptions& options)
-    : journal_(std::move(journal)), run_id_(run_id), options_(options), samples_(options.sample_capacity) {
+    : journal_(std::move(journal)),
+      run_id_(run_id),
+      options_(options),
+      samples_(options.sample_capacity),
+      clock_(options_.clock),
+      wake_(*clock_) {
     batch_.resize(options_.max_batch);
 }
 
@@ -57,7 +63,7 @@ Result<void> JournalWriter::flush() {
         return {};
     }
     const std::uint64_t request = ++flush_requested_;
-    wake_.notify_one();
+    wake_.notify_all();
     flushed_.wait(lock, [&] { return flush_done_ >= request; });
     if (first_error_) return std::unexpected(*first_error_);
     return {};
@@ -68,7 +74,7 @@ Result<void> JournalWriter::stop() {
         const std::lock_guard lock(mutex_);
         stopping_ = true;
     }
-    wake_.notify_one();
+    wake_.notify_all();
     if (thread_.joinable()) thread_.join();
     const std::lock_guard lock(mutex_);
     if (first_error_) return std::unexpected(*first_error_);
@@ -84,19 +90,23 @@ void JournalWriter::throw_in_thread(std::string what) {
 }
 
 void JournalWriter::run() {
-    // The producer never signals (push() must not touch the mutex): the writer polls the queue
-    // every few ms so a burst is written as soon as a quarter of the queue fills, and commits at
-    // least every flush_interval regardless.
-    constexpr auto poll = std::chrono::milliseconds(5);
+    // The producer never signals (push() must not touch the mutex): on the wall the writer polls
+    // the queue every few ms so a burst is written as soon as a quarter of the queue fills, and
+    // commits at least every flush_interval regardless. On a virtual clock the producer only
+    // runs while the writer waits, one interval at a time, so the interval is the poll.
+    clk::Clock& clock = *clock_;
+    const double interval_s = clock.real_to_clock(options_.flush_interval);
+    const double poll_s = clock.is_virtual() ? interval_s : clock.real_to_clock(std::chrono::milliseconds(5));
     const std::size_t high_water = std::max<std::size_t>(1, samples_.capacity() / 4);
     std::unique_lock lock(mutex_);
     for (;;) {
-        const auto deadline = std::chrono::steady_clock::now() + options_.flush_interval;
+        const double deadline_s = clock.now_s() + interval_s;
+        const auto asked = [this] { return stopping_ || flush_requested_ > flush_done_; };
         for (;;) {
-            if (stopping_ || flush_requested_ > flush_done_ || samples_.size() >= high_water) break;
-            const auto now = std::chrono::steady_clock::now();
-            if (now >= deadline) break;
-            wake_.wait_for(lock, std::min<std::chrono::steady_clock::duration>(poll, deadline - now));
+            if (asked() || samples_.size() >= high_water) break;
+            const double now_s = clock.now_s();
+            if (now_s >= deadline_s) break;
+            (void)wake_.wait_for(lock, std::min(poll_s, deadline_s - now_s), asked);
         }
         const std::uint64_t request = flush_requested_;
         const bool stop = stopping_;

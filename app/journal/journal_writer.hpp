@@ -5,8 +5,12 @@
 // Loss bound: a batch is committed at least every `flush_interval` (default 100 ms; sooner
 // once a quarter of the queue has filled), and committing an interval's samples takes a few
 // ms, so a kill -9 or a power loss loses at most the samples pushed in the last 200 ms, and
-// never what was committed: each commit is fsynced (synchronous = FULL, run_journal.hpp). Nothing is dropped silently: when the sample queue is full, push()
-// counts the sample and the writer journals a "journal_overflow" event with the count.
+// never what was committed: each commit is fsynced (synchronous = FULL, run_journal.hpp). The
+// interval is kept on the run's clock (`clock`: a wall clock at `speed` converts it, a virtual
+// clock holds run time still while a batch is committed, so a kill at run time T there loses at
+// most the samples after the last commit, flush_interval of run time at the clock's speed 1).
+// Nothing is dropped silently: when the sample queue is full, push() counts the sample and the
+// writer journals a "journal_overflow" event with the count.
 //
 // Threads: push() is for ONE producer (the control loop) and is wait-free: no lock, no
 // allocation, no system call. push_event() takes a mutex and allocates: call it from the
@@ -25,11 +29,14 @@
 #include "app/journal/journal_records.hpp"
 #include "app/journal/run_journal.hpp"
 #include "app/journal/sample_ring.hpp"
+#include "control/clock/clock.hpp"
 #include "control/error.hpp"
 
 namespace edc::journal {
 
 struct JournalWriterOptions {
+    std::shared_ptr<clk::Clock> clock;  // the run's clock (absent: the steady clock); the writer's
+                                        // thread is attached to it
     std::size_t sample_capacity = 1U << 16;  // ~6.5 s at 10 kHz, ~1.8 h at 10 Hz
     std::chrono::milliseconds flush_interval{100};
     std::size_t max_batch = 1U << 15;  // samples per transaction
@@ -42,7 +49,7 @@ public:
     // starts the thread. The run must have been begun (RunJournal::begin_run) by the caller.
     [[nodiscard]] static Result<std::unique_ptr<JournalWriter>> start(const std::string& path,
                                                                       std::int64_t run_id,
-                                                                      const JournalWriterOptions& options = {});
+                                                                      JournalWriterOptions options = {});
     ~JournalWriter();  // stop()
     JournalWriter(const JournalWriter&) = delete;
     JournalWriter& operator=(const JournalWriter&) = delete;
@@ -81,8 +88,9 @@ private:
     SampleRing<JournalSample> samples_;
     std::vector<JournalSample> batch_;  // writer thread only
 
+    std::shared_ptr<clk::Clock> clock_;
     mutable std::mutex mutex_;  // guards everything below up to the atomics
-    std::condition_variable wake_;
+    clk::ClockCondition wake_;
     std::condition_variable flushed_;
     std::vector<JournalEvent> events_;
     std::uint64_t flush_requested_ = 0;

@@ -17,7 +17,8 @@ journal::RunStatus status_of(run::Outcome o) {
 
 }  // namespace
 
-JournalBridge::JournalBridge(journal::RunJournal journal) : journal_(std::move(journal)) {}
+JournalBridge::JournalBridge(journal::RunJournal journal, std::shared_ptr<clk::Clock> clock)
+    : journal_(std::move(journal)), clock_(std::move(clock)) {}
 
 Result<std::int64_t> JournalBridge::begin(const journal::RunStart& start,
                                           const std::vector<RunProvenance>& provenance, double t_s) {
@@ -26,6 +27,7 @@ Result<std::int64_t> JournalBridge::begin(const journal::RunStart& start,
     run_id_ = *id;
     journal::JournalWriterOptions options;
     options.vfs = journal_.vfs();
+    options.clock = clock_;
     auto writer = journal::JournalWriter::start(journal_.path(), run_id_, options);
     if (!writer) return std::unexpected(writer.error());
     std::lock_guard lock(mutex_);

@@ -24,7 +24,8 @@ namespace edc::app {
 
 class JournalBridge {
 public:
-    explicit JournalBridge(journal::RunJournal journal);
+    // The writer's batches are timed on the run's clock.
+    JournalBridge(journal::RunJournal journal, std::shared_ptr<clk::Clock> clock);
 
     // begin_run, then the writer; pending events, then the provenance, are journaled first.
     [[nodiscard]] Result<std::int64_t> begin(const journal::RunStart& start,
@@ -51,6 +52,7 @@ public:
 
 private:
     journal::RunJournal journal_;
+    std::shared_ptr<clk::Clock> clock_;
     std::unique_ptr<journal::JournalWriter> writer_;  // set once by begin(), before the loop starts
     std::int64_t run_id_ = 0;
     mutable std::mutex mutex_;  // guards the two lists below and the writer's event side

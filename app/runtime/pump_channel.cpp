@@ -82,14 +82,22 @@ std::future<SafeStepOutcome> PumpChannel::make_safe() {
         [this](SyringePump& p) -> SafeStepOutcome {
             running_ = false;
             auto stopped = p.safe_stop();
-            if (!stopped) return {stopped, {}};
+            std::string note;
+            if (!stopped && stopped.error().code == "pump_alarm") {
+                // An alarm raised during the safe state (a second fault) can answer the stop in
+                // its place, also the driver's own repeat (the NE-1000 in safe mode sends it
+                // unsolicited too). Stopping is idempotent: once more, after safe_stop's drain.
+                note = "pump alarm during the safe state, stop repeated: " + describe(stopped.error());
+                stopped = p.safe_stop();
+            }
+            if (!stopped) return {stopped, note};
             auto left = p.leave_safe_mode();
             if (!left) {
-                return {stopped,
-                        "pump stopped but still in safe mode (it will alarm T when this host goes quiet): " +
-                            describe(left.error())};
+                note += (note.empty() ? "" : "; ") +
+                        std::string("pump stopped but still in safe mode (it will alarm T when this host goes quiet): ") +
+                        describe(left.error());
             }
-            return {stopped, {}};
+            return {stopped, note};
         },
         true);
 }

@@ -31,7 +31,8 @@ std::string SafeStateReport::describe() const {
 }
 
 SafeStateReport drive_safe_state(std::span<SafeStateChannel* const> channels,
-                                 std::chrono::milliseconds limit, clk::Clock* clock) {
+                                 std::chrono::milliseconds limit, clk::Clock* clock,
+                                 const std::function<void()>& started) {
     clk::WallClock wall;
     clk::Clock& on = *(clock != nullptr ? clock : &wall);
     const double begun = on.now_s();
@@ -48,6 +49,12 @@ SafeStateReport drive_safe_state(std::span<SafeStateChannel* const> channels,
         } catch (const std::exception& e) {
             pending.emplace_back();
             early.emplace_back(thrown(e.what()));
+        }
+    }
+    if (started) {
+        try {
+            started();
+        } catch (const std::exception&) {  // whoever listens must not keep a step from being awaited
         }
     }
     SafeStateReport report;

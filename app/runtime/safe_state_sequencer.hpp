@@ -7,6 +7,7 @@
 //
 // Thread: runs on the caller's thread (the runtime's job thread); never on the supervisor's.
 #include <chrono>
+#include <functional>
 #include <future>
 #include <span>
 #include <string>
@@ -50,8 +51,11 @@ struct SafeStateReport {
 };
 
 // `limit` is per step, counted from when the sequence began, in real time on `clock` (the run's;
-// null: the wall clock), as is the elapsed time reported.
+// null: the wall clock), as is the elapsed time reported. `started`, if given, is called once
+// every step has been started and before any is awaited: the sequence's start event (the sim
+// rig fires compound faults on it, issue 13); if it throws, the steps are still awaited.
 [[nodiscard]] SafeStateReport drive_safe_state(std::span<SafeStateChannel* const> channels,
-                                               std::chrono::milliseconds limit, clk::Clock* clock = nullptr);
+                                               std::chrono::milliseconds limit, clk::Clock* clock = nullptr,
+                                               const std::function<void()>& started = {});
 
 }  // namespace edc::app

@@ -60,7 +60,7 @@ RunSession::Impl::Impl(RunOptions options, plan::FeedPlan plan, journal::RunJour
     : options_(std::move(options)),
       plan_(std::move(plan)),
       clock_(sim ? sim->clock() : std::make_shared<clk::WallClock>(1.0)),
-      journal_(std::move(journal)),
+      journal_(std::move(journal), clock_.shared()),
       sim_(std::move(sim)),
       current_a_(options_.recipe.current_a()),
       limits_(limits_for(options_.recipe)),
@@ -328,14 +328,16 @@ std::optional<run::RunEvent> RunSession::Impl::enter_safe_state() {
                "no instrument was opened and nothing was energised; nothing to switch off");
         return run::RunEvent{run::EventKind::safe_state_reached, {}};
     }
-    const auto report = drive_safe_state(channels, call_limit, &clock_.clock());
+    std::function<void()> started;
+    if (sim_) started = [rig = sim_.get()] { rig->safe_state_started(); };
+    const auto report = drive_safe_state(channels, call_limit, &clock_.clock(), started);
     if (report.confirmed()) {
         record("info", "safe_state", report.describe());
     } else {
         record("error", "safe_state_unconfirmed", report.describe());
     }
     for (const auto& step : report.steps) {
-        if (!step.note.empty()) record("warning", "pump_safe_mode", step.note);
+        if (!step.note.empty()) record("warning", "safe_state_note", step.note);
     }
     {
         std::lock_guard lock(mutex_);
@@ -372,6 +374,12 @@ std::optional<run::RunEvent> RunSession::Impl::close_journal(run::Outcome outcom
         s.sim_max_error_at_pct = v.max_error_at_pct;
         sim_confirmed = v.safe_state_seen;
         record(v.safe_state_seen ? "info" : "error", "sim_safe_state", v.safe_state_text);
+        for (const auto& f : sim_->fired()) {
+            record("info", "sim_fault",
+                   std::string("simulator fired ") + sim::to_string(f.kind) + " at run time " +
+                       decimal::fixed(f.run_s, 3) + " s" +
+                       (f.in_safe_state ? " (on the safe-state sequence's start)" : ""));
+        }
     }
     // Only the deposited quantities of a run that reached its instruments mean something.
     if (s.instruments_opened) journal_.record_totals(run_time(), s.totals);

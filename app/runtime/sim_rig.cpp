@@ -1,6 +1,7 @@
 #include "app/runtime/sim_rig.hpp"
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <exception>
 
@@ -44,8 +45,36 @@ Result<std::unique_ptr<SimRig>> SimRig::start(const recipes::Recipe& recipe, Sim
 SimRig::SimRig(SimRigOptions options, const std::vector<sim::FaultSpec>& faults)
     : options_(std::move(options)), wake_(*options_.clock) {
     for (const auto& f : faults) {
-        due_.push_back({f.at_sim_s, [this, kind = f.kind] { host_->inject(kind); }});
+        if (f.trigger == sim::FaultTrigger::at_safe_state) {
+            on_safe_state_.push_back(f.kind);
+        } else {
+            due_.push_back({f.at_sim_s, [this, kind = f.kind] { fire_fault(kind, false); }});
+        }
     }
+    for (const auto& [signal, at_s] : options_.self_signals) {
+        due_.push_back({at_s, [signal] { (void)std::raise(signal); }});
+    }
+}
+
+void SimRig::fire_fault(sim::FaultKind kind, bool in_safe_state) {
+    host_->inject(kind);
+    std::lock_guard lock(mutex_);
+    fired_.push_back({kind, run_clock_ != nullptr ? run_clock_->run_s() : 0.0, in_safe_state});
+}
+
+void SimRig::safe_state_started() {
+    std::vector<sim::FaultKind> now;
+    {
+        std::lock_guard lock(mutex_);
+        if (stop_) return;
+        now.swap(on_safe_state_);
+    }
+    for (const auto kind : now) fire_fault(kind, true);
+}
+
+std::vector<FiredFault> SimRig::fired() const {
+    std::lock_guard lock(mutex_);
+    return fired_;
 }
 
 SimRig::~SimRig() {
@@ -56,6 +85,7 @@ SimRig::~SimRig() {
 void SimRig::run_started(const RunClock& clock) {
     std::lock_guard lock(mutex_);
     if (injector_.joinable() || stop_) return;
+    run_clock_ = &clock;
     injector_ = std::thread([this, &clock, attached = clk::Attachment(clock.clock())] { inject(&clock); });
 }
 
@@ -115,10 +145,13 @@ SimVerdict SimRig::verdict(const plan::FeedPlan& plan, double charge_c) const {
     const auto snap = host_->snapshot();
     SimVerdict v;
     // Judged against the plant's truth: the film's own depth fraction against the plan's, up
-    // to the charge the loop passed (what the stopping phase adds is a speed artefact).
+    // to the charge the loop passed (what the stopping phase adds is a speed artefact). A run
+    // that ended early grew the plan's bottom part only: its film is set against the plan's
+    // depth at that charge, not against the whole profile.
     const auto film = sim::layers_up_to_charge(snap.deposit, charge_c);
+    const double planned_depth_m = plan.depth_at(std::min(charge_c, plan.totals.charge_c));
     const auto score = sim::score_deposit(
-        film, [&plan](double f) { return plan.x_target_at_depth(f * plan.totals.thickness_m); });
+        film, [&plan, planned_depth_m](double f) { return plan.x_target_at_depth(f * planned_depth_m); });
     if (!score.bins.empty()) {
         v.rms_error_at_pct = 100.0 * score.rms_x_bi;
         v.max_error_at_pct = 100.0 * score.max_abs_x_bi;

@@ -1,8 +1,9 @@
 #pragma once
 // Everything a simulated run adds, and only a simulated run has: the simulators (started at
 // create(), so the drivers find their ports at `checking`), the fault injector that fires the
-// requested faults at run time (and stalls the control loop on request), and the simulator's
-// own verdict at the end (the deposit scored against the plan, what it sees of the safe state).
+// requested faults at run time (and stalls the control loop on request), the compound faults
+// fired when the first safe-state sequence starts (`KIND@safe-state`), and the simulator's own
+// verdict at the end (the deposit scored against the plan, what it sees of the safe state).
 //
 // Thread: owns the fault injector's, from run_started() to stop_faults(). The simulators run
 // their own (drivers/sim).
@@ -21,6 +22,14 @@
 #include "recipes/format/recipe.hpp"
 
 namespace edc::app {
+
+// A fault the rig made the simulators fire, for the journal (the simulator's truth, whether or
+// not the run noticed it).
+struct FiredFault {
+    sim::FaultKind kind = sim::FaultKind::galvanostat_timeout;
+    double run_s = 0.0;          // run time when it fired
+    bool in_safe_state = false;  // fired on the safe-state sequence's start (KIND@safe-state)
+};
 
 struct SimVerdict {
     std::optional<double> rms_error_at_pct;  // deposited vs target
@@ -51,8 +60,14 @@ public:
     // The deposition began at run time `t_s`: a requested loop stall is due stall_loop_at_s
     // later, a requested exception in a runtime thread (`throw_in`) throw_at_s later.
     void deposition_started(double t_s, std::function<void()> stall_loop, std::function<void()> throw_in);
+    // The run's first safe-state sequence has started every step (drive_safe_state's `started`,
+    // on the job thread): the KIND@safe-state faults fire now, each once. Later sequences fire
+    // nothing: the compound fault is the one that lands in the first.
+    void safe_state_started();
     // No fault fires after this (one due after the run's end would only blur the record).
     void stop_faults();
+    // Every fault fired so far, in firing order.
+    [[nodiscard]] std::vector<FiredFault> fired() const;
 
     [[nodiscard]] sim::SimSnapshot snapshot() const { return host_->snapshot(); }
     // `charge_c`: what the loop passed (the film beyond it is a speed artefact of stopping).
@@ -61,6 +76,7 @@ public:
 private:
     SimRig(SimRigOptions options, const std::vector<sim::FaultSpec>& faults);
     void inject(const RunClock* clock);
+    void fire_fault(sim::FaultKind kind, bool in_safe_state);  // without mutex_ held
 
     struct Due {
         double t_s;
@@ -70,10 +86,13 @@ private:
     SimRigOptions options_;
     std::unique_ptr<sim::SimHost> host_;
     sim::SimEndpoints endpoints_;
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     clk::ClockCondition wake_;
-    std::vector<Due> due_;  // guarded by mutex_
-    bool stop_ = false;     // guarded by mutex_
+    std::vector<Due> due_;                           // guarded by mutex_
+    std::vector<sim::FaultKind> on_safe_state_;      // guarded by mutex_; emptied when they fire
+    std::vector<FiredFault> fired_;                  // guarded by mutex_
+    const RunClock* run_clock_ = nullptr;            // guarded by mutex_; set by run_started()
+    bool stop_ = false;                              // guarded by mutex_
     std::thread injector_;
 };
 

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "control/clock/clock.hpp"
@@ -26,6 +27,9 @@ enum class RuntimeThread {
 struct SimRigOptions {
     double speed = 1.0;                        // simulated time runs this many times faster than real
     std::vector<std::string> faults;           // "KIND@SECONDS": SECONDS of run time from start() (t = 0)
+    // Signals this process sends itself at run times, {signal, seconds}: an operator's Ctrl-C
+    // (SIGINT), a service stop (SIGTERM) or a crash (SIGKILL) at a chosen point of a run.
+    std::vector<std::pair<int, double>> self_signals;
     bool link_delays = true;                   // simulate baud-rate and instrument delays
     double stall_loop_at_s = 0.0;              // the control loop stops ticking this long into the
                                                // deposition (0: never); the watchdog must catch it

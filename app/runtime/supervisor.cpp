@@ -115,7 +115,9 @@ void Supervisor::handle(const run::RunEvent& event) {
         return;
     }
     state_ = t.to;
-    if (t.from != t.to) run_.transitioned(t, event);
+    // A repeat that asks for work (the safe state again after a fault during it) is journaled
+    // too: the record must show why the safe-state steps ran twice.
+    if (t.from != t.to || !t.actions.empty()) run_.transitioned(t, event);
     if (t.actions.empty()) return;
     {
         std::lock_guard lock(mutex_);

@@ -41,7 +41,8 @@ public:
     // Supervisor thread, every turn, must not block: events the run has seen by itself (the
     // loop's interlock trips and completion, journal write errors).
     virtual void observe(run::RunState state, std::vector<run::RunEvent>& out) = 0;
-    // Supervisor thread: a transition was accepted (from != to) or refused.
+    // Supervisor thread: a transition was accepted (from != to, or a state that asks for its
+    // action again: stopping -> stopping on a fault during the safe state) or refused.
     virtual void transitioned(const run::Transition& t, const run::RunEvent& event) = 0;
     virtual void refused(const run::Transition& t, const run::RunEvent& event) = 0;
     // The control loop's last tick in run seconds; nullopt while it does not run.

@@ -1,14 +1,19 @@
 // edc-sim: simulated galvanostat and syringe pump sharing one cell, on pseudo-terminals and
 // loopback TCP, for CI and for trying edc without a bench. Prints one machine-readable line
 // per instrument ("galvanostat keithley-2400 /dev/pts/5"), runs until SIGINT/SIGTERM, then
-// prints what was commanded.
+// prints what was commanded. With --link-dir the pseudo-terminals also get stable names
+// (DIR/galvanostat, DIR/pump) that a recipe's ports can name across restarts.
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
 
 #include "app/sim/plant_setup.hpp"
 #include "control/decimal.hpp"
@@ -31,6 +36,10 @@ Instruments
   --line-frequency HZ        mains frequency for NPLC timing (default 50)
   --no-link-delays           answer at once (no bits-per-byte, processing or latency delays)
   --ftdi-latency             add a 16 ms FTDI latency timer to every serial reply
+  --link-dir DIR             also name the pseudo-terminals DIR/galvanostat and DIR/pump
+                             (symbolic links, replaced when another edc-sim takes the names,
+                             removed on exit); a recipe's ports can name them. The 2450 is on
+                             TCP: its address is printed as usual
 Time and faults
   --speed N                  simulated seconds per real second (default 1)
   --fault KIND@SECONDS       inject a fault at a simulated time; repeatable. KIND:
@@ -71,6 +80,30 @@ double number(std::string_view flag, const char* text) {
     return *v;
 }
 
+// DIR/NAME -> target, made under a temporary name and renamed over an older link, so a recipe
+// naming DIR/NAME never finds it missing while another edc-sim takes it over.
+std::string make_port_link(const std::string& dir, const char* name, const std::string& target) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) return "cannot create the directory " + dir + ": " + ec.message();
+    const fs::path link = fs::path(dir) / name;
+    const fs::path fresh = fs::path(dir) / (std::string(".") + name + ".new");
+    fs::remove(fresh, ec);
+    fs::create_symlink(target, fresh, ec);
+    if (!ec) fs::rename(fresh, link, ec);
+    if (ec) return "cannot link " + link.string() + " to " + target + ": " + ec.message();
+    return {};
+}
+
+// Removes the links this process made, unless another edc-sim has taken the name since.
+void remove_port_links(const std::vector<std::pair<std::string, std::string>>& links) {
+    for (const auto& [link, target] : links) {
+        std::error_code ec;
+        if (std::filesystem::read_symlink(link, ec) == target && !ec) std::filesystem::remove(link, ec);
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -79,6 +112,7 @@ int main(int argc, char** argv) {
     auto& chem = cfg.cell.chemistry;
     auto& cell = cfg.cell.cell;
     std::string plant_path;
+    std::string link_dir;
     for (int i = 1; i < argc; ++i) {
         const std::string_view a = argv[i];
         if (a == "--help" || a == "-h") {
@@ -130,6 +164,8 @@ int main(int argc, char** argv) {
         else if (a == "--fault") {
             auto f = sim::parse_fault(v);
             if (!f) die(f.error().message + " (" + f.error().where + ")");
+            if (f->trigger != sim::FaultTrigger::at_time)
+                die("--fault " + std::string(v) + ": edc-sim sees no run's safe state; give a time (KIND@SECONDS)");
             cfg.faults.push_back(*f);
         } else if (a == "--bath-bi")
             chem.bath_a.bi_mol_per_m3 = number(a, v) * units::mol_per_m3_per_mm;
@@ -165,6 +201,8 @@ int main(int argc, char** argv) {
             cfg.syringe_volume_m3 = units::ml_to_m3(number(a, v));
         else if (a == "--plant")
             plant_path = v;
+        else if (a == "--link-dir")
+            link_dir = v;
         else
             die("unknown option " + std::string(a) + " (see --help)");
     }
@@ -193,6 +231,20 @@ int main(int argc, char** argv) {
     if (!ends->galvanostat.empty())
         std::printf("galvanostat %s %s\n", cfg.galvanostat_model.c_str(), ends->galvanostat.c_str());
     if (!ends->pump.empty()) std::printf("pump %s %s\n", cfg.pump_model.c_str(), ends->pump.c_str());
+    std::vector<std::pair<std::string, std::string>> links;  // {link, target}
+    if (!link_dir.empty()) {
+        for (const auto& [name, end] : {std::pair<const char*, std::string>{"galvanostat", ends->galvanostat},
+                                        std::pair<const char*, std::string>{"pump", ends->pump}}) {
+            if (!end.starts_with("/dev/")) continue;  // absent, or the 2450 on TCP
+            if (const auto why = make_port_link(link_dir, name, end); !why.empty()) {
+                remove_port_links(links);
+                host.stop();
+                die("--link-dir: " + why);
+            }
+            links.emplace_back((std::filesystem::path(link_dir) / name).string(), end);
+            std::printf("link %s %s\n", name, links.back().first.c_str());
+        }
+    }
     std::printf("speed %g\n", cfg.speed_factor);
     if (!plant_path.empty()) std::printf("plant %s\n", plant_path.c_str());
     std::fflush(stdout);
@@ -200,6 +252,7 @@ int main(int argc, char** argv) {
     int sig = 0;
     sigwait(&stop_signals, &sig);
     const auto s = host.snapshot();
+    remove_port_links(links);
     host.stop();
 
     std::printf("summary sim_time_s %.3f signal %s\n", s.sim_time_s, sig == SIGINT ? "SIGINT" : "SIGTERM");

@@ -58,7 +58,8 @@ Result<FaultSpec> parse_fault(std::string_view text) {
     const std::string where = "--fault " + std::string(text);
     const auto at = text.find('@');
     if (at == std::string_view::npos) {
-        return fail("fault_syntax", "expected KIND@SECONDS (e.g. pump-stall@30), got no '@'", where);
+        return fail("fault_syntax",
+                    "expected KIND@SECONDS or KIND@safe-state (e.g. pump-stall@30), got no '@'", where);
     }
     const auto kind = fault_kind_from_string(text.substr(0, at));
     if (!kind) {
@@ -68,10 +69,13 @@ Result<FaultSpec> parse_fault(std::string_view text) {
                     where);
     }
     const std::string seconds(text.substr(at + 1));
+    if (seconds == "safe-state") return FaultSpec{*kind, 0.0, FaultTrigger::at_safe_state};
     const auto parsed = decimal::parse(seconds);
     if (!parsed) {
         return fail("fault_time",
-                    "the time after '@' must be a number of simulated seconds, got '" + seconds + "'", where);
+                    "the time after '@' must be a number of simulated seconds or 'safe-state', got '" +
+                        seconds + "'",
+                    where);
     }
     const double s = *parsed;
     if (s < 0.0) return fail("fault_time", "the fault time must not be negative, got " + seconds, where);
@@ -79,6 +83,7 @@ Result<FaultSpec> parse_fault(std::string_view text) {
 }
 
 FaultSchedule::FaultSchedule(std::vector<FaultSpec> faults) : faults_(std::move(faults)) {
+    std::erase_if(faults_, [](const FaultSpec& f) { return f.trigger != FaultTrigger::at_time; });
     std::stable_sort(faults_.begin(), faults_.end(),
                      [](const FaultSpec& a, const FaultSpec& b) { return a.at_sim_s < b.at_sim_s; });
 }

@@ -1,5 +1,7 @@
 #pragma once
-// Fault injection for the simulators: `KIND@SECONDS` (simulated seconds since start).
+// Fault injection for the simulators: `KIND@SECONDS` (simulated seconds since start), or
+// `KIND@safe-state` (compound faults, issue 13: fired when the run's first safe-state sequence
+// starts; only a run knows when that is, so only `edc run --sim` takes it, not edc-sim).
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,18 +24,24 @@ enum class FaultKind {
     syringe_empty,  // the syringe is used up: the motor stalls
 };
 
+// When a fault fires: at a simulated time, or on the run's safe-state sequence starting.
+enum class FaultTrigger { at_time, at_safe_state };
+
 struct FaultSpec {
     FaultKind kind = FaultKind::galvanostat_timeout;
-    double at_sim_s = 0.0;
+    double at_sim_s = 0.0;  // at_time only
+    FaultTrigger trigger = FaultTrigger::at_time;
 };
 
 [[nodiscard]] const char* to_string(FaultKind k) noexcept;
 [[nodiscard]] std::optional<FaultKind> fault_kind_from_string(std::string_view name) noexcept;
-// "pump-stall@12.5" -> {pump_stall, 12.5}. Errors name the offending text and the kinds.
+// "pump-stall@12.5" -> {pump_stall, 12.5}; "pump-stall@safe-state" -> {pump_stall, 0,
+// at_safe_state}. Errors name the offending text and the kinds.
 [[nodiscard]] Result<FaultSpec> parse_fault(std::string_view text);
 [[nodiscard]] std::string fault_kinds_list();
 
 // Faults in firing order; `due(t)` hands out each one once when simulated time reaches it.
+// at_safe_state faults are not the schedule's: it drops them (the run's SimRig fires them).
 class FaultSchedule {
 public:
     explicit FaultSchedule(std::vector<FaultSpec> faults = {});

@@ -34,7 +34,7 @@ TEST_F(CliDecimalComma, SimulatedRunUnderGermanLocaleCompletesAndWritesDecimalPo
     {
         const edc::test_support::DecimalCommaLocale german;
         ASSERT_TRUE(german.active());
-        r = run_cli({"run", example_recipe("g-bi033sb067.toml"), "--sim", "--speed", "50", "--db", db,
+        r = run_cli({"run", example_recipe("g-bi033sb067.toml"), "--sim", "--virtual", "--db", db,
                      "--operator", "ci"});
         exported = run_cli({"export", "last", "--csv", "--db", db, "-o", csv});
     }

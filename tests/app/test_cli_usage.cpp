@@ -81,6 +81,16 @@ TEST_F(CliUsage, RunSimulationOptionsNeedSim) {
     r = run_cli({"run", recipe, "--sim", "--fault", "pump-explodes@10"});
     EXPECT_EQ(r.code, 1);
     EXPECT_NE(r.err.find("pump-explodes"), std::string::npos);
+    // --signal: only a simulated run sends itself a signal, and only INT, TERM or KILL at a
+    // run time that is a non-negative number.
+    r = run_cli({"run", recipe, "--signal", "TERM@10"});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find("--signal needs --sim"), std::string::npos) << r.err;
+    for (const char* bad : {"HUP@10", "TERM", "TERM@soon", "KILL@-1", "@10"}) {
+        r = run_cli({"run", recipe, "--sim", "--signal", bad});
+        EXPECT_EQ(r.code, 1) << bad;
+        EXPECT_NE(r.err.find("--signal"), std::string::npos) << bad << ": " << r.err;
+    }
 }
 
 TEST_F(CliUsage, RunRefusesInvalidAndInfeasibleRecipesBeforeStarting) {

@@ -8,6 +8,7 @@
 
 #include "app/journal/journal_writer.hpp"
 #include "app/journal/run_journal.hpp"
+#include "control/clock/virtual_clock.hpp"
 #include "tests/app/test_journal_support.hpp"
 
 using namespace edc::journal;
@@ -39,7 +40,7 @@ TEST(JournalWriter, WritesEverySampleInOrderAfterFlush) {
 
 TEST(JournalWriter, CommitsWithoutBeingAskedWithinTheFlushInterval) {
     Fixture f;
-    auto w = JournalWriter::start(f.path, f.run_id, {.sample_capacity = 1024, .flush_interval = std::chrono::milliseconds(50),
+    auto w = JournalWriter::start(f.path, f.run_id, {.clock = nullptr, .sample_capacity = 1024, .flush_interval = std::chrono::milliseconds(50),
                                                      .max_batch = 512}).value();
     for (int i = 0; i < 10; ++i) ASSERT_TRUE(w->push(sample_at(i)));
     // No flush(): the writer commits on its own timer. Poll another connection for up to 2 s.
@@ -51,9 +52,28 @@ TEST(JournalWriter, CommitsWithoutBeingAskedWithinTheFlushInterval) {
     EXPECT_EQ(seen, 10U);
 }
 
+// On a run's virtual clock the interval is run time, and time stands still while a batch is
+// committed: after 0.1 s of run time everything pushed before is in the file, and not before.
+TEST(JournalWriter, OnAVirtualClockCommitsEachFlushIntervalOfRunTime) {
+    Fixture f;
+    auto clock = std::make_shared<edc::clk::VirtualClock>(1.0);
+    const edc::clk::Attachment self(*clock);
+    auto w = JournalWriter::start(f.path, f.run_id, {.clock = clock, .flush_interval = std::chrono::milliseconds(100)})
+                 .value();
+    for (int i = 0; i < 5; ++i) ASSERT_TRUE(w->push(sample_at(i)));
+    clock->sleep_for(0.099);
+    EXPECT_EQ(f.journal.samples(f.run_id)->size(), 0U) << "committed before its interval";
+    clock->sleep_for(0.002);
+    EXPECT_EQ(f.journal.samples(f.run_id)->size(), 5U) << "not committed at its interval";
+    for (int i = 5; i < 8; ++i) ASSERT_TRUE(w->push(sample_at(i)));
+    clock->sleep_for(0.1);
+    EXPECT_EQ(f.journal.samples(f.run_id)->size(), 8U);
+    ASSERT_TRUE(w->stop().has_value());
+}
+
 TEST(JournalWriter, LargeBacklogIsSplitIntoBatches) {
     Fixture f;
-    auto w = JournalWriter::start(f.path, f.run_id, {.sample_capacity = 4096, .flush_interval = std::chrono::milliseconds(1000),
+    auto w = JournalWriter::start(f.path, f.run_id, {.clock = nullptr, .sample_capacity = 4096, .flush_interval = std::chrono::milliseconds(1000),
                                                      .max_batch = 1000}).value();
     for (int i = 0; i < 3500; ++i) ASSERT_TRUE(w->push(sample_at(i)));
     ASSERT_TRUE(w->flush().has_value());
@@ -76,7 +96,7 @@ TEST(JournalWriter, EventsAreWrittenWithTheNextBatch) {
 TEST(JournalWriter, FullQueueIsCountedAndJournaledNotDropped) {
     Fixture f;
     // A 1 s flush interval and a 64-sample queue: pushing 100 at once overflows by 36.
-    auto w = JournalWriter::start(f.path, f.run_id, {.sample_capacity = 64, .flush_interval = std::chrono::milliseconds(1000),
+    auto w = JournalWriter::start(f.path, f.run_id, {.clock = nullptr, .sample_capacity = 64, .flush_interval = std::chrono::milliseconds(1000),
                                                      .max_batch = 64}).value();
     int accepted = 0;
     for (int i = 0; i < 100; ++i) accepted += w->push(sample_at(i)) ? 1 : 0;
@@ -97,7 +117,7 @@ TEST(JournalWriter, FullQueueIsCountedAndJournaledNotDropped) {
 
 TEST(JournalWriter, StopDrainsEverythingAndIsIdempotent) {
     Fixture f;
-    auto w = JournalWriter::start(f.path, f.run_id, {.sample_capacity = 1U << 15, .flush_interval = std::chrono::milliseconds(5000),
+    auto w = JournalWriter::start(f.path, f.run_id, {.clock = nullptr, .sample_capacity = 1U << 15, .flush_interval = std::chrono::milliseconds(5000),
                                                      .max_batch = 4096}).value();
     for (int i = 0; i < 20000; ++i) ASSERT_TRUE(w->push(sample_at(i)));
     w->push_event({2000.0, "info", "state_change", "stopping -> completed"});
@@ -110,7 +130,7 @@ TEST(JournalWriter, StopDrainsEverythingAndIsIdempotent) {
 
 TEST(JournalWriter, ConcurrentProducerLosesNothing) {
     Fixture f;
-    auto w = JournalWriter::start(f.path, f.run_id, {.sample_capacity = 1U << 17, .flush_interval = std::chrono::milliseconds(20),
+    auto w = JournalWriter::start(f.path, f.run_id, {.clock = nullptr, .sample_capacity = 1U << 17, .flush_interval = std::chrono::milliseconds(20),
                                                      .max_batch = 8192}).value();
     std::thread producer([&] {
         for (int i = 0; i < 100000; ++i) {
@@ -135,7 +155,7 @@ TEST(JournalWriter, RefusesARunThatIsNotRunning) {
 
 TEST(JournalWriter, WriteFailureIsReportedNotSwallowed) {
     Fixture f;
-    auto w = JournalWriter::start(f.path, f.run_id, {.sample_capacity = 64, .flush_interval = std::chrono::milliseconds(1000),
+    auto w = JournalWriter::start(f.path, f.run_id, {.clock = nullptr, .sample_capacity = 64, .flush_interval = std::chrono::milliseconds(1000),
                                                      .max_batch = 64}).value();
     // Another connection removes the samples table out from under the writer.
     sqlite3* db = nullptr;

@@ -23,6 +23,7 @@ struct FaultRunSpec {
     std::string pump_model;                 // replaces the recipe's (e.g. "harvard-elite"); empty: keep
     std::string syringe_diameter;           // replaces the recipe's (e.g. "48 mm"); empty: keep
     std::string fault;                      // "KIND@SECONDS" (simulated run seconds); empty: none
+    std::vector<std::string> more_faults;   // further --fault texts, e.g. "KIND@safe-state"
     double speed = 20.0;
     double abort_at_s = 0.0;                // operator abort at this run time, once depositing (0: never)
     double hold_at_s = 0.0;                 // operator hold at this run time, once depositing (0: never)
@@ -143,6 +144,7 @@ inline FaultRunResult run_with_fault(const FaultRunSpec& spec) {
     r.db = db.string();
     auto options = variant_options(spec, db);
     if (!spec.fault.empty()) options.sim.faults.push_back(spec.fault);
+    for (const auto& f : spec.more_faults) options.sim.faults.push_back(f);
     options.sim.stall_loop_at_s = spec.stall_scheduler_at_s;
     std::optional<VirtualRun> lockstep;
     if (spec.virtual_time) lockstep.emplace(use_virtual_time(options));

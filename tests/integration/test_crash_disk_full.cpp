@@ -1,9 +1,15 @@
-// Crash durability on a filesystem that fails writes (issue 6): `edc run --sim` journals to a
-// 16 MB tmpfs that is filled mid-deposition, then the process is killed with SIGKILL while its
-// writes are failing. The next open must find the file sound (integrity ok, hash chain intact),
-// the run marked interrupted, and the samples committed before the disk filled all there,
-// contiguous. Needs root for the mount (skipped otherwise) and the edc binary.
+// Crash durability on a filesystem that fails writes (issue 6): `edc run --sim --virtual`
+// journals to a 16 MB tmpfs left with 3 MB free, so the journal fills it mid-deposition (about
+// run time 30 s; on virtual time the same run writes the same pages, so it is the same point on
+// every machine). The run must fault (exit 4) with the journal's error named, and the next open,
+// with space again, must find the file sound (integrity ok, hash chain intact), the run marked
+// interrupted (its end could not be written), and every sample committed before the disk filled
+// there, contiguous. Needs root for the mount (skipped otherwise) and the edc binary.
 #include <gtest/gtest.h>
+
+#include <charconv>
+#include <regex>
+#include <system_error>
 
 #include "app/journal/run_journal.hpp"
 #include "edc_process.hpp"
@@ -14,33 +20,40 @@ using namespace edc;
 using namespace edc::testing;
 using namespace std::chrono_literals;
 
-TEST(CrashDiskFull, KillWhileJournalWritesFailLeavesASoundInterruptedRun) {
+namespace {
+
+// The run time of the first event line that names the journal's failure.
+std::optional<double> journal_failed_at(const std::string& output) {
+    static const std::regex line(R"(\[ *([0-9]+\.[0-9]+) s\] error +state_change: .*journal_write_failed)");
+    std::smatch m;
+    if (!std::regex_search(output, m, line)) return std::nullopt;
+    const std::string text = m[1].str();
+    double t = 0.0;
+    if (std::from_chars(text.data(), text.data() + text.size(), t).ec != std::errc{}) return std::nullopt;
+    return t;
+}
+
+}  // namespace
+
+TEST(CrashDiskFull, FullDiskMidDepositionFaultsTheRunAndLeavesASoundJournal) {
     const auto bin = edc_binary();
     if (!bin) GTEST_SKIP() << "edc binary not built (build target edc, or set EDC_BIN)";
     SmallTmpfs fs("16m");
     if (!fs.mounted()) GTEST_SKIP() << "cannot mount a tmpfs (" << fs.error() << "): needs root, as in CI";
     const auto db = fs.dir() / "journal.sqlite";
-    constexpr double speed = 10.0;
-    EdcProcess p(*bin, {"run", example("g-bi033sb067.toml"), "--sim", "--speed", "10", "--db", db.string(),
+    const auto filler = fs.fill_leaving(3U << 20);
+    ASSERT_GT(filler, 0U);
+    EdcProcess p(*bin, {"run", example("g-bi033sb067.toml"), "--sim", "--virtual", "--db", db.string(),
                         "--operator", "ci"});
     ASSERT_TRUE(p.started());
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (!p.poll() && p.last_run_time().value_or(0.0) < 60.0 && std::chrono::steady_clock::now() < until) {
-        std::this_thread::sleep_for(5ms);
-    }
-    ASSERT_FALSE(p.exit_code().has_value()) << p.output();
-    const double printed_at_fill = p.last_run_time().value_or(0.0);
-    const auto filler = fs.fill();
-    // Let the writer hit the full disk for a while (2 s real = 20 s of run time), then kill.
-    const auto kill_at = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-    while (!p.poll() && std::chrono::steady_clock::now() < kill_at) std::this_thread::sleep_for(5ms);
-    // A journal that cannot write faults the run (exit 4) within a fraction of a second; kill it
-    // if it is still closing down, as a crash at the worst moment.
-    if (p.exit_code().has_value()) {
-        EXPECT_EQ(*p.exit_code(), 4) << p.output();
-    } else {
-        p.kill(SIGKILL);
-    }
+    ASSERT_TRUE(p.wait(120s)) << "edc run did not finish\n" << p.output();
+    ASSERT_TRUE(p.exit_code().has_value()) << "killed by signal " << p.term_signal().value_or(0);
+    EXPECT_EQ(*p.exit_code(), 4) << p.output();
+    const auto failed_at = journal_failed_at(p.output());
+    ASSERT_TRUE(failed_at.has_value()) << p.output();
+    EXPECT_GT(*failed_at, 5.0) << "the disk should fill mid-deposition\n" << p.output();
+    EXPECT_LT(*failed_at, 150.0) << "the disk should fill mid-deposition\n" << p.output();
+    EXPECT_NE(p.output().find("database or disk is full"), std::string::npos) << p.output();
     std::filesystem::remove(fs.dir() / "filler");
 
     auto j = journal::RunJournal::open(db.string());
@@ -58,11 +71,10 @@ TEST(CrashDiskFull, KillWhileJournalWritesFailLeavesASoundInterruptedRun) {
         ASSERT_GT((*samples)[i].t_s, (*samples)[i - 1].t_s);
         ASSERT_LE((*samples)[i].t_s - (*samples)[i - 1].t_s, 0.5) << "gap before t " << (*samples)[i].t_s;
     }
-    // Everything up to what the child had printed before the fill, less the writer's 200 ms
-    // (real) bound, was committed before the disk filled and must have survived.
-    EXPECT_GE(samples->back().t_s, printed_at_fill - 0.2 * speed - 0.2);
-    std::printf("CRASH-DISKFULL filler %zu bytes at printed t %.2f s; after kill: %zu samples, last t %.2f s, "
-                "status %s\n",
-                filler, printed_at_fill, samples->size(), samples->back().t_s,
+    // The writer commits every 0.1 s of run time on the virtual clock: everything sampled up to
+    // the batch that failed was committed before it.
+    EXPECT_GE(samples->back().t_s, *failed_at - 0.3);
+    std::printf("CRASH-DISKFULL filler %zu bytes; journal failed at t %.2f s; %zu samples, last t %.2f s, status %s\n",
+                filler, *failed_at, samples->size(), samples->back().t_s,
                 std::string(journal::to_string(runs->front().status)).c_str());
 }

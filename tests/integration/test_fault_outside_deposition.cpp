@@ -68,7 +68,7 @@ TEST(FaultOutsideDeposition, PumpStallDuringPrimingExitsWithCode4) {
     const auto bin = edc_binary();
     if (!bin) GTEST_SKIP() << "edc binary not built (build target edc, or set EDC_BIN)";
     const auto db = temp_db("cli-priming");
-    EdcProcess p(*bin, {"run", example("overflow-three-step.toml"), "--sim", "--speed", "1", "--db", db.string(),
+    EdcProcess p(*bin, {"run", example("overflow-three-step.toml"), "--sim", "--virtual", "--db", db.string(),
                         "--operator", "ci", "--fault", "pump-stall@" + std::to_string(priming_fault_at_s)});
     ASSERT_TRUE(p.started());
     ASSERT_TRUE(p.wait(120s)) << "edc run did not finish\n" << p.output();

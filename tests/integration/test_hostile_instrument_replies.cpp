@@ -167,7 +167,9 @@ void expect_clear_error(const Timed& t, std::initializer_list<const char*> codes
     EXPECT_TRUE(known) << "code " << t.r.error().code << ": " << t.r.error().message;
     EXPECT_FALSE(t.r.error().where.empty()) << "the error should name the port";
     EXPECT_FALSE(t.r.error().message.empty());
-    EXPECT_LE(t.took, link_timeout + margin) << t.r.error().message;
+    // A read whose exchange the host held back (tty input stalled on a loaded machine) gets its
+    // timeout a second time (drivers/io/stream_transport.hpp): it ends all the same.
+    EXPECT_LE(t.took, 2 * link_timeout + margin) << t.r.error().message;
     std::printf("HOSTILE %-55s -> %s after %lld ms: %s\n", ::testing::UnitTest::GetInstance()->current_test_info()->name(),
                 t.r.error().code.c_str(), static_cast<long long>(t.took.count()), t.r.error().message.c_str());
 }

@@ -15,7 +15,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-enum class Behaviour { confirm, fail, throw_on_start, throw_in_step, never_answer };
+enum class Behaviour { confirm, fail, throw_on_start, throw_in_step, never_answer, deferred };
 
 class FakeChannel final : public SafeStateChannel {
 public:
@@ -44,13 +44,33 @@ public:
             case Behaviour::never_answer:
                 silent_.push_back(std::move(p));
                 return silent_.back().get_future();
+            case Behaviour::deferred:  // the instrument answers later: answer() or fault_now()
+                pending_.push_back(std::move(p));
+                return pending_.back().get_future();
         }
         return p.get_future();
     }
 
+    // A deferred step's instrument answers as it stands now: confirmed, or failed if a fault hit
+    // it while the step was under way (fault_now()).
+    void answer() {
+        for (auto& p : pending_) {
+            if (faulted_) {
+                p.set_value({fail("disconnected", "the link went away during the step"), {}});
+            } else {
+                p.set_value({Result<void>{}, {}});
+            }
+        }
+        pending_.clear();
+    }
+    void fault_now() { faulted_ = true; }
+    [[nodiscard]] std::size_t steps_under_way() const { return pending_.size(); }
+
     int attempts = 0;
 
 private:
+    std::vector<std::promise<SafeStepOutcome>> pending_;
+    bool faulted_ = false;
     std::string name_;
     Behaviour behaviour_;
     std::string note_;
@@ -116,6 +136,52 @@ TEST(SafeStateSequencer, ASecondSequenceAttemptsEveryStepAgain) {
     EXPECT_EQ(p.attempts, 2);
     EXPECT_EQ(first.steps[0].text, second.steps[0].text);
     EXPECT_EQ(first.steps[1].text, second.steps[1].text);
+}
+
+// Issue 13, compound faults: the sequence's start event comes once every step is under way, so a
+// second fault fired on it lands inside the steps; the step it hits fails, the others do not.
+TEST(SafeStateSequencer, StartEventComesOnceEveryStepIsUnderWay) {
+    FakeChannel g("galvanostat", Behaviour::deferred);
+    FakeChannel p("pump", Behaviour::deferred);
+    std::vector<std::size_t> under_way_at_start;
+    int calls = 0;
+    const std::vector<SafeStateChannel*> channels{&g, &p};
+    const auto r = drive_safe_state(channels, 2000ms, nullptr, [&] {
+        ++calls;
+        under_way_at_start = {g.steps_under_way(), p.steps_under_way()};
+        g.answer();
+        p.answer();
+    });
+    EXPECT_EQ(calls, 1);
+    EXPECT_EQ(under_way_at_start, (std::vector<std::size_t>{1U, 1U}));
+    EXPECT_TRUE(r.confirmed()) << r.describe();
+}
+
+TEST(SafeStateSequencer, ASecondFaultDuringTheSequenceFailsOnlyTheStepItHits) {
+    FakeChannel g("galvanostat", Behaviour::deferred);
+    FakeChannel p("pump", Behaviour::deferred);
+    const std::vector<SafeStateChannel*> channels{&g, &p};
+    const auto r = drive_safe_state(channels, 2000ms, nullptr, [&] {
+        g.fault_now();  // the compound fault, fired on the start event
+        g.answer();
+        p.answer();
+    });
+    ASSERT_EQ(r.steps.size(), 2U);
+    EXPECT_EQ(r.steps[0].text, "galvanostat NOT safe: disconnected");
+    EXPECT_TRUE(r.steps[1].confirmed) << "the pump's step was skipped or spoiled by the galvanostat's failure";
+    EXPECT_FALSE(r.confirmed());
+}
+
+TEST(SafeStateSequencer, AThrowingStartListenerDoesNotSkipAnyStep) {
+    FakeChannel g("galvanostat", Behaviour::fail);
+    FakeChannel p("pump", Behaviour::confirm);
+    const std::vector<SafeStateChannel*> channels{&g, &p};
+    const auto r = drive_safe_state(channels, 2000ms, nullptr, [] { throw std::runtime_error("injector broke"); });
+    EXPECT_EQ(g.attempts, 1);
+    EXPECT_EQ(p.attempts, 1);
+    ASSERT_EQ(r.steps.size(), 2U);
+    EXPECT_FALSE(r.steps[0].confirmed);
+    EXPECT_TRUE(r.steps[1].confirmed);
 }
 
 TEST(SafeStateSequencer, NotesOfConfirmedStepsAreKept) {

@@ -41,6 +41,23 @@ TEST(ParseFault, RejectsMalformedTextWithSpecificErrors) {
     EXPECT_EQ(parse_fault("pump-stall@nan").error().where, "--fault pump-stall@nan");
 }
 
+TEST(ParseFault, ReadsTheSafeStateTriggerOfACompoundFault) {
+    const auto f = parse_fault("pump-stall@safe-state");
+    ASSERT_TRUE(f) << f.error().message;
+    EXPECT_EQ(f->kind, FaultKind::pump_stall);
+    EXPECT_EQ(f->trigger, FaultTrigger::at_safe_state);
+    EXPECT_EQ(parse_fault("pump-stall@12").value().trigger, FaultTrigger::at_time);
+    EXPECT_EQ(parse_fault("pump-stall@safe").error().code, "fault_time");
+}
+
+TEST(FaultSchedule, LeavesSafeStateFaultsToTheRun) {
+    FaultSchedule s({{FaultKind::pump_alarm, 0.0, FaultTrigger::at_safe_state}, {FaultKind::pump_stall, 1.0}});
+    EXPECT_EQ(s.pending(), 1U);
+    const auto due = s.due(100.0);
+    ASSERT_EQ(due.size(), 1U);
+    EXPECT_EQ(due[0].kind, FaultKind::pump_stall);
+}
+
 TEST(FaultSchedule, FiresEachFaultOnceInTimeOrder) {
     FaultSchedule s({{FaultKind::pump_alarm, 5.0}, {FaultKind::galvanostat_timeout, 1.0}});
     EXPECT_TRUE(s.due(0.5).empty());

@@ -156,7 +156,7 @@ TEST(SimHostFaults, ScheduledPumpStallFiresAtItsSimulatedTime) {
     auto c = fast_config();
     c.galvanostat_model = "none";
     c.speed_factor = 20.0;
-    c.faults = {{FaultKind::pump_stall, 2.0}};  // 0.1 s of real time
+    c.faults = {{FaultKind::pump_stall, 100.0}};  // 5 s of real time: after RUN even on a loaded host
     SimHost host(c);
     const auto ends = host.start();
     ASSERT_TRUE(ends);
@@ -171,9 +171,14 @@ TEST(SimHostFaults, ScheduledPumpStallFiresAtItsSimulatedTime) {
     EXPECT_EQ(read_until(fd.get(), '\x03', 2000).bytes,
               "\x02"
               "00I\x03");
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    const auto s = host.snapshot();
+    auto s = host.snapshot();
+    for (int i = 0; i < 2000 && s.faults_fired.empty(); ++i) {  // up to 20 s real
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        s = host.snapshot();
+    }
     ASSERT_EQ(s.faults_fired.size(), 1U);
+    EXPECT_DOUBLE_EQ(s.faults_fired.front().at_sim_s, 100.0);
+    EXPECT_GE(s.sim_time_s, 100.0);
     EXPECT_FALSE(s.pump_running);
     write_str(fd.get(), "DIS\r");
     EXPECT_EQ(read_until(fd.get(), '\x03', 2000).bytes,
