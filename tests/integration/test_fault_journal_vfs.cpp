@@ -70,10 +70,10 @@ struct JournalFaultRun {
     }
 };
 
-// How a mid-run fault is armed. The writer commits on wall time while the run goes on virtual
-// time, so on a loaded machine nothing may be committed by a given run time: the run is held
-// (operator hold at deposition t mid_run_s) until the writer has committed samples, then the fault
-// is armed and, for on_resume, the run resumed (the resume's state_change event is the needle).
+// How a mid-run fault is armed: the run is held (operator hold at deposition t mid_run_s) until
+// the writer has committed samples, so there is something committed before the fault to check
+// whatever the writer's timing; then the fault is armed and, for on_resume, the run resumed (the
+// resume's state_change event is the needle).
 enum class MidRun { none, while_held, on_resume };
 
 // One paper run with its journal opened through the fault VFS. `arm_at_start` is armed before
