@@ -13,7 +13,7 @@ Result<std::unique_ptr<JournalWriter>> JournalWriter::start(const std::string& p
     if (options.max_batch == 0 || options.sample_capacity == 0 || options.flush_interval.count() <= 0) {
         return fail("journal_error", "journal writer options need a positive capacity, batch and flush interval", path);
     }
-    auto journal = RunJournal::open(path, OpenOptions{.mark_interrupted = false});
+    auto journal = RunJournal::open(path, OpenOptions{.mark_interrupted = false, .vfs = options.vfs});
     if (!journal) return std::unexpected(journal.error());
     auto run = journal->get_run(run_id);
     if (!run) return std::unexpected(run.error());
@@ -28,7 +28,7 @@ Result<std::unique_ptr<JournalWriter>> JournalWriter::start(const std::string& p
     return writer;
 }
 
-JournalWriter::JournalWriter(RunJournal journal, std::int64_t run_id, JournalWriterOptions options)
+JournalWriter::JournalWriter(RunJournal journal, std::int64_t run_id, const JournalWriterOptions& options)
     : journal_(std::move(journal)),
       run_id_(run_id),
       options_(options),
@@ -150,6 +150,7 @@ void JournalWriter::write_pending() {
         auto written = journal_.append(run_id_, std::span<const JournalSample>(batch_.data(), n), events);
         if (written) {
             samples_written_.fetch_add(n);
+            events_written_.fetch_add(events.size());
             batches_written_.fetch_add(1);
         } else {
             const std::lock_guard lock(mutex_);

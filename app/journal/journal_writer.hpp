@@ -4,13 +4,14 @@
 //
 // Loss bound: a batch is committed at least every `flush_interval` (default 100 ms; sooner
 // once a quarter of the queue has filled), and committing an interval's samples takes a few
-// ms, so a kill -9 loses at most the samples pushed in the last 200 ms (on a machine that gives
-// the writer a core: at load average 11 on 2 cores up to 0.3 s more), and never corrupts what
-// was committed (WAL). The interval is kept on the run's clock (`clock`: a wall clock at
-// `speed` converts it, a virtual clock holds run time still while a batch is committed, so a
-// kill at run time T there loses at most the samples after the last commit, flush_interval of
-// run time at the clock's speed 1). Nothing is dropped silently: when the sample queue is full, push()
-// counts the sample and the writer journals a "journal_overflow" event with the count.
+// ms, so a kill -9 or a power loss loses at most the samples pushed in the last 200 ms (on a
+// machine that gives the writer a core: at load average 11 on 2 cores up to 0.3 s more), and
+// never what was committed: each commit is fsynced (synchronous = FULL, run_journal.hpp). The
+// interval is kept on the run's clock (`clock`: a wall clock at `speed` converts it, a virtual
+// clock holds run time still while a batch is committed, so a kill at run time T there loses at
+// most the samples after the last commit, flush_interval of run time at the clock's speed 1).
+// Nothing is dropped silently: when the sample queue is full, push() counts the sample and the
+// writer journals a "journal_overflow" event with the count.
 //
 // Threads: push() is for ONE producer (the control loop) and is wait-free: no lock, no
 // allocation, no system call. push_event() takes a mutex and allocates: call it from the
@@ -40,6 +41,7 @@ struct JournalWriterOptions {
     std::size_t sample_capacity = 1U << 16;  // ~6.5 s at 10 kHz, ~1.8 h at 10 Hz
     std::chrono::milliseconds flush_interval{100};
     std::size_t max_batch = 1U << 15;  // samples per transaction
+    std::string vfs;                   // SQLite VFS for the writer's connection (OpenOptions::vfs)
 };
 
 class JournalWriter {
@@ -68,6 +70,7 @@ public:
     // that cannot write is a fault, not a silent loss). Not real-time safe (mutex).
     [[nodiscard]] std::optional<Error> error() const;
     [[nodiscard]] std::uint64_t samples_written() const noexcept { return samples_written_.load(); }
+    [[nodiscard]] std::uint64_t events_written() const noexcept { return events_written_.load(); }
     [[nodiscard]] std::uint64_t samples_overflowed() const noexcept { return overflowed_.load(); }
     [[nodiscard]] std::uint64_t batches_written() const noexcept { return batches_written_.load(); }
     [[nodiscard]] std::int64_t run_id() const noexcept { return run_id_; }
@@ -76,7 +79,7 @@ public:
     void throw_in_thread(std::string what);
 
 private:
-    JournalWriter(RunJournal journal, std::int64_t run_id, JournalWriterOptions options);
+    JournalWriter(RunJournal journal, std::int64_t run_id, const JournalWriterOptions& options);
     void run();
     void write_pending();
 
@@ -101,6 +104,7 @@ private:
     std::uint64_t overflow_journaled_ = 0;      // writer thread only
     double last_t_s_ = 0.0;                     // writer thread only
     std::atomic<std::uint64_t> samples_written_{0};
+    std::atomic<std::uint64_t> events_written_{0};
     std::atomic<std::uint64_t> batches_written_{0};
     std::thread thread_;
 };

@@ -1,7 +1,9 @@
 #pragma once
 // The SQLite run journal: one file (default $XDG_DATA_HOME/edc/edc.sqlite), WAL mode, schema
 // versioned with PRAGMA user_version and migrated forward on open. Every statement is prepared
-// with bound parameters.
+// with bound parameters. synchronous = FULL: every commit (run begin and end, events, each sample
+// batch) is fsynced before it returns, so a power loss takes only what had not committed
+// (docs/reliability.md, "Journal faults").
 //
 // A run being recorded is marked by an exclusive flock on "<db>.locks/run-<id>.lock", held by
 // the process that began it until end_run. The kernel drops the lock when that process dies
@@ -35,13 +37,17 @@ struct OpenOptions {
     int busy_timeout_ms = 5000;    // wait this long for another connection's write lock
     // The keyed chain's key and the chain anchors are found by XDG_CONFIG_HOME and
     // XDG_STATE_HOME (journal_key.hpp, chain_anchor.hpp).
+    // The SQLite VFS to open the file through (sqlite3_open_v2's zVfs); empty: the default.
+    // Tests name a fault-injecting shim here (tests/integration/fault_vfs.hpp); the writer's own
+    // connection (JournalWriter) uses the same one.
+    std::string vfs;
 };
 
 class RunJournal {
 public:
     // Creates parent directories and the file, sets WAL, migrates the schema forward. A file
     // whose schema is newer than this build knows is refused (code "journal_too_new").
-    [[nodiscard]] static Result<RunJournal> open(const std::string& path, OpenOptions options = {});
+    [[nodiscard]] static Result<RunJournal> open(const std::string& path, const OpenOptions& options = {});
     // $XDG_DATA_HOME/edc/edc.sqlite, else $HOME/.local/share/edc/edc.sqlite.
     [[nodiscard]] static std::string default_path();
 
@@ -52,6 +58,7 @@ public:
     ~RunJournal();
 
     [[nodiscard]] const std::string& path() const noexcept { return path_; }
+    [[nodiscard]] const std::string& vfs() const noexcept { return vfs_; }  // as opened; empty: default
     [[nodiscard]] int schema_version() const;
     // How many runs the open() call marked interrupted.
     [[nodiscard]] int interrupted_on_open() const noexcept { return interrupted_on_open_; }
@@ -121,6 +128,7 @@ private:
 
     sqlite3* db_ = nullptr;
     std::string path_;
+    std::string vfs_;
     int interrupted_on_open_ = 0;
     std::string journal_id_;
     std::string key_path_;

@@ -26,6 +26,7 @@ Result<std::int64_t> JournalBridge::begin(const journal::RunStart& start,
     if (!id) return std::unexpected(id.error());
     run_id_ = *id;
     journal::JournalWriterOptions options;
+    options.vfs = journal_.vfs();
     options.clock = clock_;
     auto writer = journal::JournalWriter::start(journal_.path(), run_id_, options);
     if (!writer) return std::unexpected(writer.error());
@@ -76,6 +77,11 @@ std::uint64_t JournalBridge::samples_written() const {
     return w != nullptr ? w->samples_written() : 0;
 }
 
+std::uint64_t JournalBridge::events_written() const {
+    auto* w = writer();
+    return w != nullptr ? w->events_written() : 0;
+}
+
 std::optional<Error> JournalBridge::write_error() const {
     journal::JournalWriter* w = nullptr;
     {
@@ -85,7 +91,7 @@ std::optional<Error> JournalBridge::write_error() const {
     return w != nullptr ? w->error() : std::nullopt;
 }
 
-std::vector<Error> JournalBridge::finish(run::Outcome outcome) {
+std::vector<Error> JournalBridge::finish(run::Outcome outcome, double t_s) {
     std::vector<Error> errors;
     journal::JournalWriter* w = nullptr;
     {
@@ -96,8 +102,17 @@ std::vector<Error> JournalBridge::finish(run::Outcome outcome) {
     if (w != nullptr) {
         if (auto stopped = w->stop(); !stopped) errors.push_back(stopped.error());
     }
+    if (run_id_ > 0 && !errors.empty()) {
+        // The writer's connection failed (a full disk, an I/O error): the reader of the journal
+        // learns it from the run's record itself if one more row fits. If it does not, end_run
+        // below fails too and the next open marks the run interrupted.
+        (void)journal_.append_event(run_id_, {t_s, "error", "journal_write_failed",
+                                              "the journal writer failed; rows after its last commit are lost: " +
+                                                  errors.front().message});
+    }
     if (run_id_ > 0) {
-        if (auto ended = journal_.end_run(run_id_, status_of(outcome)); !ended)
+        const auto status = errors.empty() ? status_of(outcome) : journal::RunStatus::faulted;
+        if (auto ended = journal_.end_run(run_id_, status); !ended)
             errors.push_back(ended.error());
     }
     return errors;

@@ -39,12 +39,16 @@ public:
     // The writer for the control loop's samples; null before begin() succeeded.
     [[nodiscard]] journal::JournalWriter* writer() const;
     [[nodiscard]] std::uint64_t samples_written() const;
+    [[nodiscard]] std::uint64_t events_written() const;
     [[nodiscard]] std::optional<Error> write_error() const;
     [[nodiscard]] std::int64_t run_id() const noexcept { return run_id_; }
 
     // Drains and stops the writer, then end_run with the outcome; errors are returned for the
-    // caller to record (they happen after the last journaled event).
-    [[nodiscard]] std::vector<Error> finish(run::Outcome outcome);
+    // caller to record (they happen after the last journaled event). A run whose writer failed
+    // at any point (rows lost: a batch, the totals, the run_end event) is ended 'faulted', never
+    // 'completed', with a "journal_write_failed" event (at t_s) written through the run's own
+    // connection saying what the writer lost, when the file takes it.
+    [[nodiscard]] std::vector<Error> finish(run::Outcome outcome, double t_s);
 
 private:
     journal::RunJournal journal_;

@@ -49,7 +49,7 @@ Result<std::unique_ptr<RunSession>> RunSession::create(RunOptions options, std::
     }
     if (options.db_path.empty()) options.db_path = journal::RunJournal::default_path();
     if (options.operator_name.empty()) options.operator_name = os_user();
-    auto journal = journal::RunJournal::open(options.db_path);
+    auto journal = journal::RunJournal::open(options.db_path, journal::OpenOptions{.vfs = options.journal_vfs});
     if (!journal) return std::unexpected(journal.error());
 
     std::unique_ptr<SimRig> rig;

@@ -36,6 +36,7 @@ struct RunOptions {
     recipes::Recipe recipe;
     std::vector<RunProvenance> provenance;  // journaled at begin_run, in this order
     std::string db_path;                    // SQLite journal file
+    std::string journal_vfs;                // tests only: SQLite VFS to open it through (empty: default)
     std::string operator_name;              // defaults to the OS user
     double loop_hz = 20.0;                  // scheduler tick rate (run time)
     double sample_hz = 10.0;                // journal sample rate (run time)
@@ -57,7 +58,8 @@ struct RunSnapshot {
     double feed_rate_m3_per_s = 0.0;  // commanded
     double dispensed_m3 = 0.0;        // pump counter
     double volume_m3 = 0.0;           // estimated cell volume
-    std::uint64_t samples_journaled = 0;
+    std::uint64_t samples_journaled = 0;  // committed by the journal writer
+    std::uint64_t events_journaled = 0;   // committed by the journal writer (begin_run's records apart)
     std::uint64_t loop_overruns = 0;
 };
 

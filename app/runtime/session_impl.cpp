@@ -199,6 +199,7 @@ void RunSession::Impl::drain_ticks(run::RunState state, std::vector<run::RunEven
     }
     if (!any) return;
     const auto samples = journal_.samples_written();
+    const auto events = journal_.events_written();
     std::lock_guard lock(mutex_);
     snapshot_.t_s = last_tick_.t_s;
     snapshot_.charge_c = last_tick_.out.charge_c;
@@ -211,6 +212,7 @@ void RunSession::Impl::drain_ticks(run::RunState state, std::vector<run::RunEven
     snapshot_.dispensed_m3 = last_tick_.dispensed_m3;
     snapshot_.volume_m3 = last_tick_.out.bath.bulk.volume_m3;
     snapshot_.samples_journaled = samples;
+    snapshot_.events_journaled = events;
     snapshot_.loop_overruns = loop_.overruns();
 }
 
@@ -384,9 +386,18 @@ std::optional<run::RunEvent> RunSession::Impl::close_journal(run::Outcome outcom
     record(s.outcome == run::Outcome::completed ? "info" : "error", "run_end",
            std::string("run ") + std::string(run::to_string(s.outcome)) +
                (s.cause.empty() ? "" : ": " + s.cause));
-    const auto errors = journal_.finish(s.outcome);
+    const auto errors = journal_.finish(s.outcome, run_time());
     s.samples = journal_.samples_written();
     for (const auto& e : errors) record("error", "journal", describe(e));
+    // Rows the journal could not write (the totals, the run_end event, a batch, the seal): the
+    // record of the run is incomplete, so it did not complete, whatever the cell did. The
+    // journal ends it 'faulted' (JournalBridge::finish) or, when even that fails, the next open
+    // marks it 'interrupted'.
+    if (!errors.empty() && s.outcome != run::Outcome::faulted) {
+        s.cause = "journal_write_failed: " + describe(errors.front()) + (s.cause.empty() ? "" : " (after: " + s.cause + ")");
+        s.outcome = run::Outcome::faulted;
+        outcome = s.outcome;
+    }
     std::lock_guard lock(mutex_);
     s.safe_state_confirmed = safe_state_confirmed_ && sim_confirmed;
     summary_ = s;
@@ -394,6 +405,7 @@ std::optional<run::RunEvent> RunSession::Impl::close_journal(run::Outcome outcom
                       : outcome == run::Outcome::aborted ? run::RunState::aborted
                                                          : run::RunState::faulted;
     snapshot_.samples_journaled = s.samples;
+    snapshot_.events_journaled = journal_.events_written();
     finished_ = true;
     done_cv_.notify_all();
     return std::nullopt;
