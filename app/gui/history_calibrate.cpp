@@ -40,7 +40,9 @@ Result<calibration::FitResult> HistoryScreen::calibrate_with_profiles(const std:
     };
     if (runs.empty()) return shown(Error{"no_run_selected", "select a run to calibrate", {}});
     // Opened here without marking runs interrupted: the History screen only reads.
-    auto journal = journal::RunJournal::open(db_path_, journal::OpenOptions{false, 5000});
+    journal::OpenOptions read_only;
+    read_only.mark_interrupted = false;
+    auto journal = journal::RunJournal::open(db_path_, read_only);
     if (!journal) return shown(journal.error());
 
     calibration::FitInput input;

@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <memory>
 #include <thread>
+#include <utility>
 
 #include <sqlite3.h>
 
@@ -25,6 +27,16 @@ struct Fixture {
     std::int64_t run_id = journal.begin_run(run_start()).value();
 };
 
+JournalWriterOptions writer_options(std::size_t capacity, int flush_ms, std::size_t batch,
+                                   std::shared_ptr<edc::clk::Clock> clock = nullptr) {
+    JournalWriterOptions o;
+    o.clock = std::move(clock);
+    o.sample_capacity = capacity;
+    o.flush_interval = std::chrono::milliseconds(flush_ms);
+    o.max_batch = batch;
+    return o;
+}
+
 }  // namespace
 
 TEST(JournalWriter, WritesEverySampleInOrderAfterFlush) {
@@ -40,8 +52,7 @@ TEST(JournalWriter, WritesEverySampleInOrderAfterFlush) {
 
 TEST(JournalWriter, CommitsWithoutBeingAskedWithinTheFlushInterval) {
     Fixture f;
-    auto w = JournalWriter::start(f.path, f.run_id, {.clock = nullptr, .sample_capacity = 1024, .flush_interval = std::chrono::milliseconds(50),
-                                                     .max_batch = 512}).value();
+    auto w = JournalWriter::start(f.path, f.run_id, writer_options(1024, 50, 512)).value();
     for (int i = 0; i < 10; ++i) ASSERT_TRUE(w->push(sample_at(i)));
     // No flush(): the writer commits on its own timer. Poll another connection for up to 2 s.
     std::size_t seen = 0;
@@ -58,7 +69,7 @@ TEST(JournalWriter, OnAVirtualClockCommitsEachFlushIntervalOfRunTime) {
     Fixture f;
     auto clock = std::make_shared<edc::clk::VirtualClock>(1.0);
     const edc::clk::Attachment self(*clock);
-    auto w = JournalWriter::start(f.path, f.run_id, {.clock = clock, .flush_interval = std::chrono::milliseconds(100)})
+    auto w = JournalWriter::start(f.path, f.run_id, writer_options(1U << 16, 100, 1U << 15, clock))
                  .value();
     for (int i = 0; i < 5; ++i) ASSERT_TRUE(w->push(sample_at(i)));
     clock->sleep_for(0.099);
@@ -73,8 +84,7 @@ TEST(JournalWriter, OnAVirtualClockCommitsEachFlushIntervalOfRunTime) {
 
 TEST(JournalWriter, LargeBacklogIsSplitIntoBatches) {
     Fixture f;
-    auto w = JournalWriter::start(f.path, f.run_id, {.clock = nullptr, .sample_capacity = 4096, .flush_interval = std::chrono::milliseconds(1000),
-                                                     .max_batch = 1000}).value();
+    auto w = JournalWriter::start(f.path, f.run_id, writer_options(4096, 1000, 1000)).value();
     for (int i = 0; i < 3500; ++i) ASSERT_TRUE(w->push(sample_at(i)));
     ASSERT_TRUE(w->flush().has_value());
     EXPECT_EQ(w->samples_written(), 3500U);
@@ -96,8 +106,7 @@ TEST(JournalWriter, EventsAreWrittenWithTheNextBatch) {
 TEST(JournalWriter, FullQueueIsCountedAndJournaledNotDropped) {
     Fixture f;
     // A 1 s flush interval and a 64-sample queue: pushing 100 at once overflows by 36.
-    auto w = JournalWriter::start(f.path, f.run_id, {.clock = nullptr, .sample_capacity = 64, .flush_interval = std::chrono::milliseconds(1000),
-                                                     .max_batch = 64}).value();
+    auto w = JournalWriter::start(f.path, f.run_id, writer_options(64, 1000, 64)).value();
     int accepted = 0;
     for (int i = 0; i < 100; ++i) accepted += w->push(sample_at(i)) ? 1 : 0;
     EXPECT_EQ(accepted, 64);
@@ -117,8 +126,7 @@ TEST(JournalWriter, FullQueueIsCountedAndJournaledNotDropped) {
 
 TEST(JournalWriter, StopDrainsEverythingAndIsIdempotent) {
     Fixture f;
-    auto w = JournalWriter::start(f.path, f.run_id, {.clock = nullptr, .sample_capacity = 1U << 15, .flush_interval = std::chrono::milliseconds(5000),
-                                                     .max_batch = 4096}).value();
+    auto w = JournalWriter::start(f.path, f.run_id, writer_options(1U << 15, 5000, 4096)).value();
     for (int i = 0; i < 20000; ++i) ASSERT_TRUE(w->push(sample_at(i)));
     w->push_event({2000.0, "info", "state_change", "stopping -> completed"});
     ASSERT_TRUE(w->stop().has_value());
@@ -130,8 +138,7 @@ TEST(JournalWriter, StopDrainsEverythingAndIsIdempotent) {
 
 TEST(JournalWriter, ConcurrentProducerLosesNothing) {
     Fixture f;
-    auto w = JournalWriter::start(f.path, f.run_id, {.clock = nullptr, .sample_capacity = 1U << 17, .flush_interval = std::chrono::milliseconds(20),
-                                                     .max_batch = 8192}).value();
+    auto w = JournalWriter::start(f.path, f.run_id, writer_options(1U << 17, 20, 8192)).value();
     std::thread producer([&] {
         for (int i = 0; i < 100000; ++i) {
             while (!w->push(sample_at(i))) std::this_thread::yield();  // this test must not overflow
@@ -155,8 +162,7 @@ TEST(JournalWriter, RefusesARunThatIsNotRunning) {
 
 TEST(JournalWriter, WriteFailureIsReportedNotSwallowed) {
     Fixture f;
-    auto w = JournalWriter::start(f.path, f.run_id, {.clock = nullptr, .sample_capacity = 64, .flush_interval = std::chrono::milliseconds(1000),
-                                                     .max_batch = 64}).value();
+    auto w = JournalWriter::start(f.path, f.run_id, writer_options(64, 1000, 64)).value();
     // Another connection removes the samples table out from under the writer.
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(f.path.c_str(), &db), SQLITE_OK);
