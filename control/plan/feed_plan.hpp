@@ -40,7 +40,8 @@ struct PlanTotals {
 };
 
 struct PlanWarning {
-    std::string code;  // mass_transport_limited, feed_clamped, below_min_rate
+    std::string code;  // mass_transport_limited, feed_clamped, below_min_rate, bottom_short,
+                       // resume_bath_ahead
     std::string message;
 };
 
@@ -60,6 +61,9 @@ inline constexpr const char* bottom_unreachable = "bottom_unreachable";
 inline constexpr const char* top_unreachable = "top_unreachable";
 inline constexpr const char* pump_rate_exceeded = "pump_rate_exceeded";
 inline constexpr const char* syringe_capacity_exceeded = "syringe_capacity_exceeded";
+// Contract A's name for a resumed plan whose rest the syringe cannot supply: the same code as
+// syringe_capacity_exceeded (already-delivered B counts against the syringe either way).
+inline constexpr const char* syringe_exhausted = syringe_capacity_exceeded;
 inline constexpr const char* cell_overflow = "cell_overflow";
 inline constexpr const char* feed_required_without_pump = "feed_required_without_pump";
 }  // namespace issue

@@ -27,12 +27,12 @@ struct DepositSpec {
 };
 
 struct PumpLimits {
-    bool present = true;                 // false: no pump, the profile must need no feed
+    bool present = true;  // false: no pump, the profile must need no feed
     double max_rate_m3_per_s = 0.0;
-    double min_rate_m3_per_s = 0.0;      // smallest non-zero rate the pump runs
-    double rate_resolution_rel = 1e-4;   // 4 significant digits
+    double min_rate_m3_per_s = 0.0;     // smallest non-zero rate the pump runs
+    double rate_resolution_rel = 1e-4;  // 4 significant digits
     double syringe_volume_m3 = 0.0;
-    double flow_lag_s = 1.0;             // first-order lag of delivered flow behind command
+    double flow_lag_s = 1.0;  // first-order lag of delivered flow behind command
 };
 
 // Optional mass-transport data, for the mass_transport_limited warning.
@@ -40,6 +40,16 @@ struct TransportData {
     double diffusion_bi_m2_per_s = 0.0;
     double diffusion_sb_m2_per_s = 0.0;
     double boundary_layer_m = 0.0;
+};
+
+// Where an interrupted deposition stands when it is resumed: the planner plans the rest of the
+// profile from here instead of from bath A at charge 0.
+struct StartState {
+    double charge_c = 0.0;         // charge already passed since the original run's start
+    double bath_volume_m3 = 0.0;   // bath volume now
+    double c_bi_mol_per_m3 = 0.0;  // bath concentrations now (well mixed)
+    double c_sb_mol_per_m3 = 0.0;
+    double fed_m3 = 0.0;  // B already delivered (bolus included); counts against the syringe
 };
 
 struct PlanRequest {
@@ -53,6 +63,10 @@ struct PlanRequest {
     // the film's own bar, and a calibrated k a little below 1 (noise) must not refuse a recipe
     // whose bottom is bath A's own film (the paper's 0.50 at k = 1).
     double bottom_tolerance_x = 0.005;
+    // Resuming an interrupted run: plan the rest of the profile from this state (no bolus; the
+    // plan's points start at start->charge_c on the original run's axes). Absent: a fresh run
+    // from bath A.
+    std::optional<StartState> start;
 };
 
 }  // namespace edc::plan

@@ -93,15 +93,15 @@ std::expected<Bolus, PlanIssue> starting_bath(const PlanRequest& req, const Prof
     const double xb = axis.x_bottom();
     const double tolerance = std::max(composition_tolerance, req.bottom_tolerance_x);
     if (xb > x0 + tolerance) {
-        return std::unexpected(at_depth(issue::bottom_unreachable,
-                                        strf("target bottom x_Bi %.4f is above what bath A deposits by "
-                                             "itself, %.4f (Bi %.4g mM, Sb %.4g mM, "
-                                             "k %.4g), by more than the tolerance of %.2f at.%%: feed B "
-                                             "can only lower x_Bi",
-                                             xb, x0, ch.bath_a.bi_mol_per_m3, ch.bath_a.sb_mol_per_m3,
-                                             sel.k_at(ch.bath_a.bi_mol_per_m3 / ch.bath_a.sb_mol_per_m3),
-                                             100.0 * tolerance),
-                                        0.0, 0.0));
+        return std::unexpected(
+            at_depth(issue::bottom_unreachable,
+                     strf("target bottom x_Bi %.4f is above what bath A deposits by "
+                          "itself, %.4f (Bi %.4g mM, Sb %.4g mM, "
+                          "k %.4g), by more than the tolerance of %.2f at.%%: feed B "
+                          "can only lower x_Bi",
+                          xb, x0, ch.bath_a.bi_mol_per_m3, ch.bath_a.sb_mol_per_m3,
+                          sel.k_at(ch.bath_a.bi_mol_per_m3 / ch.bath_a.sb_mol_per_m3), 100.0 * tolerance),
+                     0.0, 0.0));
     }
     if (xb >= x0 - composition_tolerance) return Bolus{0.0, model::initial_bath(req.cell)};
     const auto bolus = pre_dilution_bolus(req.cell, sel.ratio_for_x(xb));
@@ -201,6 +201,11 @@ void fill_totals(const PlanRequest& req, const ProfileAxis& axis, FeedPlan& plan
 std::expected<FeedPlan, PlanFailure> make_plan(const PlanRequest& req) {
     auto axis = ProfileAxis::build(req);
     if (!axis) return std::unexpected(PlanFailure{std::move(axis.error())});
+    if (req.start) {
+        return std::unexpected(
+            PlanFailure{{{issue::invalid_request, "planning from a given start state is not implemented yet",
+                          0.0, 0.0}}});
+    }
 
     const auto start = starting_bath(req, *axis);
     if (!start) return std::unexpected(PlanFailure{{start.error()}});
