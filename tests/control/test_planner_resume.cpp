@@ -200,8 +200,9 @@ TEST(PlannerResume, BathShortOfBCatchesUpWithinThePumpLimit) {
     const auto req = paper_request();
     const auto fresh = make_plan(req);
     ASSERT_TRUE(fresh.has_value()) << fresh.error().summary();
-    // The pump stopped early: 3 mL of B less than the plan at 40 %.
-    const auto st = with_extra_b(state_at(*fresh, 800), units::ml_to_m3(-3.0), CellMode::growing);
+    // The pump stopped early: 10 mL of B less than the plan at 40 %; making that up at the
+    // planner's usual pace would need more than the pump's 100 mL/min.
+    const auto st = with_extra_b(state_at(*fresh, 800), units::ml_to_m3(-10.0), CellMode::growing);
     const auto cont = make_plan(resumed(req, st));
     ASSERT_TRUE(cont.has_value()) << cont.error().summary();
     EXPECT_TRUE(cont->has_warning("resume_catch_up"));
