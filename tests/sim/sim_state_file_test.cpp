@@ -8,9 +8,7 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include "control/clock/virtual_clock.hpp"
@@ -24,13 +22,6 @@ std::filesystem::path temp_file(const std::string& name) {
              ("edc_sim_state_" + std::to_string(::getpid()) + "_" + name + ".json");
     std::filesystem::remove(p);
     return p;
-}
-
-std::string read_text(const std::filesystem::path& p) {
-    std::ifstream in(p);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
 }
 
 // The paper's bath A, 20 mL, nothing deposited yet; output on at 5 mA cathodic into HIMP.
@@ -130,17 +121,16 @@ TEST(SimStateFile, SavedAtomicallyAndLoadedBack) {
 
 TEST(SimStateFile, ABadFileNamesTheFileAndTheField) {
     auto text = sim_state_json(full_state());
-    const auto at = text.find("\"volume_m3\": ");
+    const auto at = text.find(R"("volume_m3": )");
     ASSERT_NE(at, std::string::npos);
-    text.insert(at + 13, "\"twenty\", \"was\": ");
+    text.insert(at + 13, R"("twenty", "was": )");
     auto bad = parse_sim_state(text, "run7.json");
     ASSERT_FALSE(bad);
     EXPECT_NE(bad.error().message.find("run7.json"), std::string::npos) << bad.error().message;
     EXPECT_NE(bad.error().message.find("cell.bath.volume_m3"), std::string::npos) << bad.error().message;
 
-    EXPECT_FALSE(parse_sim_state("{\"format\": \"edc-sim-state\"", "cut.json"));
-    bad =
-        parse_sim_state("{\"format\": \"edc-sim-state\", \"version\": 1, \"sim_time_s\": 0}", "nocell.json");
+    EXPECT_FALSE(parse_sim_state(R"({"format": "edc-sim-state")", "cut.json"));
+    bad = parse_sim_state(R"({"format": "edc-sim-state", "version": 1, "sim_time_s": 0})", "nocell.json");
     ASSERT_FALSE(bad);
     EXPECT_NE(bad.error().message.find("nocell.json: cell: missing"), std::string::npos)
         << bad.error().message;
