@@ -29,11 +29,11 @@ std::optional<std::string> edc_sim_binary() {
 
 // Waits until edc-sim has printed `what` (its start-up lines come once its instruments listen).
 bool printed(EdcProcess& sim, const std::string& what) {
-    const auto until = std::chrono::steady_clock::now() + 30s;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (std::chrono::steady_clock::now() < until) {
         if (sim.poll()) return false;
         if (sim.output().find(what) != std::string::npos) return true;
-        std::this_thread::sleep_for(10ms);
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return false;
 }
@@ -144,7 +144,7 @@ TEST(EdcSimState, ARestartedSimulatorKeepsBathAndFilm) {
         ASSERT_TRUE(sim.started());
         ASSERT_TRUE(printed(sim, "state " + state.string())) << sim.output();
         sim.kill(SIGTERM);
-        ASSERT_TRUE(sim.wait(30s)) << sim.output();
+        ASSERT_TRUE(sim.wait(std::chrono::seconds(30))) << sim.output();
         EXPECT_EQ(sim.exit_code().value_or(-1), 0) << sim.output();
         auto loaded = edc::sim::load_sim_state(state);
         ASSERT_TRUE(loaded) << loaded.error().message;
