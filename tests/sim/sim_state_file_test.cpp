@@ -12,6 +12,7 @@
 #include <string>
 
 #include "control/clock/virtual_clock.hpp"
+#include "drivers/pump/newera_pump.hpp"
 #include "drivers/sim/sim_host.hpp"
 
 namespace edc::sim {
@@ -245,6 +246,35 @@ TEST(SimStateRestart, ARestartedSimulatorKeepsBathAndFilm) {
     EXPECT_EQ(second.deposit.back().x_bi, first.deposit.back().x_bi);
     EXPECT_EQ(second.deposit.front().metal_mol, first.deposit.front().metal_mol);
     EXPECT_TRUE(second.output_on);
+    std::filesystem::remove(path);
+}
+
+// A controller killed mid-run leaves the NE-1000 in safe mode, which it keeps until told
+// otherwise and in which it ignores basic-mode commands: the next controller's driver must find
+// it anyway (asks again as a packet) and return it to basic mode.
+TEST(SimStateRestart, TheDriverFindsAnNe1000LeftInSafeMode) {
+    const auto path = temp_file("left_in_safe_mode");
+    auto s = full_state();
+    s.ne1000->running = false;
+    s.ne1000->alarm = 'T';  // its host timeout ran out when the controller died
+    ASSERT_TRUE(save_sim_state(path, s));
+    auto clock = std::make_shared<clk::VirtualClock>(1.0);
+    const clk::Attachment held(*clock);
+    SimHost host(in_process_config(clock, path, 0.0));
+    ASSERT_TRUE(host.start());
+    auto link = host.connect_pump();
+    ASSERT_TRUE(link) << link.error().message;
+    edc::NewEraPump pump(std::move(*link));
+    const auto alarm = pump.acknowledge_alarm();
+    ASSERT_TRUE(alarm) << alarm.error().message;
+    EXPECT_EQ(*alarm, 'T');
+    EXPECT_FALSE(pump.safe_mode());
+    const auto id = pump.identify();
+    EXPECT_TRUE(id) << id.error().message;
+    host.stop();
+    const auto after = load_sim_state(path);
+    ASSERT_TRUE(after && after->ne1000);
+    EXPECT_EQ(after->ne1000->safe_timeout_s, 0);  // back in basic mode
     std::filesystem::remove(path);
 }
 
