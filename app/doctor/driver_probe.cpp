@@ -6,6 +6,7 @@
 #include "drivers/io/io_thread.hpp"
 #include "drivers/io/serial_transport.hpp"
 #include "drivers/pump/harvard_pump.hpp"
+#include "drivers/pump/legato_pump.hpp"
 #include "drivers/pump/newera_pump.hpp"
 
 namespace edc::doctor {
@@ -41,9 +42,28 @@ Result<std::string> ask_pump_model(const std::string& model, const std::string& 
         auto t = io::open_serial(port, io::SerialSettings{o.pump_baud != 0 ? o.pump_baud : 115200u}, io);
         if (!t) return std::unexpected(t.error());
         HarvardPump pump(std::move(*t), HarvardOptions{0, o.timeout});
-        return pump.identify();
+        auto id = pump.identify();
+        // A Legato answers the Elite's `ver` with its own name.
+        if (id && legato::model_of_ver(*id) != nullptr) {
+            return fail("wrong_model",
+                        *id + " answered (a " + std::string(legato::model_of_ver(*id)->recipe_name) +
+                            ", not harvard-elite)",
+                        port);
+        }
+        return id;
     }
-    return fail("unknown_model", "unknown pump model '" + model + "'; expected ne-1000 or harvard-elite",
+    if (legato::find_model(model) != nullptr) {
+        auto t = io::open_serial(port, io::SerialSettings{o.pump_baud != 0 ? o.pump_baud : 115200u}, io);
+        if (!t) return std::unexpected(t.error());
+        LegatoOptions lo;
+        lo.model = model;
+        lo.timeout = o.timeout;
+        LegatoPump pump(std::move(*t), lo);
+        return pump.identify();  // `ver` only; "wrong_model" when another Legato answers
+    }
+    return fail("unknown_model",
+                "unknown pump model '" + model +
+                    "'; expected ne-1000, harvard-elite, kds-legato-100, kds-legato-180 or kds-legato-200",
                 port);
 }
 

@@ -59,6 +59,14 @@ Result<Identity> parse_ver(std::string_view line) {
     return id;
 }
 
+const Model* model_of_ver(std::string_view line) {
+    const auto id = parse_ver(line);
+    if (!id) return nullptr;
+    for (const auto& m : models())
+        if (m.ver_name == id->model) return &m;
+    return nullptr;
+}
+
 Result<VersionBlock> parse_version(const std::vector<std::string>& lines) {
     VersionBlock v;
     bool firmware = false;

@@ -36,6 +36,9 @@ struct Identity {
 // answers " 11 Elite 3.0.4").
 Result<Identity> parse_ver(std::string_view line);
 
+// The model whose `ver` line this is; nullptr for an Elite, a Legato edc has no entry for, or junk.
+const Model* model_of_ver(std::string_view line);
+
 struct VersionBlock {
     std::string firmware;  // "v3.0.6"
     int address = 0;
