@@ -21,8 +21,8 @@ using namespace edc::testing;
 namespace {
 
 constexpr double speed = 20.0;
-constexpr double fault_at_s = 60.0;      // run seconds; the deposition starts within a few s
-constexpr double sample_period_s = 0.1;  // RunOptions::sample_hz = 10
+constexpr double fault_at_s = 60.0;        // run seconds; the deposition starts within a few s
+constexpr double sample_period_s = 0.1;    // RunOptions::sample_hz = 10
 constexpr double max_gap_s = 5 * sample_period_s;
 constexpr double safe_state_bound_ms = 500.0;  // issue 6's target, after detection
 
@@ -42,8 +42,8 @@ struct Case {
 };
 
 void PrintTo(const Case& c, std::ostream* os) {
-    *os << c.kind << (*c.galvanostat_model ? " on " : "") << c.galvanostat_model
-        << (*c.pump_model ? " on " : "") << c.pump_model;
+    *os << c.kind << (*c.galvanostat_model ? " on " : "") << c.galvanostat_model << (*c.pump_model ? " on " : "")
+        << c.pump_model;
 }
 
 // Driver timeouts (drivers/galvanostat/galvanostat_factory.hpp 2000 ms per command,
@@ -52,116 +52,44 @@ constexpr double galvanostat_timeout_ms = 2000;
 constexpr double pump_timeout_ms = 1000;
 constexpr double slack_ms = 1500;
 const std::vector<Case> cases = {
-    {"galvanostat_timeout",
-     "galvanostat-timeout",
-     {"galvanostat", "timeout"},
-     galvanostat_timeout_ms + slack_ms,
+    {"galvanostat_timeout", "galvanostat-timeout", {"galvanostat", "timeout"}, galvanostat_timeout_ms + slack_ms,
      Link::galvanostat_lost},
-    {"galvanostat_disconnect",
-     "galvanostat-disconnect",
-     {"galvanostat", "disconnect"},
-     galvanostat_timeout_ms + slack_ms,
-     Link::galvanostat_lost},
+    {"galvanostat_disconnect", "galvanostat-disconnect", {"galvanostat", "disconnect"},
+     galvanostat_timeout_ms + slack_ms, Link::galvanostat_lost},
     {"galvanostat_garbage", "galvanostat-garbage", {"galvanostat"}, galvanostat_timeout_ms + slack_ms},
-    {"galvanostat_scpi_error",
-     "galvanostat-scpi-error",
-     {"galvanostat", "810"},
-     galvanostat_timeout_ms + slack_ms},
+    {"galvanostat_scpi_error", "galvanostat-scpi-error", {"galvanostat", "810"}, galvanostat_timeout_ms + slack_ms},
     {"compliance_trip", "compliance-trip", {"compliance"}, galvanostat_timeout_ms + slack_ms},
     {"pump_timeout", "pump-timeout", {"pump", "timeout"}, pump_timeout_ms + slack_ms, Link::pump_lost},
-    {"pump_disconnect",
-     "pump-disconnect",
-     {"pump", "disconnect"},
-     pump_timeout_ms + slack_ms,
-     Link::pump_lost},
+    {"pump_disconnect", "pump-disconnect", {"pump", "disconnect"}, pump_timeout_ms + slack_ms, Link::pump_lost},
     {"pump_stall", "pump-stall", {"pump"}, pump_timeout_ms + slack_ms},
     {"pump_alarm", "pump-alarm", {"pump", "alarm"}, pump_timeout_ms + slack_ms},
     {"syringe_empty", "syringe-empty", {"pump"}, pump_timeout_ms + slack_ms},
 };
 
 // The same faults on the recipe's other instruments: the Keithley 2450 (SCPI over TCP) and the
-// Harvard Pump 11 Elite (prompt protocol at 115200 baud), and the KD Scientific Legato.
-// galvanostat-disconnect on the 2450 is K2450DisconnectSafeStateWithinItsTimeout below (open finding).
+// Harvard Pump 11 Elite (prompt protocol at 115200 baud), and the KD Scientific Legato. galvanostat-disconnect on the 2450 is
+// K2450DisconnectSafeStateWithinItsTimeout below (open finding).
 const std::vector<Case> variant_cases = {
-    {"k2450_galvanostat_timeout",
-     "galvanostat-timeout",
-     {"galvanostat", "timeout"},
-     galvanostat_timeout_ms + slack_ms,
-     Link::galvanostat_lost,
+    {"k2450_galvanostat_timeout", "galvanostat-timeout", {"galvanostat", "timeout"},
+     galvanostat_timeout_ms + slack_ms, Link::galvanostat_lost, "keithley-2450"},
+    {"k2450_galvanostat_garbage", "galvanostat-garbage", {"galvanostat"}, galvanostat_timeout_ms + slack_ms,
+     Link::kept, "keithley-2450"},
+    {"k2450_galvanostat_scpi_error", "galvanostat-scpi-error", {"galvanostat", "810"},
+     galvanostat_timeout_ms + slack_ms, Link::kept, "keithley-2450"},
+    {"k2450_compliance_trip", "compliance-trip", {"compliance"}, galvanostat_timeout_ms + slack_ms, Link::kept,
      "keithley-2450"},
-    {"k2450_galvanostat_garbage",
-     "galvanostat-garbage",
-     {"galvanostat"},
-     galvanostat_timeout_ms + slack_ms,
-     Link::kept,
-     "keithley-2450"},
-    {"k2450_galvanostat_scpi_error",
-     "galvanostat-scpi-error",
-     {"galvanostat", "810"},
-     galvanostat_timeout_ms + slack_ms,
-     Link::kept,
-     "keithley-2450"},
-    {"k2450_compliance_trip",
-     "compliance-trip",
-     {"compliance"},
-     galvanostat_timeout_ms + slack_ms,
-     Link::kept,
-     "keithley-2450"},
-    {"elite_pump_timeout",
-     "pump-timeout",
-     {"pump", "timeout"},
-     pump_timeout_ms + slack_ms,
-     Link::pump_lost,
-     "",
-     "harvard-elite",
-     "48 mm"},
-    {"elite_pump_disconnect",
-     "pump-disconnect",
-     {"pump", "disconnect"},
-     pump_timeout_ms + slack_ms,
-     Link::pump_lost,
-     "",
-     "harvard-elite",
-     "48 mm"},
-    {"elite_pump_stall",
-     "pump-stall",
-     {"pump"},
-     pump_timeout_ms + slack_ms,
-     Link::kept,
-     "",
-     "harvard-elite",
-     "48 mm"},
-    {"elite_pump_alarm",
-     "pump-alarm",
-     {"pump"},
-     pump_timeout_ms + slack_ms,
-     Link::kept,
-     "",
-     "harvard-elite",
-     "48 mm"},
-    {"elite_syringe_empty",
-     "syringe-empty",
-     {"pump"},
-     pump_timeout_ms + slack_ms,
-     Link::kept,
-     "",
-     "harvard-elite",
-     "48 mm"},
+    {"elite_pump_timeout", "pump-timeout", {"pump", "timeout"}, pump_timeout_ms + slack_ms, Link::pump_lost, "",
+     "harvard-elite", "48 mm"},
+    {"elite_pump_disconnect", "pump-disconnect", {"pump", "disconnect"}, pump_timeout_ms + slack_ms,
+     Link::pump_lost, "", "harvard-elite", "48 mm"},
+    {"elite_pump_stall", "pump-stall", {"pump"}, pump_timeout_ms + slack_ms, Link::kept, "", "harvard-elite", "48 mm"},
+    {"elite_pump_alarm", "pump-alarm", {"pump"}, pump_timeout_ms + slack_ms, Link::kept, "", "harvard-elite", "48 mm"},
+    {"elite_syringe_empty", "syringe-empty", {"pump"}, pump_timeout_ms + slack_ms, Link::kept, "",
+     "harvard-elite", "48 mm"},
     // The KD Scientific Legato (the Elite's protocol, 220 mL/min on the paper's 38.4 mm bore).
-    {"legato_pump_disconnect",
-     "pump-disconnect",
-     {"pump", "disconnect"},
-     pump_timeout_ms + slack_ms,
-     Link::pump_lost,
-     "",
-     "kds-legato-100"},
-    {"legato_pump_stall",
-     "pump-stall",
-     {"pump"},
-     pump_timeout_ms + slack_ms,
-     Link::kept,
-     "",
-     "kds-legato-100"},
+    {"legato_pump_disconnect", "pump-disconnect", {"pump", "disconnect"}, pump_timeout_ms + slack_ms,
+     Link::pump_lost, "", "kds-legato-100"},
+    {"legato_pump_stall", "pump-stall", {"pump"}, pump_timeout_ms + slack_ms, Link::kept, "", "kds-legato-100"},
 };
 
 void check_common(const FaultRunResult& r, double fault_s, Link link = Link::kept) {
@@ -205,10 +133,8 @@ void check_common(const FaultRunResult& r, double fault_s, Link link = Link::kep
         EXPECT_TRUE(galvanostat_off) << r.sim_safe_state_message;
         EXPECT_TRUE(pump_stopped) << r.sim_safe_state_message;
     } else {
-        EXPECT_TRUE(link == Link::galvanostat_lost ? pump_stopped : galvanostat_off)
-            << r.sim_safe_state_message;
-        const char* lost =
-            link == Link::galvanostat_lost ? "galvanostat not confirmed" : "pump not confirmed";
+        EXPECT_TRUE(link == Link::galvanostat_lost ? pump_stopped : galvanostat_off) << r.sim_safe_state_message;
+        const char* lost = link == Link::galvanostat_lost ? "galvanostat not confirmed" : "pump not confirmed";
         EXPECT_NE(r.safe_state_message.find(lost), std::string::npos) << r.safe_state_message;
         EXPECT_FALSE(r.summary.safe_state_confirmed) << "claims a safe state the simulator does not see";
         bound_ms += link == Link::galvanostat_lost ? galvanostat_timeout_ms : pump_timeout_ms;
@@ -239,8 +165,7 @@ TEST_P(FaultMatrix, InjectedFaultEndsFaultedInSafeStateWithCompleteJournal) {
     ASSERT_TRUE(r.status.has_value());
     EXPECT_EQ(*r.status, journal::RunStatus::faulted);
     for (const char* w : c.cause_words) {
-        EXPECT_NE(r.detection_message.find(w), std::string::npos)
-            << "'" << w << "' not in: " << r.detection_message;
+        EXPECT_NE(r.detection_message.find(w), std::string::npos) << "'" << w << "' not in: " << r.detection_message;
     }
     // Detection within the driver's timeout (real time from injection).
     ASSERT_TRUE(r.detected_s.has_value());
@@ -285,8 +210,7 @@ TEST(FaultMatrixOperator, AbortMidDepositionEndsAbortedInSafeState) {
     // An abort is not an error-level state change: take the abort's own state change as detection.
     FaultRunResult copy = r;
     for (const auto& e : r.events) {
-        if (e.code == "state_change" &&
-            e.message.find("operator abort (fault matrix)") != std::string::npos) {
+        if (e.code == "state_change" && e.message.find("operator abort (fault matrix)") != std::string::npos) {
             copy.detected_s = e.t_s;
             break;
         }
@@ -336,20 +260,18 @@ TEST_P(PumpLinkLoss, SafeModeStopsThePumpWithinItsTimeoutOfTheLastCommand) {
     const auto r = run_with_fault(spec);
     print_fault_row(std::string("linkloss_") + c.name, r, fault_at_s, speed);
     const auto& w = r.sim_pump;
-    std::printf(
-        "LINKLOSS %-16s pump alarm %c at sim %.2f s = %.3f s real after the simulator fired the fault "
-        "(safe_mode_timeout %.0f s); running at end %d\n",
-        c.name, w.alarm ? w.alarm : '-', w.first_alarm_sim_s.value_or(-1.0),
-        (w.first_alarm_sim_s.value_or(-1.0) - w.fault_fired_sim_s.value_or(0.0)) / speed, safe_mode_timeout_s,
-        w.running_at_end ? 1 : 0);
+    std::printf("LINKLOSS %-16s pump alarm %c at sim %.2f s = %.3f s real after the simulator fired the fault "
+                "(safe_mode_timeout %.0f s); running at end %d\n",
+                c.name, w.alarm ? w.alarm : '-', w.first_alarm_sim_s.value_or(-1.0),
+                (w.first_alarm_sim_s.value_or(-1.0) - w.fault_fired_sim_s.value_or(0.0)) / speed, safe_mode_timeout_s,
+                w.running_at_end ? 1 : 0);
 
     EXPECT_EQ(r.summary.outcome, run::Outcome::faulted) << r.summary.cause;
     check_common(r, fault_at_s, Link::pump_lost);
-    EXPECT_NE(r.safe_state_message.find("safe mode stops it by itself 5 s"), std::string::npos)
-        << r.safe_state_message;
+    EXPECT_NE(r.safe_state_message.find("safe mode stops it by itself 5 s"), std::string::npos) << r.safe_state_message;
 
-    ASSERT_TRUE(w.first_alarm_sim_s.has_value())
-        << "the simulator's pump never alarmed: still running is " << w.running_at_end;
+    ASSERT_TRUE(w.first_alarm_sim_s.has_value()) << "the simulator's pump never alarmed: still running is "
+                                                 << w.running_at_end;
     EXPECT_EQ(w.alarm, 'T') << "expected the safe-mode host timeout";
     ASSERT_TRUE(w.fault_fired_sim_s.has_value());
     const double after_s = (*w.first_alarm_sim_s - *w.fault_fired_sim_s) / speed;
@@ -405,16 +327,14 @@ TEST(EliteLinkLoss, PumpLeftAloneStopsByItselfAtThePlansVolume) {
     const double expected_m3 = plan->totals.feed_volume_m3 * 1.05;
     const auto r = run_with_fault(spec);
     const auto& w = r.sim_pump;
-    std::printf(
-        "ELITE_TARGET dispensed %.4f mL at sim %.1f s (plan %.4f mL, target %.4f mL), running at end %d, "
-        "last running at sim %.1f s, alarm %c\n",
-        w.dispensed_m3 * 1e6, w.last_read_sim_s, plan->totals.feed_volume_m3 * 1e6, expected_m3 * 1e6,
-        w.running_at_end ? 1 : 0, w.last_running_sim_s.value_or(-1.0), w.alarm ? w.alarm : '-');
+    std::printf("ELITE_TARGET dispensed %.4f mL at sim %.1f s (plan %.4f mL, target %.4f mL), running at end %d, "
+                "last running at sim %.1f s, alarm %c\n",
+                w.dispensed_m3 * 1e6, w.last_read_sim_s, plan->totals.feed_volume_m3 * 1e6, expected_m3 * 1e6,
+                w.running_at_end ? 1 : 0, w.last_running_sim_s.value_or(-1.0), w.alarm ? w.alarm : '-');
     EXPECT_EQ(r.summary.outcome, run::Outcome::faulted) << r.summary.cause;
     ASSERT_TRUE(w.fault_fired_sim_s.has_value());
     ASSERT_TRUE(w.last_running_sim_s.has_value());
-    EXPECT_GT(*w.last_running_sim_s, *w.fault_fired_sim_s + 10.0)
-        << "it should run on after the link was cut";
+    EXPECT_GT(*w.last_running_sim_s, *w.fault_fired_sim_s + 10.0) << "it should run on after the link was cut";
     EXPECT_FALSE(w.running_at_end) << "the Elite still runs: no target volume stopped it";
     EXPECT_EQ(w.alarm, 0) << "stopped by its target, not by a stall or an empty syringe";
     // The target is sent with 4 significant digits, rounded up.
@@ -449,8 +369,8 @@ TEST(LegatoPaperRecipe, CompletesWithinHalfAPercentRmsShortOfItsTargetVolume) {
     const auto r = run_with_fault(spec);
     ASSERT_TRUE(r.summary.sim_rms_error_at_pct.has_value());
     std::printf("LEGATO_PAPER %.3f at.%% RMS, dispensed %.4f mL (plan %.4f mL), outcome %s\n",
-                *r.summary.sim_rms_error_at_pct, r.sim_pump.dispensed_m3 * 1e6,
-                plan->totals.feed_volume_m3 * 1e6, std::string(run::to_string(r.summary.outcome)).c_str());
+                *r.summary.sim_rms_error_at_pct, r.sim_pump.dispensed_m3 * 1e6, plan->totals.feed_volume_m3 * 1e6,
+                std::string(run::to_string(r.summary.outcome)).c_str());
     EXPECT_EQ(r.summary.outcome, run::Outcome::completed) << r.summary.cause;
     EXPECT_LT(*r.summary.sim_rms_error_at_pct, 0.5) << "deposited profile vs target, at.% Bi RMS";
     EXPECT_GT(r.sim_pump.dispensed_m3, plan->totals.feed_volume_m3 * 0.9);
@@ -464,7 +384,7 @@ TEST(LegatoLinkLoss, PumpLeftAloneStopsByItselfAtThePlansVolume) {
     spec.pump_model = "kds-legato-100";
     spec.fault = "pump-disconnect@" + std::to_string(fault_at_s);
     spec.speed = speed;
-    spec.watch_sim_after_end_s = 40.0;
+    spec.watch_sim_after_end_s = 40.0;  // real s on the virtual clock: 800 simulated s
     const auto plan = plan::make_plan(variant_options(spec, temp_db("legato-plan")).run.recipe.plan);
     ASSERT_TRUE(plan.has_value());
     const double expected_m3 = plan->totals.feed_volume_m3 * 1.05;
