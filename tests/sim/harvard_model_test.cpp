@@ -135,9 +135,9 @@ TEST_F(Legato100, NamesItselfInVer) {
 
 TEST_F(Legato100, RateRangeIsTheCataloguesOnTheBore) {
     // 26.59 mm bore: 555.30 mm2; catalogue plunger speeds 0.1536 um/min and 190.5 mm/min
-    // (1.28 pl/min on a 0.103 mm bore, 216 ml/min on a 38 mm one) give 0.0853 ul/min and
-    // 105.8 ml/min.
-    EXPECT_EQ(send("irate lim"), "\n0.0853 ul/min to 105.8 ml/min\r\n:");
+    // (1.28 pl/min on a 0.103 mm bore, 216 ml/min on a 38 mm one) give 0.08529 ul/min and
+    // 105.8 ml/min (0.1536e-3 * 555.30 = 0.085294; 190.5 * 555.30 = 105785), printed "%.4g".
+    EXPECT_EQ(send("irate lim"), "\n0.08529 ul/min to 105.8 ml/min\r\n:");
 }
 
 TEST_F(Legato100, PollModeEndsEveryReplyWithXon) {
