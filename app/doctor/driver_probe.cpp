@@ -42,15 +42,7 @@ Result<std::string> ask_pump_model(const std::string& model, const std::string& 
         auto t = io::open_serial(port, io::SerialSettings{o.pump_baud != 0 ? o.pump_baud : 115200u}, io);
         if (!t) return std::unexpected(t.error());
         HarvardPump pump(std::move(*t), HarvardOptions{0, o.timeout});
-        auto id = pump.identify();
-        // A Legato answers the Elite's `ver` with its own name.
-        if (id && legato::model_of_ver(*id) != nullptr) {
-            return fail("wrong_model",
-                        *id + " answered (a " + std::string(legato::model_of_ver(*id)->recipe_name) +
-                            ", not harvard-elite)",
-                        port);
-        }
-        return id;
+        return pump.identify();
     }
     if (legato::find_model(model) != nullptr) {
         auto t = io::open_serial(port, io::SerialSettings{o.pump_baud != 0 ? o.pump_baud : 115200u}, io);
@@ -67,15 +59,28 @@ Result<std::string> ask_pump_model(const std::string& model, const std::string& 
                 port);
 }
 
-// The configured model first; then the other family, so a bench whose pump is not the
+// The Elite and the Legato answer the same `ver`; the reply names which one is there.
+std::string answering_model(const std::string& asked, const std::string& identity) {
+    if (asked != "harvard-elite") return asked;
+    const auto* legato = legato::model_of_ver(identity);
+    return legato != nullptr ? std::string(legato->recipe_name) : asked;
+}
+
+// The configured model first; then the other families, so a bench whose pump is not the
 // expected one hears which one answered.
 Result<std::string> ask_pump(const ProbeRequest& r, const DriverProbeOptions& o, io::IoThread& io) {
     auto first = ask_pump_model(r.model, r.port, o, io);
-    if (first || first.error().code == "unknown_model") return first;
-    const std::string other = r.model == "ne-1000" ? "harvard-elite" : "ne-1000";
+    if (first) {
+        const auto who = answering_model(r.model, *first);
+        return who == r.model ? *first : *first + " (a " + who + ", not " + r.model + ")";
+    }
+    if (first.error().code == "unknown_model") return first;
     if (o.pump_baud == 0) {
-        if (auto second = ask_pump_model(other, r.port, o, io))
-            return *second + " (a " + other + ", not " + r.model + ")";
+        for (const char* other : {"harvard-elite", "ne-1000"}) {
+            if (r.model == other) continue;
+            if (auto second = ask_pump_model(other, r.port, o, io))
+                return *second + " (a " + answering_model(other, *second) + ", not " + r.model + ")";
+        }
     }
     return first;
 }
