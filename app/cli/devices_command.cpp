@@ -15,6 +15,7 @@
 #include "drivers/io/port_discovery.hpp"
 #include "drivers/io/serial_transport.hpp"
 #include "drivers/pump/harvard_pump.hpp"
+#include "drivers/pump/legato_protocol.hpp"
 #include "drivers/pump/newera_pump.hpp"
 
 namespace edc::cli {
@@ -60,7 +61,7 @@ std::vector<std::string> aliases_of(const std::string& device) {
 }
 
 struct ProbeAnswer {
-    std::string instrument;  // "keithley-2400", "ne-1000", "harvard-elite"; empty: nothing answered
+    std::string instrument;  // "keithley-2400", "ne-1000", "harvard-elite", "kds-legato-100"...; empty: none
     std::string identity;
     std::string detail;  // what each attempt said, when nothing answered
 };
@@ -99,11 +100,15 @@ ProbeAnswer probe_port(const std::string& port, io::IoThread& io) {
             tried.push_back("New Era VER at 19200: " + id.error().code);
     }
     if (auto t = io::open_serial(port, io::SerialSettings{115200}, io)) {
+        // One `ver` for both: the KD Scientific Legato runs the Elite's firmware family and names
+        // itself in the same reply ("Legato 100 ...").
         HarvardPump pump(std::move(*t), HarvardOptions{0, 700ms});
-        if (auto id = pump.identify())
+        if (auto id = pump.identify()) {
+            if (const auto* legato = legato::model_of_ver(*id)) return {std::string(legato->recipe_name), *id, {}};
             return {"harvard-elite", *id, {}};
-        else
-            tried.push_back("Harvard VER at 115200: " + id.error().code);
+        } else {
+            tried.push_back("Harvard/Legato ver at 115200: " + id.error().code);
+        }
     }
     answer.detail = fmt::format("{}", fmt::join(tried, "; "));
     return answer;

@@ -6,6 +6,7 @@
 #include "drivers/io/io_thread.hpp"
 #include "drivers/io/serial_transport.hpp"
 #include "drivers/pump/harvard_pump.hpp"
+#include "drivers/pump/legato_pump.hpp"
 #include "drivers/pump/newera_pump.hpp"
 
 namespace edc::doctor {
@@ -43,19 +44,43 @@ Result<std::string> ask_pump_model(const std::string& model, const std::string& 
         HarvardPump pump(std::move(*t), HarvardOptions{0, o.timeout});
         return pump.identify();
     }
-    return fail("unknown_model", "unknown pump model '" + model + "'; expected ne-1000 or harvard-elite",
+    if (legato::find_model(model) != nullptr) {
+        auto t = io::open_serial(port, io::SerialSettings{o.pump_baud != 0 ? o.pump_baud : 115200u}, io);
+        if (!t) return std::unexpected(t.error());
+        LegatoOptions lo;
+        lo.model = model;
+        lo.timeout = o.timeout;
+        LegatoPump pump(std::move(*t), lo);
+        return pump.identify();  // `ver` only; "wrong_model" when another Legato answers
+    }
+    return fail("unknown_model",
+                "unknown pump model '" + model +
+                    "'; expected ne-1000, harvard-elite, kds-legato-100, kds-legato-180 or kds-legato-200",
                 port);
 }
 
-// The configured model first; then the other family, so a bench whose pump is not the
+// The Elite and the Legato answer the same `ver`; the reply names which one is there.
+std::string answering_model(const std::string& asked, const std::string& identity) {
+    if (asked != "harvard-elite") return asked;
+    const auto* legato = legato::model_of_ver(identity);
+    return legato != nullptr ? std::string(legato->recipe_name) : asked;
+}
+
+// The configured model first; then the other families, so a bench whose pump is not the
 // expected one hears which one answered.
 Result<std::string> ask_pump(const ProbeRequest& r, const DriverProbeOptions& o, io::IoThread& io) {
     auto first = ask_pump_model(r.model, r.port, o, io);
-    if (first || first.error().code == "unknown_model") return first;
-    const std::string other = r.model == "ne-1000" ? "harvard-elite" : "ne-1000";
+    if (first) {
+        const auto who = answering_model(r.model, *first);
+        return who == r.model ? *first : *first + " (a " + who + ", not " + r.model + ")";
+    }
+    if (first.error().code == "unknown_model") return first;
     if (o.pump_baud == 0) {
-        if (auto second = ask_pump_model(other, r.port, o, io))
-            return *second + " (a " + other + ", not " + r.model + ")";
+        for (const char* other : {"harvard-elite", "ne-1000"}) {
+            if (r.model == other) continue;
+            if (auto second = ask_pump_model(other, r.port, o, io))
+                return *second + " (a " + answering_model(other, *second) + ", not " + r.model + ")";
+        }
     }
     return first;
 }

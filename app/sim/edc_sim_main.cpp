@@ -28,9 +28,10 @@ constexpr const char* usage = R"(usage: edc-sim [options]
 
 Instruments
   --galvanostat MODEL        keithley-2400 (PTY, default) | keithley-2450 (loopback TCP) | none
-  --pump MODEL               ne-1000 (PTY, default) | harvard-elite (PTY) | none
+  --pump MODEL               ne-1000 (PTY, default) | harvard-elite (PTY) |
+                             kds-legato-100 | kds-legato-180 | kds-legato-200 (PTY) | none
   --galvanostat-baud N       baud the 2400 expects (default 9600); other bauds are ignored
-  --pump-baud N              baud the pump expects (default NE-1000 19200, Elite 115200)
+  --pump-baud N              baud the pump expects (default NE-1000 19200, Elite and Legato 115200)
   --pump-address N           pump address 0-99 (default 0)
   --reply-terminator T       2400 reply terminator: cr (default), crlf, lf, lfcr
   --tcp-port N               2450 listening port on 127.0.0.1 (default 0: the kernel chooses)

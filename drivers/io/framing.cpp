@@ -100,8 +100,14 @@ std::size_t prompt_length(std::string_view t) {
 }  // namespace
 
 FrameScan HarvardPromptFramer::scan(std::string_view b) const {
+    // Poll mode (KDS Legato `poll on`): an XON follows every prompt. One right after a prompt
+    // closes the frame; one left in front (the prompt was framed before its XON arrived) is
+    // consumed with the next frame. Neither is part of a payload.
+    constexpr char xon = 0x11;
+    std::size_t skip = 0;
+    while (skip < b.size() && b[skip] == xon) ++skip;
     // Walk line starts: a '\n' followed by [digits] prompt with nothing after it is the end.
-    std::size_t pos = 0;
+    std::size_t pos = skip;
     while (true) {
         const auto nl = b.find('\n', pos);
         if (nl == std::string_view::npos) return {};
@@ -111,16 +117,18 @@ FrameScan HarvardPromptFramer::scan(std::string_view b) const {
         const auto plen = prompt_length(tail);
         if (plen > 0) {
             const std::size_t end = i + plen;
+            const auto payload = b.substr(skip, end - skip);
             const bool ends_buffer = end == b.size();
             // "\nT" may still become "\nT*"; "\n00:" may be the start of "\n00:text\r".
             if (ends_buffer) {
                 const bool addressed_idle = tail[0] == ':' && i > nl + 1;
                 return FrameScan{addressed_idle ? FrameStatus::complete_if_quiet : FrameStatus::complete,
                                  end,
-                                 std::string(b.substr(0, end)),
+                                 std::string(payload),
                                  {}};
             }
-            if (b[end] == '\n') return complete(end, b.substr(0, end));  // prompt then next reply
+            if (b[end] == xon) return complete(end + 1, payload);  // poll mode
+            if (b[end] == '\n') return complete(end, payload);    // prompt then next reply
             // otherwise it is a text line that starts like a prompt: keep scanning
         }
         if (tail.empty() || (tail == "T")) return {};

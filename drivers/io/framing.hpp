@@ -70,7 +70,8 @@ public:
 // prompts ":" idle, ">" infusing, "<" withdrawing, "*" stalled, "T*" target reached.
 // The payload is the whole reply including the final prompt. "\n<digits>:" at the end of the
 // buffer is either the idle prompt of an addressed pump or the start of an addressed text line:
-// it is reported complete_if_quiet.
+// it is reported complete_if_quiet. The KDS Legato speaks the same format; in its poll mode an
+// XON (0x11) follows each prompt: it closes the frame and is in no payload.
 class HarvardPromptFramer final : public Framer {
 public:
     FrameScan scan(std::string_view buffered) const override;

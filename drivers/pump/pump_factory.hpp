@@ -1,7 +1,8 @@
 #pragma once
-// Builds the pump a recipe names: "ne-1000" (New Era family) or "harvard-elite" (Pump 11 Elite)
-// on a serial device path. The New Era pump is switched to safe mode when
-// safe_mode_timeout_s > 0; the Elite gets `NVRAM off`.
+// Builds the pump a recipe names: "ne-1000" (New Era family), "harvard-elite" (Pump 11 Elite) or
+// "kds-legato-100" / "kds-legato-180" / "kds-legato-200" (KD Scientific Legato) on a serial
+// device path. The New Era pump is switched to safe mode when safe_mode_timeout_s > 0; the Elite
+// gets `NVRAM off`, the Legato `nvram none`.
 #include <chrono>
 #include <memory>
 #include <string>
@@ -13,7 +14,7 @@
 namespace edc {
 
 struct PumpOptions {
-    unsigned baud = 0;  // 0: model default (New Era 19200, Elite 115200)
+    unsigned baud = 0;  // 0: model default (New Era 19200, Elite and Legato 115200)
     int address = 0;
     int safe_mode_timeout_s = 0;  // New Era host watchdog; 0 = basic mode
     std::chrono::milliseconds timeout{1000};

@@ -22,7 +22,7 @@ struct PumpRateRange {
     double max_m3_per_s = 0.0;
 };
 
-// The recipe's model names: "ne-1000", "harvard-elite". Error "unknown_model" otherwise.
+// The recipe's model names: "ne-1000", "harvard-elite", "kds-legato-100/180/200". Error "unknown_model" otherwise.
 [[nodiscard]] Result<PlungerSpeedRange> plunger_speed_range(std::string_view model);
 
 // Rate range on a syringe of inner diameter `inner_diameter_m` (> 0).

@@ -56,7 +56,7 @@ double time_factor(char c) {
 // Commands the pump knows; a word matches its full name or any prefix of 4+ letters.
 constexpr const char* commands[] = {"ver",     "diameter", "irate",   "crate",   "irun",     "wrun",
                                     "stop",    "stp",      "ivolume", "wvolume", "civolume", "cwvolume",
-                                    "tvolume", "ctvolume", "status",  "nvram"};
+                                    "tvolume", "ctvolume", "status",  "nvram",    "poll"};
 
 std::string resolve(std::string_view word) {
     for (const char* c : commands) {
@@ -103,6 +103,7 @@ HarvardModel::HarvardModel(SimCell& cell, HarvardOptions options)
     : cell_(cell), options_(std::move(options)) {
     state_.diameter_m = options_.diameter_m;
     state_.syringe_content_m3 = options_.syringe_volume_m3;
+    state_.poll = options_.poll;
 }
 
 double HarvardModel::min_rate_m3_per_s() const noexcept {
@@ -229,7 +230,7 @@ void HarvardModel::handle_line(std::string_view raw, Instant now, std::vector<Wi
         ++s.commands;
         const std::string cmd = resolve(lower(words[0]));
         const std::size_t nargs = words.size() - 1;
-        if (cmd.empty()) {
+        if (cmd.empty() || (cmd == "wrun" && !options_.withdraws)) {
             lines.push_back("Command error: " + words[0]);
             lines.emplace_back("   Unknown command");
         } else if (cmd == "ver") {
@@ -332,10 +333,19 @@ void HarvardModel::handle_line(std::string_view raw, Instant now, std::vector<Wi
         } else if (cmd == "nvram") {
             if (nargs == 0)
                 lines.emplace_back(s.nvram ? "NVRAM on" : "NVRAM off");
-            else if (lower(words[1]) == "off")
+            else if (lower(words[1]) == "off" || lower(words[1]) == "none")  // Legato: `nvram none`
                 s.nvram = false;
             else if (lower(words[1]) == "on")
                 s.nvram = true;
+            else
+                argument_error("Out of range");
+        } else if (cmd == "poll") {
+            if (nargs == 0)
+                lines.emplace_back(s.poll ? "ON" : "OFF");
+            else if (lower(words[1]) == "on")
+                s.poll = true;
+            else if (lower(words[1]) == "off")
+                s.poll = false;
             else
                 argument_error("Out of range");
         }
@@ -355,6 +365,7 @@ void HarvardModel::handle_line(std::string_view raw, Instant now, std::vector<Wi
     }
     reply.push_back('\n');
     reply += prefix + prompt();
+    if (s.poll) reply.push_back('\x11');
     out.push_back({std::move(reply), processing});
 }
 

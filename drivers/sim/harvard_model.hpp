@@ -1,5 +1,6 @@
 #pragma once
-// Pure model of a Harvard Apparatus Pump 11 Elite (protocols.md section 5): `\r`-terminated
+// Pure model of a Harvard Apparatus Pump 11 Elite, and of the KD Scientific Legato, whose firmware
+// speaks the same protocol (legato_model.hpp gives its options) (protocols.md section 5): `\r`-terminated
 // commands abbreviable to 4 letters, replies as `\n[nn:]text\r` lines closed by
 // `\n[nn]<prompt>` (`:` idle, `>` infusing, `<` withdrawing, `*` stalled, `T*` target reached),
 // `@` prefix and `NVRAM off` for fast rate changes. The motor drives SimCell's feed.
@@ -24,6 +25,8 @@ struct HarvardOptions {
     double query_processing_s = 0.01;
     double fast_set_processing_s = 0.04;   // `@` prefix with NVRAM off
     double nvram_set_processing_s = 0.15;  // a setting written to non-volatile memory
+    bool withdraws = true;  // false: an infuse-only pump (Legato 100) answers `wrun` with a command error
+    bool poll = false;      // poll mode at power-up: XON (0x11) after every prompt (`poll on|off`)
 };
 
 struct HarvardState {
@@ -40,6 +43,7 @@ struct HarvardState {
     double run_volume_m3 = 0.0;
     double syringe_content_m3 = 0.0;
     bool nvram = true;
+    bool poll = false;
     long commands = 0;
     long fast_commands = 0;
 };

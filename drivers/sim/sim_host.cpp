@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "drivers/sim/harvard_model.hpp"
+#include "drivers/sim/legato_model.hpp"
 #include "drivers/sim/in_process_link.hpp"
 #include "drivers/sim/newera_model.hpp"
 #include "drivers/sim/sim_clock.hpp"
@@ -303,7 +304,7 @@ Result<SimEndpoints> SimHost::start() {
                     "SimHostConfig.galvanostat_model");
     }
 
-    if (cfg.pump_model == "ne-1000" || cfg.pump_model == "harvard-elite") {
+    if (cfg.pump_model == "ne-1000" || cfg.pump_model == "harvard-elite" || is_legato_model(cfg.pump_model)) {
         const bool ne = cfg.pump_model == "ne-1000";
         const unsigned baud = cfg.pump_baud != 0 ? cfg.pump_baud : (ne ? 19200U : 115200U);
         WireHandlers h;
@@ -324,7 +325,8 @@ Result<SimEndpoints> SimHost::start() {
                 return m.ne->poll(now);
             };
         } else {
-            HarvardOptions o;
+            // The Legato runs the Elite's firmware family: the same model with its own options.
+            HarvardOptions o = legato_options(cfg.pump_model).value_or(HarvardOptions{});
             o.address = cfg.pump_address;
             o.diameter_m = cfg.syringe_diameter_m;
             o.syringe_volume_m3 = cfg.syringe_volume_m3;
@@ -348,7 +350,8 @@ Result<SimEndpoints> SimHost::start() {
         }
     } else if (!cfg.pump_model.empty() && cfg.pump_model != "none") {
         return fail("sim_model",
-                    "unknown pump model '" + cfg.pump_model + "' (known: ne-1000, harvard-elite, none)",
+                    "unknown pump model '" + cfg.pump_model +
+                        "' (known: ne-1000, harvard-elite, kds-legato-100, kds-legato-180, kds-legato-200, none)",
                     "SimHostConfig.pump_model");
     }
 

@@ -32,7 +32,7 @@ namespace edc::sim {
 
 struct SimHostConfig {
     std::string galvanostat_model = "keithley-2400";  // "keithley-2400" (PTY), "keithley-2450" (TCP), "" none
-    std::string pump_model = "ne-1000";               // "ne-1000", "harvard-elite", "" none
+    std::string pump_model = "ne-1000";  // "ne-1000", "harvard-elite", "kds-legato-100/180/200", "" none
     model::CellParams cell = paper_cell_params();
     // The simulated world's truth when it differs from `cell` (the recipe): a plant built from
     // a plant file. Absent: the plant is `cell`'s numbers.

@@ -41,6 +41,8 @@ constexpr std::array keithley_2450_ranges_a{1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 
 constexpr std::array keithley_2400_bauds{300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600};
 constexpr std::array ne_1000_bauds{300, 1200, 2400, 9600, 19200};
 constexpr std::array harvard_bauds{9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600};
+constexpr std::array legato_bauds{9600, 19200, 38400, 57600, 115200};
+constexpr const char* pump_models = R"("ne-1000", "harvard-elite", "kds-legato-100", "kds-legato-180" or "kds-legato-200")";
 
 std::string join_ints(std::span<const int> values) {
     std::string out;
@@ -163,14 +165,19 @@ void read_galvanostat(const Section& s, GalvanostatConfig& g, double current_a) 
 }
 
 void read_pump(const Section& s, PumpConfig& p, plan::PumpLimits& limits) {
-    const std::string model = s.required_string("model", R"("ne-1000" or "harvard-elite")");
+    const std::string model = s.required_string("model", pump_models);
     if (model == "ne-1000") {
         p.model = PumpModel::ne_1000;
     } else if (model == "harvard-elite") {
         p.model = PumpModel::harvard_elite;
+    } else if (model == "kds-legato-100") {
+        p.model = PumpModel::kds_legato_100;
+    } else if (model == "kds-legato-180") {
+        p.model = PumpModel::kds_legato_180;
+    } else if (model == "kds-legato-200") {
+        p.model = PumpModel::kds_legato_200;
     } else {
-        s.error_at_value("model", strf(R"(pump.model %s is not supported; expected "ne-1000" or "harvard-elite")",
-                                       quote(model).c_str()));
+        s.error_at_value("model", strf("pump.model %s is not supported; expected %s", quote(model).c_str(), pump_models));
     }
     p.port = checked_text(s, "port", s.required_string("port", "a serial device such as \"/dev/edc-pump\""), false);
     p.syringe_diameter_m = s.required_quantity("syringe_diameter", Dimension::length);
@@ -200,10 +207,13 @@ void read_pump(const Section& s, PumpConfig& p, plan::PumpLimits& limits) {
                         p.safe_mode_timeout_s == std::floor(p.safe_mode_timeout_s),
                     "whole seconds from 0 (basic mode) to 255 s");
     } else {
-        p.baud = read_baud(s, harvard_bauds, 115200);
+        p.baud = p.model == PumpModel::harvard_elite ? read_baud(s, harvard_bauds, 115200)
+                                                     : read_baud(s, legato_bauds, 115200);
         if (s.has("safe_mode_timeout")) {
-            s.error_at_value("safe_mode_timeout", "pump.safe_mode_timeout applies to the ne-1000 only; expected no "
-                                                  "safe_mode_timeout key for the harvard-elite");
+            s.error_at_value("safe_mode_timeout",
+                             strf("pump.safe_mode_timeout applies to the ne-1000 only; expected no "
+                                  "safe_mode_timeout key for the %s",
+                                  std::string(to_string(p.model)).c_str()));
         }
     }
 }
@@ -390,7 +400,21 @@ std::string_view to_string(GalvanostatModel m) noexcept {
     return m == GalvanostatModel::keithley_2400 ? "keithley-2400" : "keithley-2450";
 }
 
-std::string_view to_string(PumpModel m) noexcept { return m == PumpModel::ne_1000 ? "ne-1000" : "harvard-elite"; }
+std::string_view to_string(PumpModel m) noexcept {
+    switch (m) {
+        case PumpModel::ne_1000:
+            return "ne-1000";
+        case PumpModel::harvard_elite:
+            return "harvard-elite";
+        case PumpModel::kds_legato_100:
+            return "kds-legato-100";
+        case PumpModel::kds_legato_180:
+            return "kds-legato-180";
+        case PumpModel::kds_legato_200:
+            return "kds-legato-200";
+    }
+    return "?";
+}
 
 Result<Recipe> parse_recipe(std::string_view text, std::string_view name_for_errors, CalibrationFile calibration) {
     const std::string file(name_for_errors);

@@ -17,7 +17,7 @@ inline constexpr std::size_t max_recipe_bytes = std::size_t{1024} * 1024;
 inline constexpr std::size_t max_profile_points = 10000;
 
 enum class GalvanostatModel { keithley_2400, keithley_2450 };
-enum class PumpModel { ne_1000, harvard_elite };
+enum class PumpModel { ne_1000, harvard_elite, kds_legato_100, kds_legato_180, kds_legato_200 };
 
 [[nodiscard]] std::string_view to_string(GalvanostatModel m) noexcept;  // "keithley-2400"
 [[nodiscard]] std::string_view to_string(PumpModel m) noexcept;         // "ne-1000"
@@ -37,7 +37,7 @@ struct PumpConfig {
     double syringe_diameter_m = 0.0;
     double syringe_volume_m3 = 0.0;
     double max_rate_m3_per_s = 0.0;
-    int baud = 19200;                          // NE default 19200; Harvard Elite default 115200
+    int baud = 19200;                          // NE default 19200; Harvard Elite, KDS Legato 115200
     double safe_mode_timeout_s = 0.0;          // NE-1000 safe mode (SAF n); 0 = basic mode
 };
 

@@ -47,6 +47,29 @@ TEST_F(CliDevices, ProbeIdentifiesSimulatedGalvanostatAndPump) {
     host.stop();
 }
 
+// The Legato answers the Elite's `ver` with its own name; the probe tells them apart and its
+// one command is all the simulated pump heard (the SCPI and New Era tries at 9600 and 19200 baud
+// do not reach a pump listening at 115200).
+TEST_F(CliDevices, ProbeIdentifiesSimulatedLegatoWithOnlyVer) {
+    sim::SimHostConfig cfg;
+    cfg.galvanostat_model = "";
+    cfg.pump_model = "kds-legato-180";
+    cfg.link_delays = false;
+    sim::SimHost host(cfg);
+    auto ends = host.start();
+    ASSERT_TRUE(ends) << ends.error().message;
+    const auto r = run_cli({"devices", "--probe", "--json", ends->pump});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const json list = json::parse(r.out);
+    ASSERT_EQ(list.size(), 1U);
+    EXPECT_EQ(list.at(0).at("probe").at("instrument"), "kds-legato-180") << r.out;
+    EXPECT_EQ(list.at(0).at("probe").at("identity"), "Legato 180 3.0.6");
+    const auto snap = host.snapshot();
+    EXPECT_EQ(snap.pump_commands, 1) << "the probe sent more than `ver`";
+    EXPECT_FALSE(snap.pump_running);
+    host.stop();
+}
+
 TEST_F(CliDevices, ProbeOverTcpIdentifiesKeithley2450) {
     sim::SimHostConfig cfg;
     cfg.galvanostat_model = "keithley-2450";

@@ -65,6 +65,25 @@ TEST(DoctorProbe, AHarvardPumpWhereANewEraWasExpectedIsNamed) {
     EXPECT_NE(c.message.find("(a harvard-elite, not ne-1000)"), std::string::npos) << c.message;
 }
 
+TEST(DoctorProbe, TheRecipesLegatoAnswersAndAnotherLegatoIsNamed) {
+    sim::SimHostConfig cfg;
+    cfg.galvanostat_model = "";
+    cfg.pump_model = "kds-legato-200";
+    sim::SimHost host(cfg);
+    const auto ends = host.start();
+    ASSERT_TRUE(ends.has_value()) << ends.error().message;
+    const Check same = check_instruments(options_for(*ends, "kds-legato-200"));
+    const Check other = check_instruments(options_for(*ends, "kds-legato-100"));
+    const auto snap = host.snapshot();
+    host.stop();
+    EXPECT_EQ(same.status, Status::ok) << same.message;
+    EXPECT_NE(same.message.find("Legato 200"), std::string::npos) << same.message;
+    EXPECT_EQ(same.message.find("(a "), std::string::npos) << same.message;
+    EXPECT_NE(other.message.find("(a kds-legato-200, not kds-legato-100)"), std::string::npos) << other.message;
+    EXPECT_FALSE(snap.pump_running);
+    EXPECT_EQ(snap.pump_commands, 3) << "ver, ver, ver: the doctor sends nothing else";
+}
+
 TEST(DoctorProbe, ASilentPortFailsWithTheDriversError) {
     sim::SimHostConfig cfg;
     cfg.galvanostat_model = "";

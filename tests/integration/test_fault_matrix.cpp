@@ -67,7 +67,7 @@ const std::vector<Case> cases = {
 };
 
 // The same faults on the recipe's other instruments: the Keithley 2450 (SCPI over TCP) and the
-// Harvard Pump 11 Elite (prompt protocol at 115200 baud). galvanostat-disconnect on the 2450 is
+// Harvard Pump 11 Elite (prompt protocol at 115200 baud), and the KD Scientific Legato. galvanostat-disconnect on the 2450 is
 // K2450DisconnectSafeStateWithinItsTimeout below (open finding).
 const std::vector<Case> variant_cases = {
     {"k2450_galvanostat_timeout", "galvanostat-timeout", {"galvanostat", "timeout"},
@@ -86,6 +86,10 @@ const std::vector<Case> variant_cases = {
     {"elite_pump_alarm", "pump-alarm", {"pump"}, pump_timeout_ms + slack_ms, Link::kept, "", "harvard-elite", "48 mm"},
     {"elite_syringe_empty", "syringe-empty", {"pump"}, pump_timeout_ms + slack_ms, Link::kept, "",
      "harvard-elite", "48 mm"},
+    // The KD Scientific Legato (the Elite's protocol, 220 mL/min on the paper's 38.4 mm bore).
+    {"legato_pump_disconnect", "pump-disconnect", {"pump", "disconnect"}, pump_timeout_ms + slack_ms,
+     Link::pump_lost, "", "kds-legato-100"},
+    {"legato_pump_stall", "pump-stall", {"pump"}, pump_timeout_ms + slack_ms, Link::kept, "", "kds-legato-100"},
 };
 
 void check_common(const FaultRunResult& r, double fault_s, Link link = Link::kept) {
@@ -352,4 +356,43 @@ TEST(EliteLinkLoss, HealthyRunCompletesShortOfItsTargetVolume) {
     EXPECT_EQ(r.summary.outcome, run::Outcome::completed) << r.summary.cause;
     EXPECT_LT(r.sim_pump.dispensed_m3, plan->totals.feed_volume_m3 * 1.05);
     EXPECT_FALSE(r.any_event_mentions("target volume reached"));
+}
+
+// Issue 14 item 3: the paper's recipe through the Legato driver on the simulated Legato 100,
+// on the recipe's own 38.4 mm syringe. Plant truth: the simulator's deposit vs the target.
+TEST(LegatoPaperRecipe, CompletesWithinHalfAPercentRmsShortOfItsTargetVolume) {
+    FaultRunSpec spec;
+    spec.pump_model = "kds-legato-100";
+    spec.speed = speed;
+    const auto plan = plan::make_plan(variant_options(spec, temp_db("legato-plan")).run.recipe.plan);
+    ASSERT_TRUE(plan.has_value());
+    const auto r = run_with_fault(spec);
+    ASSERT_TRUE(r.summary.sim_rms_error_at_pct.has_value());
+    std::printf("LEGATO_PAPER %.3f at.%% RMS, dispensed %.4f mL (plan %.4f mL), outcome %s\n",
+                *r.summary.sim_rms_error_at_pct, r.sim_pump.dispensed_m3 * 1e6, plan->totals.feed_volume_m3 * 1e6,
+                std::string(run::to_string(r.summary.outcome)).c_str());
+    EXPECT_EQ(r.summary.outcome, run::Outcome::completed) << r.summary.cause;
+    EXPECT_LT(*r.summary.sim_rms_error_at_pct, 0.5) << "deposited profile vs target, at.% Bi RMS";
+    EXPECT_GT(r.sim_pump.dispensed_m3, plan->totals.feed_volume_m3 * 0.9);
+    EXPECT_LT(r.sim_pump.dispensed_m3, plan->totals.feed_volume_m3 * 1.05);
+    EXPECT_FALSE(r.any_event_mentions("target volume reached"));
+}
+
+// The Legato has no host watchdog either: with its link cut it stops at the plan's volume + 5 %.
+TEST(LegatoLinkLoss, PumpLeftAloneStopsByItselfAtThePlansVolume) {
+    FaultRunSpec spec;
+    spec.pump_model = "kds-legato-100";
+    spec.fault = "pump-disconnect@" + std::to_string(fault_at_s);
+    spec.speed = speed;
+    spec.watch_sim_after_end_s = 40.0;  // real s on the virtual clock: 800 simulated s
+    const auto plan = plan::make_plan(variant_options(spec, temp_db("legato-plan")).run.recipe.plan);
+    ASSERT_TRUE(plan.has_value());
+    const double expected_m3 = plan->totals.feed_volume_m3 * 1.05;
+    const auto r = run_with_fault(spec);
+    const auto& w = r.sim_pump;
+    EXPECT_EQ(r.summary.outcome, run::Outcome::faulted) << r.summary.cause;
+    EXPECT_FALSE(w.running_at_end) << "the Legato still runs: no target volume stopped it";
+    EXPECT_EQ(w.alarm, 0) << "stopped by its target, not by a stall or an empty syringe";
+    EXPECT_GE(w.dispensed_m3, expected_m3 * (1.0 - 1e-6));
+    EXPECT_LE(w.dispensed_m3, expected_m3 * (1.0 + 1.5e-3));
 }

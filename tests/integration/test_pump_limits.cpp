@@ -9,6 +9,7 @@
 #include "control/model/units.hpp"
 #include "drivers/pump/pump_limits.hpp"
 #include "drivers/sim/harvard_model.hpp"
+#include "drivers/sim/legato_model.hpp"
 #include "drivers/sim/newera_model.hpp"
 #include "drivers/sim/sim_host.hpp"
 
@@ -106,5 +107,29 @@ TEST(PumpLimits, SimulatorsUseTheSameRateTable) {
         ASSERT_TRUE(hv_range);
         EXPECT_NEAR(hv.max_rate_m3_per_s(), hv_range->max_m3_per_s, 1e-9 * hv_range->max_m3_per_s) << d;
         EXPECT_NEAR(hv.min_rate_m3_per_s(), hv_range->min_m3_per_s, 1e-9 * hv_range->min_m3_per_s) << d;
+
+        for (const char* legato : {"kds-legato-100", "kds-legato-180", "kds-legato-200"}) {
+            auto lg_opts = sim::legato_options(legato).value();
+            lg_opts.diameter_m = d;
+            const sim::HarvardModel lg(cell, lg_opts);
+            const auto lg_range = pump_rate_range(legato, d);
+            ASSERT_TRUE(lg_range) << legato;
+            EXPECT_NEAR(lg.max_rate_m3_per_s(), lg_range->max_m3_per_s, 1e-9 * lg_range->max_m3_per_s) << d;
+            EXPECT_NEAR(lg.min_rate_m3_per_s(), lg_range->min_m3_per_s, 1e-9 * lg_range->min_m3_per_s) << d;
+        }
     }
+}
+
+// KD Scientific's Legato 100 flow range, "216 ml/min with a 140 ml syringe" (38 mm bore) and
+// "1.28 pl/min with a 0.5 ul syringe" (0.103 mm), computed here by hand: the paper recipe's
+// 38.4 mm bore then allows 216 * (38.4/38)^2 = 220.6 mL/min, above its 77.45 mL/min peak.
+TEST(PumpLimits, LegatoRangeIsTheCataloguesFlowRange) {
+    const auto top = pump_rate_range("kds-legato-100", 38.0e-3);
+    ASSERT_TRUE(top) << top.error().message;
+    EXPECT_NEAR(top->max_m3_per_s / ml_per_min, 216.0, 0.5);
+    const auto bottom = pump_rate_range("kds-legato-100", 0.103e-3);
+    ASSERT_TRUE(bottom) << bottom.error().message;
+    EXPECT_NEAR(bottom->min_m3_per_s / (1e-15 / 60.0), 1.28, 0.01);  // pl/min
+    EXPECT_TRUE(check_planned_rate("kds-legato-100", 38.4e-3, 77.45 * ml_per_min));
+    EXPECT_FALSE(check_planned_rate("kds-legato-200", 38.4e-3, 221.0 * ml_per_min));
 }

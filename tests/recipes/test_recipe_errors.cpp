@@ -244,7 +244,8 @@ TEST(RecipeErrors, InstrumentModelsMustBeKnown) {
               "r.toml:19:9 | galvanostat.model \"keithley-6221\" is not supported; expected \"keithley-2400\" or "
               "\"keithley-2450\"");
     EXPECT_EQ(error_of(with_line(24, "model = \"ne-500\"")),
-              "r.toml:24:9 | pump.model \"ne-500\" is not supported; expected \"ne-1000\" or \"harvard-elite\"");
+              "r.toml:24:9 | pump.model \"ne-500\" is not supported; expected \"ne-1000\", \"harvard-elite\", "
+              "\"kds-legato-100\", \"kds-legato-180\" or \"kds-legato-200\"");
 }
 
 TEST(RecipeErrors, CurrentRangeMustHoldTheCurrent) {

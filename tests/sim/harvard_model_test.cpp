@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "drivers/sim/legato_model.hpp"
 #include "drivers/sim/sim_host.hpp"
 #include "tests/support/decimal_comma_gtest.hpp"
 
@@ -110,6 +111,47 @@ TEST(HarvardRate, ParsesShortAndLongUnits) {
     EXPECT_DOUBLE_EQ(q, 1e-6 / 3600.0);
     EXPECT_FALSE(parse_harvard_rate("1", "x/m", q, unit));
     EXPECT_FALSE(parse_harvard_rate("abc", "m/m", q, unit));
+}
+
+// The KD Scientific Legato: the same firmware family, its own identity, rate range and poll mode.
+class Legato100 : public ::testing::Test {
+protected:
+    Legato100() : cell(paper_cell_params()), pump(cell, legato_options("kds-legato-100").value()) {}
+    std::string send(const std::string& line, double t = 0.0) {
+        std::string out;
+        for (const auto& r : pump.receive(line + "\r", Instant{t, t})) out += r.bytes;
+        return out;
+    }
+    SimCell cell;
+    HarvardModel pump;
+};
+
+TEST_F(Legato100, NamesItselfInVer) {
+    EXPECT_EQ(send("ver"), "\nLegato 100 3.0.6\r\n:");
+    EXPECT_TRUE(is_legato_model("kds-legato-200"));
+    EXPECT_FALSE(is_legato_model("harvard-elite"));
+    EXPECT_FALSE(legato_options("kds-legato-110"));
+}
+
+TEST_F(Legato100, RateRangeIsTheCataloguesOnTheBore) {
+    // 26.59 mm bore: 555.30 mm2; catalogue plunger speeds 0.1536 um/min and 190.5 mm/min
+    // (1.28 pl/min on a 0.103 mm bore, 216 ml/min on a 38 mm one) give 0.08529 ul/min and
+    // 105.8 ml/min (0.1536e-3 * 555.30 = 0.085294; 190.5 * 555.30 = 105785), printed "%.4g".
+    EXPECT_EQ(send("irate lim"), "\n0.08529 ul/min to 105.8 ml/min\r\n:");
+}
+
+TEST_F(Legato100, PollModeEndsEveryReplyWithXon) {
+    EXPECT_EQ(send("poll"), "\nOFF\r\n:");
+    EXPECT_EQ(send("poll on"), "\n:\x11");
+    EXPECT_EQ(send("irate 12.5 m/m"), "\n:\x11");
+    EXPECT_EQ(send("irun"), "\n>\x11");
+    EXPECT_EQ(send("poll off"), "\n>");
+}
+
+TEST_F(Legato100, InfusesOnlyAndTurnsNvramOffWithNone) {
+    EXPECT_EQ(send("wrun"), "\nCommand error: wrun\r\n   Unknown command\r\n:");
+    EXPECT_EQ(send("nvram none"), "\n:");
+    EXPECT_FALSE(pump.state().nvram);
 }
 
 }  // namespace
