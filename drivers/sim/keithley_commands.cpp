@@ -373,8 +373,8 @@ void KeithleyModel::execute(const ScpiCommand& c, Context& ctx) {
             break;
         }
         case Cmd::outp_off_mode: {
-            static constexpr std::array<OutputOffMode, 3> modes{OutputOffMode::normal, OutputOffMode::high_impedance,
-                                                                OutputOffMode::zero};
+            static constexpr std::array<OutputOffMode, 3> modes{
+                OutputOffMode::normal, OutputOffMode::high_impedance, OutputOffMode::zero};
             if (c.query) {
                 answer(s.off_mode == OutputOffMode::high_impedance ? "HIZ" : to_string(s.off_mode));
                 break;

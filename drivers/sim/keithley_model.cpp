@@ -141,8 +141,8 @@ std::string KeithleyModel::read_reply(const ScpiCommand& c, Context& ctx) {
     if (!k2450) {
         // 2400: bit 3 = in compliance. B2900 (Table 1-2): bit 0 = current source, bits 1-2 =
         // compliance (2 on channel 1).
-        const int status = b2900 ? ((s.source_current ? 1 : 0) | (reading.limited ? 2 : 0))
-                                 : (reading.limited ? 1 << 3 : 0);
+        const int status =
+            b2900 ? ((s.source_current ? 1 : 0) | (reading.limited ? 2 : 0)) : (reading.limited ? 1 << 3 : 0);
         for (auto e : s.elements) {
             switch (e) {
                 case ReadElement::volt:

@@ -200,7 +200,8 @@ Result<SimEndpoints> SimHost::start() {
     } else if (!cfg.galvanostat_model.empty() && cfg.galvanostat_model != "none") {
         std::string known;
         for (const auto& d : smu_dialects()) known += std::string(d.model) + ", ";
-        return fail("sim_model", "unknown galvanostat model '" + cfg.galvanostat_model + "' (known: " + known + "none)",
+        return fail("sim_model",
+                    "unknown galvanostat model '" + cfg.galvanostat_model + "' (known: " + known + "none)",
                     "SimHostConfig.galvanostat_model");
     }
 

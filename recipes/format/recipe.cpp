@@ -163,8 +163,8 @@ void read_galvanostat(const Section& s, GalvanostatConfig& g, double current_a) 
     if (known != galvanostat_models.end()) {
         g.model = known->model;
     } else {
-        s.error_at_value("model", strf("galvanostat.model %s is not supported; expected %s", quote(model).c_str(),
-                                       galvanostat_model_list().c_str()));
+        s.error_at_value("model", strf("galvanostat.model %s is not supported; expected %s",
+                                       quote(model).c_str(), galvanostat_model_list().c_str()));
     }
     const auto& entry = galvanostat_entry(g.model);
     g.port = checked_text(s, "port", s.required_string("port", "a serial device such as \"/dev/edc-galvanostat\""), false);
@@ -193,8 +193,10 @@ void read_galvanostat(const Section& s, GalvanostatConfig& g, double current_a) 
     if (is_2400) {
         g.baud = read_baud(s, keithley_2400_bauds, 9600);
     } else if (s.has("baud")) {
-        s.error_at_value("baud", strf("galvanostat.baud does not apply to the %s (no RS-232; it is reached over "
-                                      "TCP port 5025); expected no baud key", entry.name));
+        s.error_at_value("baud",
+                         strf("galvanostat.baud does not apply to the %s (no RS-232; it is reached over "
+                              "TCP port 5025); expected no baud key",
+                              entry.name));
     }
 }
 

@@ -83,7 +83,8 @@ TEST_P(CliDevicesLan, ProbeOverTcpNamesTheModelAndSendsOnlyIdn) {
 }
 
 INSTANTIATE_TEST_SUITE_P(ScpiDialects, CliDevicesLan,
-                         ::testing::Values("keithley-2460", "keithley-2461", "keysight-b2901a", "keysight-b2902a"),
+                         ::testing::Values("keithley-2460", "keithley-2461", "keysight-b2901a",
+                                           "keysight-b2902a"),
                          [](const auto& p) {
                              std::string name;
                              for (const char* c = p.param; *c != 0; ++c) {

@@ -137,8 +137,8 @@ TEST_P(PaperRecipeOnGalvanostat, CompletesWithinHalfAnAtomicPercentRms) {
     EXPECT_NEAR(summary.totals.charge_c, 1.14, 0.02);  // design.md: 5.7 mA for 200 s
     ASSERT_TRUE(summary.sim_rms_error_at_pct.has_value());
     EXPECT_LT(*summary.sim_rms_error_at_pct, 0.5) << "deposited profile vs target, at.% Bi RMS";
-    std::printf("%s: deposited vs target %.3f at.%% RMS\n", std::string(recipes::to_string(GetParam())).c_str(),
-                *summary.sim_rms_error_at_pct);
+    std::printf("%s: deposited vs target %.3f at.%% RMS\n",
+                std::string(recipes::to_string(GetParam())).c_str(), *summary.sim_rms_error_at_pct);
 }
 
 INSTANTIATE_TEST_SUITE_P(ScpiDialects, PaperRecipeOnGalvanostat,
