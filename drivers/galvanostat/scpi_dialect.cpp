@@ -47,7 +47,7 @@ ScpiDialect keithley_2400() {
 // The 2450 family's native SCPI command set over LAN (protocols.md section 2; 2450 Reference
 // Manual section 6): 2450, 2460, 2461 share it and differ in their limits.
 ScpiDialect keithley_2450_family(const char* model, const char* display, const char* idn_model,
-                                 keithley::ModelLimits limits) {
+                                 const keithley::ModelLimits& limits) {
     ScpiDialect d;
     d.model = model;
     d.display = display;
