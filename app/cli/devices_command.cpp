@@ -10,6 +10,7 @@
 #include "app/cli/command_support.hpp"
 #include "app/cli/commands.hpp"
 #include "drivers/galvanostat/galvanostat_factory.hpp"
+#include "drivers/galvanostat/scpi_dialect.hpp"
 #include "drivers/io/io_thread.hpp"
 #include "drivers/io/open_transport.hpp"
 #include "drivers/io/port_discovery.hpp"
@@ -61,7 +62,7 @@ std::vector<std::string> aliases_of(const std::string& device) {
 }
 
 struct ProbeAnswer {
-    std::string instrument;  // "keithley-2400", "ne-1000", "harvard-elite", "kds-legato-100"...; empty: none
+    std::string instrument;  // "keithley-2400", "keysight-b2901a", "ne-1000", "kds-legato-100", ...; empty: nothing answered
     std::string identity;
     std::string detail;  // what each attempt said, when nothing answered
 };
@@ -71,12 +72,14 @@ ProbeAnswer probe_port(const std::string& port, io::IoThread& io) {
     std::vector<std::string> tried;
     if (io::is_tcp_port(port)) {
         const GalvanostatOptions options{.timeout = 700ms, .connect_timeout = 2000ms};
+        // Every LAN source-meter answers *IDN? the same way; its answer names the model.
         auto g = make_galvanostat("keithley-2450", port, options, io);
         if (!g) return {{}, {}, "connect: " + g.error().message};
-        if (auto id = (*g)->identify())
-            return {"keithley-2450", *id, {}};
-        else
-            return {{}, {}, "*IDN?: " + id.error().code};
+        auto id = (*g)->identify();
+        if (!id) return {{}, {}, "*IDN?: " + id.error().code};
+        const ScpiDialect* d = find_scpi_dialect_by_identity(*id);
+        if (d == nullptr) return {{}, *id, "answers *IDN? but is none of: " + scpi_dialect_names()};
+        return {d->model, *id, {}};
     }
     {
         const GalvanostatOptions options{.timeout = 700ms};

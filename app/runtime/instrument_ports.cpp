@@ -5,7 +5,7 @@
 namespace edc::app {
 
 std::string galvanostat_port(const recipes::GalvanostatConfig& g) {
-    if (g.model != recipes::GalvanostatModel::keithley_2450) return g.port;
+    if (!recipes::galvanostat_on_lan(g.model)) return g.port;
     std::string port = g.port;
     if (port.rfind("tcp://", 0) == 0) port.erase(0, 6);
     if (port.find(':') == std::string::npos) port += ":5025";

@@ -27,21 +27,24 @@ namespace {
 constexpr const char* usage = R"(usage: edc-sim [options]
 
 Instruments
-  --galvanostat MODEL        keithley-2400 (PTY, default) | keithley-2450 (loopback TCP) | none
+  --galvanostat MODEL        keithley-2400 (PTY, default) | keithley-2450 | keithley-2460 |
+                             keithley-2461 | keysight-b2901a | keysight-b2902a (loopback TCP) |
+                             none
   --pump MODEL               ne-1000 (PTY, default) | harvard-elite (PTY) |
                              kds-legato-100 | kds-legato-180 | kds-legato-200 (PTY) | none
   --galvanostat-baud N       baud the 2400 expects (default 9600); other bauds are ignored
   --pump-baud N              baud the pump expects (default NE-1000 19200, Elite and Legato 115200)
   --pump-address N           pump address 0-99 (default 0)
   --reply-terminator T       2400 reply terminator: cr (default), crlf, lf, lfcr
-  --tcp-port N               2450 listening port on 127.0.0.1 (default 0: the kernel chooses)
+  --tcp-port N               LAN models' listening port on 127.0.0.1 (default 0: the kernel
+                             chooses; 5025 on the instruments)
   --line-frequency HZ        mains frequency for NPLC timing (default 50)
   --no-link-delays           answer at once (no bits-per-byte, processing or latency delays)
   --ftdi-latency             add a 16 ms FTDI latency timer to every serial reply
   --link-dir DIR             also name the pseudo-terminals DIR/galvanostat and DIR/pump
                              (symbolic links, replaced when another edc-sim takes the names,
-                             removed on exit); a recipe's ports can name them. The 2450 is on
-                             TCP: its address is printed as usual
+                             removed on exit); a recipe's ports can name them. The LAN models
+                             are on TCP: their address is printed as usual
 State
   --state FILE               the instruments' physical truth (bath, film, syringe and counters,
                              output on/off and current, pump running and rate): loaded at start
@@ -251,7 +254,7 @@ int main(int argc, char** argv) {
     if (!link_dir.empty()) {
         for (const auto& [name, end] : {std::pair<const char*, std::string>{"galvanostat", ends->galvanostat},
                                         std::pair<const char*, std::string>{"pump", ends->pump}}) {
-            if (!end.starts_with("/dev/")) continue;  // absent, or the 2450 on TCP
+            if (!end.starts_with("/dev/")) continue;  // absent, or a LAN model on TCP
             if (const auto why = make_port_link(link_dir, name, end); !why.empty()) {
                 remove_port_links(links);
                 host.stop();

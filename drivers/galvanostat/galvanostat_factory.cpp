@@ -1,24 +1,30 @@
 #include "drivers/galvanostat/galvanostat_factory.hpp"
 
 #include "control/text.hpp"
-#include "drivers/galvanostat/keithley2400.hpp"
-#include "drivers/galvanostat/keithley2450.hpp"
+#include "drivers/galvanostat/scpi_dialect.hpp"
+#include "drivers/galvanostat/scpi_source_meter.hpp"
 #include "drivers/io/open_transport.hpp"
 
 namespace edc {
+namespace {
+
+Error unknown_model(const std::string& model, const std::string& where) {
+    return Error{
+        "unknown_model",
+        strf("galvanostat model '%s' is not supported (%s)", model.c_str(), scpi_dialect_names().c_str()),
+        where};
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Galvanostat>> make_galvanostat(const std::string& model, const std::string& port,
                                                       const GalvanostatOptions& options, io::IoThread& io) {
-    if (model != "keithley-2400" && model != "keithley-2450") {
-        return fail(
-            "unknown_model",
-            strf("galvanostat model '%s' is not supported (keithley-2400, keithley-2450)", model.c_str()),
-            port);
-    }
-    if (model == "keithley-2450" && !io::is_tcp_port(port)) {
+    const ScpiDialect* dialect = find_scpi_dialect(model);
+    if (dialect == nullptr) return std::unexpected(unknown_model(model, port));
+    if (dialect->lan_only && !io::is_tcp_port(port)) {
         return fail("invalid_setting",
-                    strf("the Keithley 2450 has no RS-232: give its LAN address as tcp://host:5025, not '%s'",
-                         port.c_str()),
+                    strf("the %s has no RS-232: give its LAN address as tcp://host:%u, not '%s'",
+                         dialect->display.c_str(), static_cast<unsigned>(dialect->lan_port), port.c_str()),
                     port);
     }
     auto transport =
@@ -30,17 +36,12 @@ Result<std::unique_ptr<Galvanostat>> make_galvanostat(const std::string& model, 
 Result<std::unique_ptr<Galvanostat>> make_galvanostat(const std::string& model,
                                                       std::unique_ptr<io::ByteTransport> transport,
                                                       const GalvanostatOptions& options) {
-    if (model == "keithley-2400") {
-        return std::make_unique<Keithley2400>(
-            std::move(transport),
-            Keithley2400Options{io::line_ending_from_string(options.reply_terminator), options.timeout});
-    }
-    if (model == "keithley-2450") {
-        return std::make_unique<Keithley2450>(std::move(transport), Keithley2450Options{options.timeout});
-    }
-    return fail("unknown_model",
-                strf("galvanostat model '%s' is not supported (keithley-2400, keithley-2450)", model.c_str()),
-                transport->name());
+    const ScpiDialect* dialect = find_scpi_dialect(model);
+    if (dialect == nullptr) return std::unexpected(unknown_model(model, transport->name()));
+    ScpiSourceMeterOptions o;
+    o.reply_ending = io::line_ending_from_string(options.reply_terminator);
+    o.timeout = options.timeout;
+    return std::make_unique<ScpiSourceMeter>(*dialect, std::move(transport), o);
 }
 
 }  // namespace edc

@@ -1,6 +1,8 @@
 #pragma once
-// Builds the galvanostat a recipe names: model "keithley-2400" (RS-232 device path) or
-// "keithley-2450" (tcp://host:port). Errors: "unknown_model", and the transport's open errors.
+// Builds the galvanostat a recipe names: a ScpiSourceMeter with the model's dialect-table entry
+// ("keithley-2400" on an RS-232 device path; "keithley-2450", "keithley-2460", "keithley-2461",
+// "keysight-b2901a", "keysight-b2902a" at tcp://host:5025). Errors: "unknown_model",
+// "invalid_setting" (a LAN-only model given a serial port), and the transport's open errors.
 #include <chrono>
 #include <memory>
 #include <string>

@@ -17,8 +17,8 @@ struct ModelLimits {
     double min_nplc, max_nplc;
 };
 
-inline constexpr ModelLimits k2400_limits{"Keithley 2400", 1.05, 1e-6, 210.0, 0.2e-3, 0.01, 10.0};
-inline constexpr ModelLimits k2450_limits{"Keithley 2450", 1.05, 10e-9, 210.0, 0.02, 0.01, 10.0};
+
+
 
 Result<void> validate(const GalvanostatSettings& s, const ModelLimits& limits, const std::string& where);
 Result<void> validate_level(double amps, const GalvanostatSettings& s, const std::string& where);

@@ -3,10 +3,10 @@
 namespace edc {
 
 Result<void> scpi_safe_off(scpi::ScpiSession& scpi, io::ByteTransport& transport,
-                           std::initializer_list<const char*> commands) {
+                           std::span<const std::string> commands) {
     transport.drain();
     Result<void> first{};
-    for (const char* cmd : commands) {
+    for (const auto& cmd : commands) {
         auto r = scpi.write(cmd);
         if (r) continue;
         if (first) first = r;

@@ -1,4 +1,4 @@
-// The Keithley models' command tables (as in the manuals' SCPI tables) and their handlers.
+// The source-meter families' command tables (as in the manuals' SCPI tables) and their handlers.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -58,7 +58,29 @@ const std::vector<KeithleyModel::Entry>& KeithleyModel::table() const {
         t.push_back({ScpiPattern("OUTPut:CURRent:SMODe"), C::outp_smod, true, true});
         return t;
     }();
-    return options_.model == SmuModel::keithley2450 ? k2450 : k2400;
+    // B2900 SCPI Command Reference: the 2400's concurrent SENSe subsystem and :SENS:VOLT:PROT,
+    // :SENS:REM for four-wire, :OUTP:OFF:MODE for the output-off state, :MEAS? for a spot reading.
+    static const std::vector<Entry> b2900 = [] {
+        auto t = common;
+        t.push_back({ScpiPattern("[SENSe]:VOLTage[:DC]:PROTection[:LEVel]"), C::sens_volt_prot, true, true});
+        t.push_back(
+            {ScpiPattern("[SENSe]:VOLTage[:DC]:PROTection:TRIPped"), C::sens_volt_prot_trip, false, true});
+        t.push_back({ScpiPattern("[SENSe]:REMote"), C::sens_rem, true, true});
+        t.push_back({ScpiPattern("OUTPut:OFF:MODE"), C::outp_off_mode, true, true});
+        t.push_back({ScpiPattern("FORMat[:DATA]"), C::form_data, true, true});
+        t.push_back({ScpiPattern("FORMat:ELEMents[:SENSe]"), C::form_elem, true, true});
+        t.push_back({ScpiPattern("MEASure"), C::read, false, true});
+        return t;
+    }();
+    switch (family()) {
+        case SmuFamily::keithley2450:
+            return k2450;
+        case SmuFamily::keysight_b2900:
+            return b2900;
+        case SmuFamily::keithley2400:
+            break;
+    }
+    return k2400;
 }
 
 void KeithleyModel::execute(const ScpiCommand& c, Context& ctx) {
@@ -69,7 +91,7 @@ void KeithleyModel::execute(const ScpiCommand& c, Context& ctx) {
             break;
         }
     }
-    const bool k2450 = options_.model == SmuModel::keithley2450;
+    const bool k2450 = family() == SmuFamily::keithley2450;
     if (entry == nullptr) {
         std::string detail = "Undefined header";
         if (k2450) {
@@ -201,6 +223,7 @@ void KeithleyModel::execute(const ScpiCommand& c, Context& ctx) {
             break;
         case Cmd::syst_rsen:
         case Cmd::sens_volt_rsen:
+        case Cmd::sens_rem:
             if (c.query)
                 answer(s.remote_sense ? "1" : "0");
             else
@@ -273,7 +296,7 @@ void KeithleyModel::execute(const ScpiCommand& c, Context& ctx) {
         case Cmd::sens_volt_prot:
             if (c.query) {
                 answer(sci(s.compliance_v, !k2450));
-            } else if (number(k2450 ? 0.02 : 2e-4, 210.0, 21.0, s.compliance_v)) {
+            } else if (number(dialect_.min_compliance_v, dialect_.max_compliance_v, 21.0, s.compliance_v)) {
                 apply_drive();
             }
             break;
@@ -347,6 +370,18 @@ void KeithleyModel::execute(const ScpiCommand& c, Context& ctx) {
                          i))
                 return;
             s.off_mode = static_cast<OutputOffMode>(i);
+            break;
+        }
+        case Cmd::outp_off_mode: {
+            static constexpr std::array<OutputOffMode, 3> modes{
+                OutputOffMode::normal, OutputOffMode::high_impedance, OutputOffMode::zero};
+            if (c.query) {
+                answer(s.off_mode == OutputOffMode::high_impedance ? "HIZ" : to_string(s.off_mode));
+                break;
+            }
+            int i = 0;
+            if (!keyword({{"NORM", "NORMAL"}, {"HIZ", "HIZ"}, {"ZERO", "ZERO"}}, i)) return;
+            s.off_mode = modes.at(static_cast<std::size_t>(i));
             break;
         }
         case Cmd::form_data: {

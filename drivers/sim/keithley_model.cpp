@@ -29,15 +29,9 @@ const char* to_string(OutputOffMode m) noexcept {
 }
 
 KeithleyModel::KeithleyModel(SimCell& cell, KeithleyOptions options)
-    : cell_(cell), options_(std::move(options)) {
-    const bool k2450 = options_.model == SmuModel::keithley2450;
-    if (options_.idn.empty()) {
-        options_.idn.append(
-            k2450 ? std::string_view("KEITHLEY INSTRUMENTS,MODEL 2450,04365704,1.6.4c")
-                  : std::string_view("KEITHLEY INSTRUMENTS INC.,MODEL 2400,1207317,C30   Mar 17 "
-                                     "2006 09:29:29/A02  /K/J"));
-    }
-    if (options_.reply_terminator.empty()) options_.reply_terminator.push_back(k2450 ? '\n' : '\r');
+    : cell_(cell), options_(std::move(options)), dialect_(smu_dialect(options_.model)) {
+    if (options_.idn.empty()) options_.idn = dialect_.idn;
+    if (options_.reply_terminator.empty()) options_.reply_terminator = dialect_.terminator;
     reset();
 }
 
@@ -49,7 +43,7 @@ void KeithleyModel::reset() {
     state_.commands = commands;
     state_.reads = reads;
     state_.output_ever_on = ever_on;
-    if (options_.model == SmuModel::keithley2450) {
+    if (family() == SmuFamily::keithley2450) {
         // The 2450 powers up as a voltage source measuring current, output off, NORMal.
         state_.elements = {ReadElement::volt};
     }
@@ -139,9 +133,11 @@ void KeithleyModel::execute_line(std::string_view line, Instant now, std::vector
 }
 
 std::string KeithleyModel::read_reply(const ScpiCommand& c, Context& ctx) {
-    const bool k2450 = options_.model == SmuModel::keithley2450;
+    const bool k2450 = family() == SmuFamily::keithley2450;
+    const bool b2900 = family() == SmuFamily::keysight_b2900;
     auto& s = state_;
-    if (!s.output_on) {
+    // The B2900 measures with the output relay open too (its :MEAS? does not switch it on).
+    if (!s.output_on && !b2900) {
         error(803, "Not permitted with OUTPUT off");
         return {};
     }
@@ -157,7 +153,10 @@ std::string KeithleyModel::read_reply(const ScpiCommand& c, Context& ctx) {
         out.append(v);
     };
     if (!k2450) {
-        const int status = (reading.limited ? 1 << 3 : 0);
+        // 2400: bit 3 = in compliance. B2900 (Table 1-2): bit 0 = current source, bits 1-2 =
+        // compliance (2 on channel 1).
+        const int status =
+            b2900 ? ((s.source_current ? 1 : 0) | (reading.limited ? 2 : 0)) : (reading.limited ? 1 << 3 : 0);
         for (auto e : s.elements) {
             switch (e) {
                 case ReadElement::volt:

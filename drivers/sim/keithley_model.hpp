@@ -1,7 +1,8 @@
 #pragma once
-// Pure model of a Keithley SourceMeter used as a galvanostat: the Keithley 2400 series
-// (SCPI over RS-232) and the Keithley 2450 (native SCPI over LAN), as protocols.md sections
-// 1-3 describe them. Bytes in, reply bytes out; the cell physics answers :READ?.
+// Pure model of a SCPI source-meter used as a galvanostat, one per entry of the simulator's
+// dialect table (smu_dialect.hpp): the Keithley 2400 series (SCPI over RS-232), the 2450,
+// 2460 and 2461 (native SCPI over LAN), the Keysight B2901A/B2902A (SCPI over LAN), as
+// protocols.md sections 1-3 and docs/scpi-source-meters.md describe them. Bytes in, reply bytes out; the cell physics answers :READ?.
 // No I/O and no threads: the wire adapter (sim_host) adds the link and the clock.
 #include <string>
 #include <string_view>
@@ -11,18 +12,18 @@
 #include "drivers/sim/scpi_parser.hpp"
 #include "drivers/sim/sim_cell.hpp"
 #include "drivers/sim/sim_clock.hpp"
+#include "drivers/sim/smu_dialect.hpp"
 
 namespace edc::sim {
 
-enum class SmuModel { keithley2400, keithley2450 };
 enum class OutputOffMode { normal, high_impedance, zero, guard };
 
 [[nodiscard]] const char* to_string(OutputOffMode m) noexcept;
 
 struct KeithleyOptions {
     SmuModel model = SmuModel::keithley2400;
-    std::string idn;               // empty: the model's default from protocols.md
-    std::string reply_terminator;  // empty: "\r" for the 2400 (RS-232), "\n" for the 2450 (LAN)
+    std::string idn;               // empty: the dialect table's
+    std::string reply_terminator;  // empty: the dialect table's ("\r" on RS-232, "\n" on LAN)
     double line_frequency_hz = 50.0;
     double command_processing_s = 0.001;
     double read_overhead_s = 0.003;  // autozero and formatting on top of the NPLC integration
@@ -73,6 +74,7 @@ public:
     void restore(const KeithleyState& saved);
     [[nodiscard]] std::size_t pending_errors() const noexcept { return errors_.size(); }
     [[nodiscard]] SmuModel model() const noexcept { return options_.model; }
+    [[nodiscard]] SmuFamily family() const noexcept { return dialect_.family; }
 
 private:
     struct Context;
@@ -89,6 +91,7 @@ private:
 
     SimCell& cell_;
     KeithleyOptions options_;
+    const SmuDialect& dialect_;
     KeithleyState state_;
     ScpiErrorQueue errors_{10};
     int esr_ = 0;

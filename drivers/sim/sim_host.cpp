@@ -265,14 +265,14 @@ Result<SimEndpoints> SimHost::start() {
     const double ftdi = cfg.ftdi_latency ? 0.016 : 0.0;
     SimEndpoints ends;
 
-    if (cfg.galvanostat_model == "keithley-2400" || cfg.galvanostat_model == "keithley-2450") {
-        const bool k2450 = cfg.galvanostat_model == "keithley-2450";
+    if (const SmuDialect* smu = find_smu_dialect(cfg.galvanostat_model); smu != nullptr) {
+        const bool lan = smu->lan;
         KeithleyOptions opts;
-        opts.model = k2450 ? SmuModel::keithley2450 : SmuModel::keithley2400;
-        if (!k2450) opts.reply_terminator = cfg.galvanostat_reply_terminator;
+        opts.model = smu->id;
+        if (!lan) opts.reply_terminator = cfg.galvanostat_reply_terminator;
         opts.line_frequency_hz = cfg.line_frequency_hz;
         m.smu.emplace(m.cell, opts);
-        LinkTiming timing{k2450 ? 0U : cfg.galvanostat_baud, cfg.link_delays, k2450 ? 0.0 : ftdi};
+        LinkTiming timing{lan ? 0U : cfg.galvanostat_baud, cfg.link_delays, lan ? 0.0 : ftdi};
         WireHandlers h;
         h.receive = [&m](std::string_view bytes, Instant now) {
             std::lock_guard lock(m.mu);
@@ -284,7 +284,7 @@ Result<SimEndpoints> SimHost::start() {
             ends.galvanostat = m.galvo_link->endpoint();
         } else {
             std::optional<WireServer::Port> port;
-            if (k2450) {
+            if (lan) {
                 auto tcp = TcpPort::listen_loopback(cfg.galvanostat_tcp_port);
                 if (!tcp) return std::unexpected(tcp.error());
                 port.emplace(std::move(*tcp));
@@ -298,9 +298,10 @@ Result<SimEndpoints> SimHost::start() {
             ends.galvanostat = m.galvo_server->endpoint();
         }
     } else if (!cfg.galvanostat_model.empty() && cfg.galvanostat_model != "none") {
+        std::string known;
+        for (const auto& d : smu_dialects()) known += std::string(d.model) + ", ";
         return fail("sim_model",
-                    "unknown galvanostat model '" + cfg.galvanostat_model +
-                        "' (known: keithley-2400, keithley-2450, none)",
+                    "unknown galvanostat model '" + cfg.galvanostat_model + "' (known: " + known + "none)",
                     "SimHostConfig.galvanostat_model");
     }
 

@@ -31,7 +31,9 @@ namespace edc::sim {
 [[nodiscard]] model::CellParams paper_cell_params();
 
 struct SimHostConfig {
-    std::string galvanostat_model = "keithley-2400";  // "keithley-2400" (PTY), "keithley-2450" (TCP), "" none
+    // "keithley-2400" (PTY); "keithley-2450", "keithley-2460", "keithley-2461", "keysight-b2901a",
+    // "keysight-b2902a" (TCP); "" none. The entries of smu_dialect.hpp.
+    std::string galvanostat_model = "keithley-2400";
     std::string pump_model = "ne-1000";  // "ne-1000", "harvard-elite", "kds-legato-100/180/200", "" none
     model::CellParams cell = paper_cell_params();
     // The simulated world's truth when it differs from `cell` (the recipe): a plant built from
@@ -49,7 +51,7 @@ struct SimHostConfig {
     bool in_process = false;
     unsigned galvanostat_baud = 9600;                 // the 2400's factory default
     std::string galvanostat_reply_terminator = "\r";  // 2400 front-panel setting: "\r", "\r\n", "\n", "\n\r"
-    std::uint16_t galvanostat_tcp_port = 0;  // 2450: 0 lets the kernel choose (5025 on a real instrument)
+    std::uint16_t galvanostat_tcp_port = 0;  // LAN models: 0 lets the kernel choose (5025 on a real instrument)
     double line_frequency_hz = 50.0;         // sets the NPLC integration time
     unsigned pump_baud = 0;                  // 0: the model's default (NE-1000 19200, Elite 115200)
     bool link_delays = true;
@@ -65,7 +67,7 @@ struct SimHostConfig {
 };
 
 struct SimEndpoints {
-    std::string galvanostat;  // device path, or "tcp://127.0.0.1:PORT" for the 2450; empty if none
+    std::string galvanostat;  // device path, or "tcp://127.0.0.1:PORT" for a LAN model; empty if none
     std::string pump;         // device path; empty if none
 };
 

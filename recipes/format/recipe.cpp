@@ -38,6 +38,41 @@ constexpr int max_text_length = 4096;
 
 constexpr std::array keithley_2400_ranges_a{1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0};
 constexpr std::array keithley_2450_ranges_a{1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0};
+constexpr std::array keithley_2460_ranges_a{1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0, 4.0, 5.0, 7.0};
+constexpr std::array keysight_b2901a_ranges_a{1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0, 1.5, 3.0};
+
+// The galvanostat models a recipe may name: source ranges and the largest voltage compliance
+// (2400 manual section 18, 2450/2460/2461 reference manuals, B2900 SCPI command reference).
+struct GalvanostatModelEntry {
+    const char* name;
+    GalvanostatModel model;
+    std::span<const double> ranges_a;
+    double max_compliance_v;
+};
+const std::array<GalvanostatModelEntry, 6> galvanostat_models{{
+    {"keithley-2400", GalvanostatModel::keithley_2400, keithley_2400_ranges_a, 210.0},
+    {"keithley-2450", GalvanostatModel::keithley_2450, keithley_2450_ranges_a, 210.0},
+    {"keithley-2460", GalvanostatModel::keithley_2460, keithley_2460_ranges_a, 105.0},
+    {"keithley-2461", GalvanostatModel::keithley_2461, keithley_2460_ranges_a, 105.0},
+    {"keysight-b2901a", GalvanostatModel::keysight_b2901a, keysight_b2901a_ranges_a, 210.0},
+    {"keysight-b2902a", GalvanostatModel::keysight_b2902a, keysight_b2901a_ranges_a, 210.0},
+}};
+
+const GalvanostatModelEntry& galvanostat_entry(GalvanostatModel m) {
+    for (const auto& e : galvanostat_models) {
+        if (e.model == m) return e;
+    }
+    return galvanostat_models.front();
+}
+
+std::string galvanostat_model_list() {
+    std::string names;
+    for (std::size_t i = 0; i < galvanostat_models.size(); ++i) {
+        if (i > 0) names += i + 1 == galvanostat_models.size() ? " or " : ", ";
+        names += std::string("\"") + galvanostat_models[i].name + "\"";
+    }
+    return names;
+}
 constexpr std::array keithley_2400_bauds{300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600};
 constexpr std::array ne_1000_bauds{300, 1200, 2400, 9600, 19200};
 constexpr std::array harvard_bauds{9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600};
@@ -124,27 +159,28 @@ int read_baud(const Section& s, std::span<const int> allowed, int fallback) {
 }
 
 void read_galvanostat(const Section& s, GalvanostatConfig& g, double current_a) {
-    const std::string model = s.required_string("model", R"("keithley-2400" or "keithley-2450")");
-    if (model == "keithley-2400") {
-        g.model = GalvanostatModel::keithley_2400;
-    } else if (model == "keithley-2450") {
-        g.model = GalvanostatModel::keithley_2450;
+    const std::string model = s.required_string("model", galvanostat_model_list());
+    const auto known = std::find_if(galvanostat_models.begin(), galvanostat_models.end(),
+                                    [&](const GalvanostatModelEntry& e) { return model == e.name; });
+    if (known != galvanostat_models.end()) {
+        g.model = known->model;
     } else {
-        s.error_at_value("model", strf("galvanostat.model %s is not supported; expected \"keithley-2400\" or "
-                                       "\"keithley-2450\"", quote(model).c_str()));
+        s.error_at_value("model", strf("galvanostat.model %s is not supported; expected %s",
+                                       quote(model).c_str(), galvanostat_model_list().c_str()));
     }
+    const auto& entry = galvanostat_entry(g.model);
     g.port = checked_text(s, "port", s.required_string("port", "a serial device such as \"/dev/edc-galvanostat\""), false);
     g.compliance_v = s.required_quantity("compliance", Dimension::voltage);
-    check_range(s, "compliance", g.compliance_v, g.compliance_v > 0.0 && g.compliance_v <= max_compliance_v,
-                "a voltage above 0 and at most 210 V");
+    check_range(s, "compliance", g.compliance_v,
+                g.compliance_v > 0.0 && g.compliance_v <= std::min(max_compliance_v, entry.max_compliance_v),
+                strf("a voltage above 0 and at most %g V", entry.max_compliance_v).c_str());
     if (const auto limit = s.optional_quantity("potential_limit", Dimension::voltage)) {
         check_range(s, "potential_limit", *limit, *limit > 0.0 && *limit <= g.compliance_v,
                     "a voltage above 0 and at most the compliance");
         g.potential_limit_v = *limit;
     }
-    const bool is_2400 = g.model == GalvanostatModel::keithley_2400;
-    const std::span<const double> ranges = is_2400 ? std::span<const double>(keithley_2400_ranges_a)
-                                                   : std::span<const double>(keithley_2450_ranges_a);
+    const bool is_2400 = !galvanostat_on_lan(g.model);
+    const std::span<const double> ranges = entry.ranges_a;
     if (const auto range = s.optional_quantity("current_range", Dimension::current)) {
         if (*range < current_a || *range > ranges.back() || *range < ranges.front()) {
             s.error_at_value("current_range", strf("galvanostat.current_range = %g A does not hold the recipe's current "
@@ -159,8 +195,10 @@ void read_galvanostat(const Section& s, GalvanostatConfig& g, double current_a) 
     if (is_2400) {
         g.baud = read_baud(s, keithley_2400_bauds, 9600);
     } else if (s.has("baud")) {
-        s.error_at_value("baud", "galvanostat.baud does not apply to the keithley-2450 (no RS-232; it is reached over "
-                                 "TCP port 5025); expected no baud key");
+        s.error_at_value("baud",
+                         strf("galvanostat.baud does not apply to the %s (no RS-232; it is reached over "
+                              "TCP port 5025); expected no baud key",
+                              entry.name));
     }
 }
 
@@ -397,7 +435,11 @@ Recipe build(const toml::table& root, std::string_view text, const ErrorSink& er
 }  // namespace
 
 std::string_view to_string(GalvanostatModel m) noexcept {
-    return m == GalvanostatModel::keithley_2400 ? "keithley-2400" : "keithley-2450";
+    return galvanostat_entry(m).name;
+}
+
+bool galvanostat_on_lan(GalvanostatModel m) noexcept {
+    return m != GalvanostatModel::keithley_2400;
 }
 
 std::string_view to_string(PumpModel m) noexcept {

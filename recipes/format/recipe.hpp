@@ -16,19 +16,29 @@ namespace edc::recipes {
 inline constexpr std::size_t max_recipe_bytes = std::size_t{1024} * 1024;
 inline constexpr std::size_t max_profile_points = 10000;
 
-enum class GalvanostatModel { keithley_2400, keithley_2450 };
+// SCPI source-meters (drivers/galvanostat/scpi_dialect.cpp has one entry per model).
+enum class GalvanostatModel {
+    keithley_2400,
+    keithley_2450,
+    keithley_2460,
+    keithley_2461,
+    keysight_b2901a,
+    keysight_b2902a
+};
 enum class PumpModel { ne_1000, harvard_elite, kds_legato_100, kds_legato_180, kds_legato_200 };
 
 [[nodiscard]] std::string_view to_string(GalvanostatModel m) noexcept;  // "keithley-2400"
 [[nodiscard]] std::string_view to_string(PumpModel m) noexcept;         // "ne-1000"
+// The 2400 is reached over RS-232; every other model over LAN (TCP port 5025).
+[[nodiscard]] bool galvanostat_on_lan(GalvanostatModel m) noexcept;
 
 struct GalvanostatConfig {
     GalvanostatModel model = GalvanostatModel::keithley_2400;
-    std::string port;                          // serial device (2400) or host[:port] (2450, TCP 5025)
+    std::string port;                          // serial device (2400) or host[:port] (the others, TCP 5025)
     double compliance_v = 10.0;                // voltage compliance of the current source
     double current_range_a = 0.0;              // source range; default: smallest decade that fits
     std::optional<double> potential_limit_v;   // software limit on |potential|, <= compliance
-    int baud = 0;                              // 2400: default 9600; 2450 (TCP): 0
+    int baud = 0;                              // 2400: default 9600; LAN models (TCP): 0
 };
 
 struct PumpConfig {

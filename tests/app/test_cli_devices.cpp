@@ -84,6 +84,38 @@ TEST_F(CliDevices, ProbeOverTcpIdentifiesKeithley2450) {
     host.stop();
 }
 
+// Issue 14: every LAN source-meter of the dialect table is named by its *IDN? answer, and
+// the probe sends that query alone (the simulator counts one command; nothing switched on).
+class CliDevicesLan : public CliTest, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(CliDevicesLan, ProbeOverTcpNamesTheModelAndSendsOnlyIdn) {
+    sim::SimHostConfig cfg;
+    cfg.galvanostat_model = GetParam();
+    cfg.pump_model = "";
+    cfg.link_delays = false;
+    sim::SimHost host(cfg);
+    auto ends = host.start();
+    ASSERT_TRUE(ends) << ends.error().message;
+    const auto r = run_cli({"devices", "--probe", ends->galvanostat});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find(std::string(GetParam()) + " answers"), std::string::npos) << r.out;
+    const auto snap = host.snapshot();
+    EXPECT_EQ(snap.galvanostat_commands, 1);
+    EXPECT_FALSE(snap.output_ever_on);
+    host.stop();
+}
+
+INSTANTIATE_TEST_SUITE_P(ScpiDialects, CliDevicesLan,
+                         ::testing::Values("keithley-2460", "keithley-2461", "keysight-b2901a",
+                                           "keysight-b2902a"),
+                         [](const auto& p) {
+                             std::string name;
+                             for (const char* c = p.param; *c != 0; ++c) {
+                                 if (*c != '-') name.push_back(*c);
+                             }
+                             return name;
+                         });
+
 TEST_F(CliDevices, ProbeOfAMissingPortSaysWhy) {
     const auto r = run_cli({"devices", "--probe", "--json", file("ttyNONE")});
     ASSERT_EQ(r.code, 0) << r.err;

@@ -1,7 +1,7 @@
 // Transcripts of the Keithley 2400 driver: the exact bytes of protocols.md section 1.
 #include <gtest/gtest.h>
 
-#include "drivers/galvanostat/keithley2400.hpp"
+#include "drivers/galvanostat/scpi_source_meter.hpp"
 #include "tests/drivers/scripted_transport.hpp"
 #include "tests/support/decimal_comma_gtest.hpp"
 
@@ -16,9 +16,9 @@ constexpr const char* no_error = "0,\"No error\"\r";
 
 struct Fixture {
     ScriptedTransport* t;
-    edc::Keithley2400 k;
+    edc::ScpiSourceMeter k;
     Fixture() : Fixture(std::make_unique<ScriptedTransport>()) {}
-    explicit Fixture(std::unique_ptr<ScriptedTransport> p) : t(p.get()), k(std::move(p)) {}
+    explicit Fixture(std::unique_ptr<ScriptedTransport> p) : t(p.get()), k(*edc::find_scpi_dialect("keithley-2400"), std::move(p)) {}
 };
 
 edc::GalvanostatSettings settings() {

@@ -1,7 +1,7 @@
 // Transcripts of the Keithley 2450 driver (native SCPI, LF-terminated over TCP).
 #include <gtest/gtest.h>
 
-#include "drivers/galvanostat/keithley2450.hpp"
+#include "drivers/galvanostat/scpi_source_meter.hpp"
 #include "tests/drivers/scripted_transport.hpp"
 #include "tests/support/decimal_comma_gtest.hpp"
 
@@ -16,9 +16,9 @@ constexpr const char* no_error = "0,\"No error\"\n";
 
 struct Fixture {
     ScriptedTransport* t;
-    edc::Keithley2450 k;
+    edc::ScpiSourceMeter k;
     Fixture() : Fixture(std::make_unique<ScriptedTransport>()) {}
-    explicit Fixture(std::unique_ptr<ScriptedTransport> p) : t(p.get()), k(std::move(p)) {}
+    explicit Fixture(std::unique_ptr<ScriptedTransport> p) : t(p.get()), k(*edc::find_scpi_dialect("keithley-2450"), std::move(p)) {}
 };
 
 edc::GalvanostatSettings settings() {

@@ -3,8 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "drivers/galvanostat/keithley2400.hpp"
-#include "drivers/galvanostat/keithley2450.hpp"
+#include "drivers/galvanostat/scpi_dialect.hpp"
 #include "drivers/io/framing.hpp"
 #include "drivers/scpi/scpi_reply.hpp"
 
@@ -14,8 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)edc::scpi::parse_number_list(text, 0);
     (void)edc::scpi::parse_bool(text);
     if (auto e = edc::scpi::parse_error_entry(text); e && e->message.size() > size) __builtin_trap();
-    (void)edc::parse_2400_reading(text);
-    (void)edc::parse_2450_reading(text);
+    for (const auto& d : edc::scpi_dialects()) (void)edc::parse_source_meter_reading(text, d.read);
     for (auto ending : {edc::io::LineEnding::cr, edc::io::LineEnding::lf, edc::io::LineEnding::crlf,
                         edc::io::LineEnding::any}) {
         const edc::io::LineFramer f(ending);

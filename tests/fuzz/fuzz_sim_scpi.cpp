@@ -19,15 +19,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (c.error_code == 0 && c.header.empty()) std::abort();  // a command always has a header
     }
     static const auto params = paper_cell_params();
-    for (auto model : {SmuModel::keithley2400, SmuModel::keithley2450}) {
+    for (const auto& dialect : smu_dialects()) {
         SimCell cell(params);
         KeithleyOptions options;
-        options.model = model;
+        options.model = dialect.id;
         KeithleyModel smu(cell, options);
         const auto replies = smu.receive(text, Instant{1.0, 1.0});
         if (smu.pending_errors() > 10) std::abort();
         for (const auto& r : replies) {
-            if (!r.bytes.empty() && r.bytes.back() != (model == SmuModel::keithley2450 ? '\n' : '\r'))
+            if (!r.bytes.empty() && r.bytes.back() != dialect.terminator[0])
                 std::abort();
         }
     }

@@ -116,3 +116,34 @@ TEST(RunSession, HoldAndResumeKeepTheDepositOnTarget) {
     std::printf("hold/resume run: deposited vs target %.3f at.%% RMS, %.3f at.%% max\n", *summary.sim_rms_error_at_pct,
                 summary.sim_max_error_at_pct.value_or(-1));
 }
+
+// Issue 14: the paper's recipe through ScpiSourceMeter on each newer dialect-table entry (LAN
+// models, behind in-process links here), judged by the simulated plant's deposit.
+class PaperRecipeOnGalvanostat : public ::testing::TestWithParam<recipes::GalvanostatModel> {};
+
+TEST_P(PaperRecipeOnGalvanostat, CompletesWithinHalfAnAtomicPercentRms) {
+    const auto db = temp_db("paper-galvanostat");
+    auto options = sim_options("g-bi033sb067.toml", db, 20.0);
+    options.run.recipe.galvanostat.model = GetParam();
+    options.run.recipe.galvanostat.baud = 0;
+    VirtualRun lockstep(use_virtual_time(options));
+    auto session = create_session(std::move(options));
+    ASSERT_TRUE(session) << session.error().message;
+    (*session)->start();
+    const auto summary = lockstep.run_to_end(**session, 120.0 * 20.0, 0.4, [](const app::RunSnapshot&) {});
+    lockstep.release();
+    EXPECT_EQ(summary.outcome, run::Outcome::completed) << summary.cause;
+    EXPECT_TRUE(summary.safe_state_confirmed);
+    EXPECT_NEAR(summary.totals.charge_c, 1.14, 0.02);  // design.md: 5.7 mA for 200 s
+    ASSERT_TRUE(summary.sim_rms_error_at_pct.has_value());
+    EXPECT_LT(*summary.sim_rms_error_at_pct, 0.5) << "deposited profile vs target, at.% Bi RMS";
+    std::printf("%s: deposited vs target %.3f at.%% RMS\n",
+                std::string(recipes::to_string(GetParam())).c_str(), *summary.sim_rms_error_at_pct);
+}
+
+INSTANTIATE_TEST_SUITE_P(ScpiDialects, PaperRecipeOnGalvanostat,
+                         ::testing::Values(recipes::GalvanostatModel::keithley_2460,
+                                           recipes::GalvanostatModel::keysight_b2901a),
+                         [](const auto& p) {
+                             return p.param == recipes::GalvanostatModel::keithley_2460 ? "K2460" : "B2901A";
+                         });
