@@ -84,7 +84,8 @@ std::future<SafeStepOutcome> GalvanostatChannel::make_safe() {
             auto off = on_fresh_links(link_, clock_.clock(), clock_.clock().real_to_clock(5.0),
                                       [&g] { return g.safe_off(); });
             std::string note;
-            if (!off && io::is_link_loss(off.error()) && link_.can_reopen()) {
+            if (!off && io::is_link_loss(off.error()) && link_.can_reopen() && !link_.reopen_now()) {
+                // The port is still away (the window above ran out): keep trying from the polling.
                 (void)link_.take(off.error());  // journaled as lost, unless it already was
                 safe_off_pending_ = true;
                 next_safe_try_s_ = clock_.now_s() + LinkKeeper::retry_period_s;
@@ -119,7 +120,7 @@ bool GalvanostatChannel::reconnect(Galvanostat& g) {
         case LinkKeeper::Retry::waiting:
             return false;
         case LinkKeeper::Retry::expired:
-            if (!failed_.exchange(true)) fault_("galvanostat_link_lost", link_.expired_message());
+            if (!failed_.exchange(true)) fault_("galvanostat_" + link_.cause_code(), link_.expired_message());
             return false;
         case LinkKeeper::Retry::reopened:
             break;

@@ -23,6 +23,7 @@ bool LinkKeeper::take(const Error& e) {
     next_try_s_ = lost_at_s_ + retry_period_s;
     attempts_ = 0;
     cause_ = describe(e);
+    cause_code_ = e.code;
     link_->close();
     if (record_) {
         record_("warning", "link_lost",

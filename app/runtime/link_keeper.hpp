@@ -44,10 +44,16 @@ public:
     // The instrument is back and checked: journaled with the time away.
     void restored(const std::string& how);
     [[nodiscard]] std::string expired_message() const;
+    // The fault code of an expired loss: the error that began it ("disconnected"), so a link
+    // that never came back faults as it did before reconnection existed, only later.
+    [[nodiscard]] const std::string& cause_code() const noexcept { return cause_code_; }
     // Safe state with the link lost: reopen now, whatever the grace (one attempt).
     [[nodiscard]] Result<void> reopen_now();
     [[nodiscard]] double grace_s() const noexcept { return grace_s_; }
     [[nodiscard]] bool can_reopen() const noexcept { return link_ != nullptr; }
+    void close() noexcept {
+        if (link_ != nullptr) link_->close();
+    }
 
 private:
     std::string instrument_;
@@ -60,6 +66,7 @@ private:
     double next_try_s_ = 0.0;
     long attempts_ = 0;
     std::string cause_;
+    std::string cause_code_;
     std::string last_error_;
 };
 
@@ -68,15 +75,23 @@ private:
 namespace edc::app {
 
 // A safe-state step on a link that may be lost: the step, and while it fails for a lost link,
-// a fresh connection every retry period and the step again, for up to `for_s` clock seconds
-// (worker thread; a virtual clock's sleeps are turns of the run).
+// a fresh connection and the step again. Only an absent port (a USB adapter away, open refused)
+// is waited for, one retry period at a time for up to `for_s` clock seconds: a port that opens
+// but whose instrument still does not answer is a fault of its own, reported at once.
+// (Worker thread; a virtual clock's sleeps are turns of the run.)
 template <class Step>
 auto on_fresh_links(LinkKeeper& keeper, clk::Clock& clock, double for_s, Step step) -> decltype(step()) {
     auto r = step();
     const double until = clock.now_s() + for_s;
-    while (!r && io::is_link_loss(r.error()) && keeper.can_reopen() && clock.now_s() < until) {
+    while (!r && io::is_link_loss(r.error()) && keeper.can_reopen()) {
+        auto fresh = keeper.reopen_now();
+        if (fresh) {
+            r = step();
+            if (!r && io::is_link_loss(r.error())) keeper.close();  // present but dead
+            return r;
+        }
+        if (!io::is_port_absent(fresh.error()) || clock.now_s() + LinkKeeper::retry_period_s > until) return r;
         clock.sleep_for(LinkKeeper::retry_period_s);
-        if (keeper.reopen_now()) r = step();
     }
     return r;
 }

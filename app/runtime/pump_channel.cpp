@@ -146,7 +146,7 @@ bool PumpChannel::reconnect(SyringePump& p) {
         case LinkKeeper::Retry::waiting:
             return false;
         case LinkKeeper::Retry::expired:
-            if (!failed_.exchange(true)) fault_("pump_link_lost", link_.expired_message());
+            if (!failed_.exchange(true)) fault_("pump_" + link_.cause_code(), link_.expired_message());
             return false;
         case LinkKeeper::Retry::reopened:
             break;

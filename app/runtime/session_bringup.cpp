@@ -36,9 +36,12 @@ std::optional<run::RunEvent> RunSession::Impl::check_instruments() {
     // simulator's in-process link.
     io::ReopeningTransport* glink = nullptr;
     auto g = [&]() -> Result<std::unique_ptr<Galvanostat>> {
-        if (gmodel == "keithley-2450" && !io::is_tcp_port(gport)) return make_galvanostat(gmodel, gport, gopt, *io_);
+        const bool in_process = sim_ && sim_->options().in_process;
+        if (!in_process && gmodel == "keithley-2450" && !io::is_tcp_port(gport)) {
+            return make_galvanostat(gmodel, gport, gopt, *io_);  // refused, in its words
+        }
         io::ReopeningTransport::Opener open;
-        if (sim_ && sim_->options().in_process) {
+        if (in_process) {
             open = [sim = sim_.get()] { return sim->connect_galvanostat(); };
         } else {
             open = [gport, gopt, io = io_.get()] {

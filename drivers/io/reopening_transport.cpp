@@ -42,4 +42,8 @@ bool is_link_loss(const Error& e) noexcept {
     return e.code == "disconnected" || e.code == "no_device" || e.code == "not_found" || e.code == "io_error";
 }
 
+bool is_port_absent(const Error& e) noexcept {
+    return e.code == "no_device" || e.code == "not_found";
+}
+
 }  // namespace edc::io

@@ -45,5 +45,7 @@ private:
 // A link error as an unplugged adapter gives it: the device is gone (EIO/ENODEV/EOF) or
 // cannot be opened. A timeout is not one: a silent instrument is a fault of its own.
 [[nodiscard]] bool is_link_loss(const Error& e) noexcept;
+// An open refused because the device is not there (its node is gone): it may come back.
+[[nodiscard]] bool is_port_absent(const Error& e) noexcept;
 
 }  // namespace edc::io
