@@ -15,6 +15,13 @@ Result<std::unique_ptr<SimRig>> SimRig::start(const recipes::Recipe& recipe, Sim
     for (const auto& text : options.faults) {
         auto spec = sim::parse_fault(text);
         if (!spec) return std::unexpected(spec.error());
+        if (sim::is_reenumerate(spec->kind) && !options.in_process) {
+            return fail("fault_kind",
+                        std::string(sim::to_string(spec->kind)) +
+                            " needs in-process instruments (--virtual): a pseudo-terminal that vanishes and "
+                            "returns under a stable name is not simulated yet",
+                        "--fault " + text);
+        }
         faults.push_back(*spec);
     }
     sim::SimHostConfig cfg;
