@@ -84,13 +84,17 @@ std::future<SafeStepOutcome> GalvanostatChannel::make_safe() {
             auto off = on_fresh_links(link_, clock_.clock(), clock_.clock().real_to_clock(5.0),
                                       [&g] { return g.safe_off(); });
             std::string note;
-            if (!off && io::is_link_loss(off.error()) && link_.can_reopen() && !link_.reopen_now()) {
-                // The port is still away (the window above ran out): keep trying from the polling.
-                (void)link_.take(off.error());  // journaled as lost, unless it already was
-                safe_off_pending_ = true;
-                next_safe_try_s_ = clock_.now_s() + LinkKeeper::retry_period_s;
-                worker_.set_streaming(true);
-                note = "galvanostat safe-off retried on every fresh connection until confirmed";
+            if (!off && io::is_link_loss(off.error()) && link_.can_reopen()) {
+                if (link_.reopen_now()) {
+                    off = g.safe_off();  // back just as the window ran out
+                } else if (link_.take(off.error())) {
+                    // Still away, reconnection on (journaled as lost, unless it already was):
+                    // keep trying from the polling.
+                    safe_off_pending_ = true;
+                    next_safe_try_s_ = clock_.now_s() + LinkKeeper::retry_period_s;
+                    worker_.set_streaming(true);
+                    note = "galvanostat safe-off retried on every fresh connection until confirmed";
+                }
             }
             return SafeStepOutcome{off, note};
         },
