@@ -11,9 +11,11 @@
 #include <functional>
 #include <future>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "app/runtime/instrument_worker.hpp"
+#include "app/runtime/link_keeper.hpp"
 #include "app/runtime/run_clock.hpp"
 #include "app/runtime/run_records.hpp"
 #include "app/runtime/safe_state_sequencer.hpp"
@@ -31,8 +33,10 @@ public:
     void throw_in_thread(std::string what) { worker_.throw_in_thread(std::move(what)); }
 
     // `set_point_a`: the cathodic set current the output is energised at.
+    // `link`: reconnection after a lost link (link_keeper.hpp); default: none, a loss faults.
     GalvanostatChannel(std::unique_ptr<Galvanostat> device, const RunClock& clock, double loop_hz,
-                       double set_point_a, loop::SpscQueue<GalvanostatSample>& samples, FaultSink fault);
+                       double set_point_a, loop::SpscQueue<GalvanostatSample>& samples, FaultSink fault,
+                       LinkKeeper link = {});
 
     [[nodiscard]] std::future<Result<std::string>> identify();
     // Source range, compliance, sense, limits; the level at 0 with the output still off.
@@ -55,6 +59,10 @@ private:
     void poll(Galvanostat& g);
     void watch_held(Galvanostat& g);
     void failed(const Error& e);
+    // The link is lost: true once the instrument is back as itself, its output as left.
+    [[nodiscard]] bool reconnect(Galvanostat& g);
+    // A safe-off that failed for a lost link: again on every fresh connection until confirmed.
+    void retry_safe_off(Galvanostat& g);
 
     const RunClock& clock_;
     double set_point_a_;
@@ -64,6 +72,11 @@ private:
     std::atomic<bool> held_{false};  // output switched off by a hold: watch, don't read
     std::atomic<bool> failed_{false};
     double next_held_check_s_ = 0.0;  // clock seconds; worker thread only
+    std::string identity_;             // worker thread only: identify()'s answer
+    std::optional<GalvanostatSettings> settings_;  // worker thread only: configure()'s
+    bool safe_off_pending_ = false;    // worker thread only
+    double next_safe_try_s_ = 0.0;     // worker thread only
+    LinkKeeper link_;                  // worker thread only
     InstrumentWorker<Galvanostat> worker_;  // last: its thread starts after everything it uses
 };
 

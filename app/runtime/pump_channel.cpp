@@ -3,22 +3,30 @@
 #include <algorithm>
 
 #include "app/runtime/runtime_text.hpp"
+#include "control/decimal.hpp"
+#include "control/model/units.hpp"
 
 namespace edc::app {
 
 PumpChannel::PumpChannel(std::unique_ptr<SyringePump> device, const RunClock& clock, const FeedCommand& feed,
-                         long safe_mode_timeout_s, loop::SpscQueue<PumpSample>& samples, FaultSink fault)
+                         long safe_mode_timeout_s, loop::SpscQueue<PumpSample>& samples, FaultSink fault,
+                         LinkKeeper link)
     : clock_(clock),
       feed_(feed),
       safe_mode_timeout_s_(safe_mode_timeout_s),
       samples_(samples),
       fault_(std::move(fault)),
+      link_(std::move(link)),
       worker_(
           std::move(device), [this](SyringePump& p) { poll(p); }, 0.2, clock.clock(),
           [this](const std::string& what) { fault_("internal_error", "pump thread: " + what); }) {}
 
 std::future<Result<std::string>> PumpChannel::identify() {
-    return worker_.call([](SyringePump& p) { return p.identify(); });
+    return worker_.call([this](SyringePump& p) {
+        auto id = p.identify();
+        if (id) identity_ = *id;
+        return id;
+    });
 }
 
 // Polled from identify() until the safe state, in every phase: the NE-1000 in safe mode stops
@@ -102,7 +110,9 @@ std::future<SafeStepOutcome> PumpChannel::make_safe() {
     return worker_.call(
         [this](SyringePump& p) -> SafeStepOutcome {
             running_ = false;
-            auto stopped = p.safe_stop();
+            // A lost link: the stop on every fresh connection, for most of the sequence's wait.
+            auto stopped = on_fresh_links(link_, clock_.clock(), clock_.clock().real_to_clock(5.0),
+                                          [&p] { return p.safe_stop(); });
             std::string note;
             if (!stopped && stopped.error().code == "pump_alarm") {
                 // An alarm raised during the safe state (a second fault) can answer the stop in
@@ -124,11 +134,50 @@ std::future<SafeStepOutcome> PumpChannel::make_safe() {
 }
 
 void PumpChannel::failed(const Error& e) {
+    if (link_.take(e)) return;  // a lost link: reopened from the next poll on
     if (!failed_.exchange(true)) fault_("pump_" + e.code, describe(e));
+}
+
+// The adapter came back: the pump behind it kept its settings and its counter, and may have
+// stopped by itself meanwhile (its safe mode); the feed is late, and the scheduler's volume
+// control catches up from the counter as after a stall.
+bool PumpChannel::reconnect(SyringePump& p) {
+    switch (link_.retry()) {
+        case LinkKeeper::Retry::waiting:
+            return false;
+        case LinkKeeper::Retry::expired:
+            if (!failed_.exchange(true)) fault_("pump_" + link_.cause_code(), link_.expired_message());
+            return false;
+        case LinkKeeper::Retry::reopened:
+            break;
+    }
+    auto id = p.identify();
+    if (!id) {
+        link_.retry_failed(id.error());
+        return false;
+    }
+    if (*id != identity_) {
+        if (!failed_.exchange(true)) {
+            fault_("pump_identity", "a different pump answered on the reopened link: '" + *id + "', was '" +
+                                        identity_ + "'");
+        }
+        return false;
+    }
+    auto status = p.status();
+    if (!status) {
+        link_.retry_failed(status.error());
+        return false;
+    }
+    const bool infusing = status->state == PumpState::infusing;
+    if (running_ && !infusing) running_ = false;  // the next poll starts it at the loop's rate
+    link_.restored("the same pump (" + *id + "), " + std::string(to_string(status->state)) + ", " +
+                   decimal::general(units::m3_to_ml(status->dispensed_m3), 6) + " mL dispensed");
+    return true;
 }
 
 void PumpChannel::poll(SyringePump& p) {
     if (failed_) return;
+    if (link_.lost() && !reconnect(p)) return;
     if (!feeding_) {
         // Checking and priming: the run's jobs drive the pump (the pre-bolus); this poll keeps
         // the link alive and reports an alarm as soon as it appears.

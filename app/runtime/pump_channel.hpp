@@ -13,6 +13,7 @@
 
 #include "app/runtime/galvanostat_channel.hpp"
 #include "app/runtime/instrument_worker.hpp"
+#include "app/runtime/link_keeper.hpp"
 #include "app/runtime/run_clock.hpp"
 #include "app/runtime/run_records.hpp"
 #include "app/runtime/safe_state_sequencer.hpp"
@@ -27,8 +28,10 @@ public:
     void throw_in_thread(std::string what) { worker_.throw_in_thread(std::move(what)); }
 
     // `safe_mode_timeout_s`: the pump's own host watchdog (0: none), named when a stop fails.
+    // `link`: reconnection after a lost link (link_keeper.hpp); default: none, a loss faults.
     PumpChannel(std::unique_ptr<SyringePump> device, const RunClock& clock, const FeedCommand& feed,
-                long safe_mode_timeout_s, loop::SpscQueue<PumpSample>& samples, FaultSink fault);
+                long safe_mode_timeout_s, loop::SpscQueue<PumpSample>& samples, FaultSink fault,
+                LinkKeeper link = {});
 
     // identify() acknowledges a power-up alarm; polling (keep-alive) starts with it.
     [[nodiscard]] std::future<Result<std::string>> identify();
@@ -55,6 +58,8 @@ public:
 private:
     void poll(SyringePump& p);
     void failed(const Error& e);
+    // The link is lost: true once the pump is back as itself (worker thread).
+    [[nodiscard]] bool reconnect(SyringePump& p);
     // set_target_volume(the plan's remaining volume) before a start (worker thread).
     [[nodiscard]] Result<void> arm_target(SyringePump& p) const;
 
@@ -69,6 +74,8 @@ private:
     double rate_set_ = 0.0;                 // worker thread only
     double plan_feed_m3_ = 0.0;             // worker thread only
     double dispensed_m3_ = 0.0;             // worker thread only: the pump's counter, last read
+    std::string identity_;                  // worker thread only: identify()'s answer
+    LinkKeeper link_;                       // worker thread only
     InstrumentWorker<SyringePump> worker_;  // last: its thread starts after everything it uses
 };
 

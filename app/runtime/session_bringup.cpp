@@ -10,6 +10,8 @@
 #include "control/decimal.hpp"
 #include "control/model/units.hpp"
 #include "drivers/galvanostat/galvanostat_factory.hpp"
+#include "drivers/io/open_transport.hpp"
+#include "drivers/io/reopening_transport.hpp"
 #include "drivers/pump/pump_factory.hpp"
 #include "edc/version.hpp"
 
@@ -21,21 +23,41 @@ std::optional<run::RunEvent> RunSession::Impl::check_instruments() {
     std::vector<std::string> problems;
     nlohmann::json instruments = nlohmann::json::object();
     auto on_fault = [this](const std::string& code, const std::string& message) { fault(code, message); };
+    auto on_event = [this](const std::string& level, const std::string& code, const std::string& message) {
+        record(level, code, message);
+    };
 
     const std::string gport = sim_ ? sim_->endpoints().galvanostat : galvanostat_port(r.galvanostat);
     GalvanostatOptions gopt;
     if (r.galvanostat.baud > 0) gopt.baud = static_cast<unsigned>(r.galvanostat.baud);
     instruments["galvanostat"] = {{"model", recipes::to_string(r.galvanostat.model)}, {"port", gport}};
     const std::string gmodel(recipes::to_string(r.galvanostat.model));
+    // The link reopens by its stable name (issue 13 item 3): the recipe's port, or the
+    // simulator's in-process link.
+    io::ReopeningTransport* glink = nullptr;
     auto g = [&]() -> Result<std::unique_ptr<Galvanostat>> {
-        if (!sim_ || !sim_->options().in_process) return make_galvanostat(gmodel, gport, gopt, *io_);
-        auto link = sim_->connect_galvanostat();
-        if (!link) return std::unexpected(link.error());
-        return make_galvanostat(gmodel, std::move(*link), gopt);
+        const bool in_process = sim_ && sim_->options().in_process;
+        if (!in_process && gmodel == "keithley-2450" && !io::is_tcp_port(gport)) {
+            return make_galvanostat(gmodel, gport, gopt, *io_);  // refused, in its words
+        }
+        io::ReopeningTransport::Opener open;
+        if (in_process) {
+            open = [sim = sim_.get()] { return sim->connect_galvanostat(); };
+        } else {
+            open = [gport, gopt, io = io_.get()] {
+                return io::open_transport(gport, io::TransportSettings{gopt.baud, gopt.connect_timeout}, *io);
+            };
+        }
+        auto first = open();
+        if (!first) return std::unexpected(first.error());
+        auto link = std::make_unique<io::ReopeningTransport>(std::move(*first), std::move(open), gport);
+        glink = link.get();
+        return make_galvanostat(gmodel, std::move(link), gopt);
     }();
     if (g) {
         galvanostat_ = std::make_unique<GalvanostatChannel>(
-            std::move(*g), clock_, options_.loop_hz, current_a_, loop_.galvanostat_samples(), on_fault);
+            std::move(*g), clock_, options_.loop_hz, current_a_, loop_.galvanostat_samples(), on_fault,
+            LinkKeeper("galvanostat", glink, r.link_loss_grace_s, &clock_, on_event));
         if (auto id = await(clock_.clock(), galvanostat_->identify(), "galvanostat")) {
             instruments["galvanostat"]["idn"] = *id;
         } else {
@@ -52,16 +74,27 @@ std::optional<run::RunEvent> RunSession::Impl::check_instruments() {
         popt.safe_mode_timeout_s = static_cast<int>(std::lround(r.pump->safe_mode_timeout_s));
         instruments["pump"] = {{"model", recipes::to_string(r.pump->model)}, {"port", pport}};
         const std::string pmodel(recipes::to_string(r.pump->model));
+        io::ReopeningTransport* plink = nullptr;
         auto p = [&]() -> Result<std::unique_ptr<SyringePump>> {
-            if (!sim_ || !sim_->options().in_process) return make_syringe_pump(pmodel, pport, popt, *io_);
-            auto link = sim_->connect_pump();
-            if (!link) return std::unexpected(link.error());
-            return make_syringe_pump(pmodel, std::move(*link), popt);
+            if (pmodel != "ne-1000" && pmodel != "harvard-elite") return make_syringe_pump(pmodel, pport, popt, *io_);
+            io::ReopeningTransport::Opener open;
+            if (sim_ && sim_->options().in_process) {
+                open = [sim = sim_.get()] { return sim->connect_pump(); };
+            } else {
+                const unsigned baud = popt.baud != 0 ? popt.baud : (pmodel == "ne-1000" ? 19200U : 115200U);
+                open = [pport, baud, io = io_.get()] { return io::open_serial(pport, io::SerialSettings{baud}, *io); };
+            }
+            auto first = open();
+            if (!first) return std::unexpected(first.error());
+            auto link = std::make_unique<io::ReopeningTransport>(std::move(*first), std::move(open), pport);
+            plink = link.get();
+            return make_syringe_pump(pmodel, std::move(link), popt);
         }();
         if (p) {
             pump_ = std::make_unique<PumpChannel>(std::move(*p), clock_, feed_,
                                                   std::lround(r.pump->safe_mode_timeout_s),
-                                                  loop_.pump_samples(), on_fault);
+                                                  loop_.pump_samples(), on_fault,
+                                                  LinkKeeper("pump", plink, r.link_loss_grace_s, &clock_, on_event));
             if (auto id = await(clock_.clock(), pump_->identify(), "pump")) {
                 instruments["pump"]["version"] = *id;
                 pump_->start_keepalive();

@@ -15,6 +15,13 @@ Result<std::unique_ptr<SimRig>> SimRig::start(const recipes::Recipe& recipe, Sim
     for (const auto& text : options.faults) {
         auto spec = sim::parse_fault(text);
         if (!spec) return std::unexpected(spec.error());
+        if (sim::is_reenumerate(spec->kind) && !options.in_process) {
+            return fail("fault_kind",
+                        std::string(sim::to_string(spec->kind)) +
+                            " needs in-process instruments (--virtual): a pseudo-terminal that vanishes and "
+                            "returns under a stable name is not simulated yet",
+                        "--fault " + text);
+        }
         faults.push_back(*spec);
     }
     sim::SimHostConfig cfg;
@@ -48,9 +55,9 @@ SimRig::SimRig(SimRigOptions options, const std::vector<sim::FaultSpec>& faults)
     : options_(std::move(options)), wake_(*options_.clock) {
     for (const auto& f : faults) {
         if (f.trigger == sim::FaultTrigger::at_safe_state) {
-            on_safe_state_.push_back(f.kind);
+            on_safe_state_.push_back(f);
         } else {
-            due_.push_back({f.at_sim_s, [this, kind = f.kind] { fire_fault(kind, false); }});
+            due_.push_back({f.at_sim_s, [this, f] { fire_fault(f, false); }});
         }
     }
     for (const auto& [signal, at_s] : options_.self_signals) {
@@ -58,20 +65,20 @@ SimRig::SimRig(SimRigOptions options, const std::vector<sim::FaultSpec>& faults)
     }
 }
 
-void SimRig::fire_fault(sim::FaultKind kind, bool in_safe_state) {
-    host_->inject(kind);
+void SimRig::fire_fault(const sim::FaultSpec& f, bool in_safe_state) {
+    host_->inject(f.kind, f.away_s);
     std::lock_guard lock(mutex_);
-    fired_.push_back({kind, run_clock_ != nullptr ? run_clock_->run_s() : 0.0, in_safe_state});
+    fired_.push_back({f.kind, run_clock_ != nullptr ? run_clock_->run_s() : 0.0, in_safe_state});
 }
 
 void SimRig::safe_state_started() {
-    std::vector<sim::FaultKind> now;
+    std::vector<sim::FaultSpec> now;
     {
         std::lock_guard lock(mutex_);
         if (stop_) return;
         now.swap(on_safe_state_);
     }
-    for (const auto kind : now) fire_fault(kind, true);
+    for (const auto& f : now) fire_fault(f, true);
 }
 
 std::vector<FiredFault> SimRig::fired() const {

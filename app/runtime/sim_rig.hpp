@@ -76,7 +76,7 @@ public:
 private:
     SimRig(SimRigOptions options, const std::vector<sim::FaultSpec>& faults);
     void inject(const RunClock* clock);
-    void fire_fault(sim::FaultKind kind, bool in_safe_state);  // without mutex_ held
+    void fire_fault(const sim::FaultSpec& f, bool in_safe_state);  // without mutex_ held
 
     struct Due {
         double t_s;
@@ -89,7 +89,7 @@ private:
     mutable std::mutex mutex_;
     clk::ClockCondition wake_;
     std::vector<Due> due_;                           // guarded by mutex_
-    std::vector<sim::FaultKind> on_safe_state_;      // guarded by mutex_; emptied when they fire
+    std::vector<sim::FaultSpec> on_safe_state_;      // guarded by mutex_; emptied when they fire
     std::vector<FiredFault> fired_;                  // guarded by mutex_
     const RunClock* run_clock_ = nullptr;            // guarded by mutex_; set by run_started()
     bool stop_ = false;                              // guarded by mutex_

@@ -59,6 +59,7 @@ Time and faults
                              galvanostat-timeout, galvanostat-disconnect, galvanostat-garbage,
                              galvanostat-scpi-error, compliance-trip, pump-timeout,
                              pump-disconnect, pump-stall, pump-alarm, syringe-empty
+                             (galvanostat-reenumerate, pump-reenumerate: edc run --virtual only)
 Cell (defaults: the paper's recipe)
   --bath-bi MM --bath-sb MM  bath A concentrations, mM (50, 50)
   --feed-bi MM --feed-sb MM  feed B concentrations, mM (0, 50)
@@ -179,6 +180,10 @@ int main(int argc, char** argv) {
             if (!f) die(f.error().message + " (" + f.error().where + ")");
             if (f->trigger != sim::FaultTrigger::at_time)
                 die("--fault " + std::string(v) + ": edc-sim sees no run's safe state; give a time (KIND@SECONDS)");
+            if (sim::is_reenumerate(f->kind))
+                die("--fault " + std::string(v) +
+                    ": re-enumeration needs in-process instruments (edc run --sim --virtual); a "
+                    "pseudo-terminal that vanishes and returns under its --link-dir name is not simulated yet");
             cfg.faults.push_back(*f);
         } else if (a == "--bath-bi")
             chem.bath_a.bi_mol_per_m3 = number(a, v) * units::mol_per_m3_per_mm;

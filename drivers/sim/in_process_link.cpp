@@ -12,13 +12,13 @@ constexpr double quiet_real_s = 0.020;
 
 class InProcessTransport final : public io::ByteTransport {
 public:
-    explicit InProcessTransport(std::shared_ptr<InProcessLink> link)
-        : link_(std::move(link)), name_(link_->endpoint()) {}
+    InProcessTransport(std::shared_ptr<InProcessLink> link, unsigned epoch)
+        : link_(std::move(link)), name_(link_->endpoint()), epoch_(epoch) {}
     Result<void> write(std::string_view bytes, std::chrono::milliseconds timeout) override {
-        return link_->host_write(bytes, timeout);
+        return link_->host_write(bytes, timeout, epoch_);
     }
     Result<std::string> read_until(const io::Framer& framer, std::chrono::milliseconds timeout) override {
-        return link_->host_read(framer, timeout);
+        return link_->host_read(framer, timeout, epoch_);
     }
     void drain() override { link_->host_drain(); }
     const std::string& name() const override { return name_; }
@@ -26,6 +26,7 @@ public:
 private:
     std::shared_ptr<InProcessLink> link_;
     std::string name_;
+    unsigned epoch_;
 };
 
 }  // namespace
@@ -34,8 +35,28 @@ InProcessLink::InProcessLink(std::string name, const LinkTiming& timing, WireHan
                              SimClock clock)
     : name_(std::move(name)), timing_(timing), handlers_(std::move(handlers)), clock_(std::move(clock)) {}
 
-std::unique_ptr<io::ByteTransport> InProcessLink::connect() {
-    return std::make_unique<InProcessTransport>(shared_from_this());
+Result<std::unique_ptr<io::ByteTransport>> InProcessLink::connect() {
+    const double now = clock_.clock().now_s();
+    std::lock_guard lock(mutex_);
+    if (now < unplugged_until_s_) {
+        return fail("no_device", "cannot open: no such device (the USB adapter is gone)", endpoint());
+    }
+    return std::unique_ptr<io::ByteTransport>(std::make_unique<InProcessTransport>(shared_from_this(), epoch_));
+}
+
+Error InProcessLink::gone_error() const {
+    return Error{"disconnected", "no such device (the USB adapter is gone: ENODEV/EIO)", endpoint()};
+}
+
+void InProcessLink::unplug(double until_s) {
+    {
+        std::lock_guard lock(mutex_);
+        ++epoch_;
+        unplugged_until_s_ = until_s;
+        arriving_.clear();
+        buffer_.clear();
+    }
+    clock_.clock().notify();  // a host waiting for a reply sees the link gone now
 }
 
 void InProcessLink::set_silent(bool on) {
@@ -70,7 +91,7 @@ void InProcessLink::poll() {
 }
 
 void InProcessLink::queue(const std::vector<WireReply>& replies, double from_s) {
-    if (closed_) return;
+    if (closed_ || from_s < unplugged_until_s_) return;
     auto& clock = clock_.clock();
     double at = from_s;
     for (const auto& r : replies) {
@@ -87,26 +108,33 @@ void InProcessLink::take_arrived(double now_s) {
     }
 }
 
-Result<void> InProcessLink::host_write(std::string_view bytes, std::chrono::milliseconds /*timeout*/) {
+Result<void> InProcessLink::host_write(std::string_view bytes, std::chrono::milliseconds /*timeout*/,
+                                       unsigned epoch) {
     auto& clock = clock_.clock();
     {
         std::lock_guard lock(mutex_);
+        if (gone(epoch)) return std::unexpected(gone_error());
         if (closed_) return fail("disconnected", "the simulated instrument closed the link", endpoint());
         if (silent_) return {};  // the cable is cut: the bytes go nowhere
     }
     // The command's last byte reaches the instrument after its time on the wire.
     clock.sleep_for(clock.real_to_clock(timing_.wire_s(bytes.size())));
     const auto now = clock_.now();
+    {
+        std::lock_guard lock(mutex_);
+        if (gone(epoch)) return std::unexpected(gone_error());  // unplugged on the way
+    }
     const auto replies = handlers_.receive(bytes, now);  // the model's own lock, not ours
     {
         std::lock_guard lock(mutex_);
-        if (silent_ || closed_) return {};
+        if (silent_ || closed_ || gone(epoch)) return {};
         queue(replies, now.sim_s);
     }
     return {};
 }
 
-Result<std::string> InProcessLink::host_read(const io::Framer& framer, std::chrono::milliseconds timeout) {
+Result<std::string> InProcessLink::host_read(const io::Framer& framer, std::chrono::milliseconds timeout,
+                                             unsigned epoch) {
     auto& clock = clock_.clock();
     const double deadline = clock.now_s() + clock.real_to_clock(timeout);
     for (;;) {
@@ -115,6 +143,7 @@ Result<std::string> InProcessLink::host_read(const io::Framer& framer, std::chro
         double wake = deadline;
         {
             std::lock_guard lock(mutex_);
+            if (gone(epoch)) return std::unexpected(gone_error());
             take_arrived(now);
             const bool more_soon =
                 !arriving_.empty() && arriving_.front().at_s <= now + clock.real_to_clock(quiet_real_s);

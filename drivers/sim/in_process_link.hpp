@@ -25,20 +25,26 @@ class InProcessLink : public std::enable_shared_from_this<InProcessLink> {
 public:
     InProcessLink(std::string name, const LinkTiming& timing, WireHandlers handlers, SimClock clock);
 
-    // The host's end. Each call opens a new connection on the same link.
-    [[nodiscard]] std::unique_ptr<io::ByteTransport> connect();
+    // The host's end. Each call opens a new connection on the same link. Refused ("no_device")
+    // while the link is unplugged.
+    [[nodiscard]] Result<std::unique_ptr<io::ByteTransport>> connect();
     [[nodiscard]] std::string endpoint() const { return "inproc://" + name_; }
 
     void set_silent(bool on);
     void set_garbage(bool on);
     void request_close();
+    // The USB adapter re-enumerates: every open connection fails from now on (ENODEV/EIO),
+    // connect() is refused until clock seconds `until_s`, then opens a fresh connection. The
+    // instrument behind it keeps its state; what it says meanwhile is lost.
+    void unplug(double until_s);
     // The instrument's own timers (the NE-1000's safe-mode watchdog): what it says unasked is
     // queued for the host, or lost on a silent or closed link.
     void poll();
 
     // The host's side (InProcessTransport).
-    Result<void> host_write(std::string_view bytes, std::chrono::milliseconds timeout);
-    Result<std::string> host_read(const io::Framer& framer, std::chrono::milliseconds timeout);
+    // `epoch`: the connection's; one made before the last unplug is dead.
+    Result<void> host_write(std::string_view bytes, std::chrono::milliseconds timeout, unsigned epoch);
+    Result<std::string> host_read(const io::Framer& framer, std::chrono::milliseconds timeout, unsigned epoch);
     void host_drain();
 
 private:
@@ -49,6 +55,8 @@ private:
     void queue(const std::vector<WireReply>& replies, double from_s);  // caller holds mutex_
     void take_arrived(double now_s);                                   // caller holds mutex_
     std::optional<Result<std::string>> take_frame(const io::Framer& framer, bool accept_quiet);
+    [[nodiscard]] bool gone(unsigned epoch) const { return epoch != epoch_; }  // caller holds mutex_
+    [[nodiscard]] Error gone_error() const;
 
     std::string name_;
     LinkTiming timing_;
@@ -60,6 +68,8 @@ private:
     bool silent_ = false;
     bool garbage_ = false;
     bool closed_ = false;
+    unsigned epoch_ = 0;              // bumped by each unplug
+    double unplugged_until_s_ = 0.0;  // clock seconds
     unsigned junk_seed_ = 12345U;
 };
 

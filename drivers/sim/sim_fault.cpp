@@ -16,7 +16,7 @@ struct Name {
     FaultKind kind;
     const char* text;
 };
-constexpr std::array<Name, 10> names{{
+constexpr std::array<Name, 12> names{{
     {FaultKind::galvanostat_timeout, "galvanostat-timeout"},
     {FaultKind::galvanostat_disconnect, "galvanostat-disconnect"},
     {FaultKind::galvanostat_garbage, "galvanostat-garbage"},
@@ -27,6 +27,8 @@ constexpr std::array<Name, 10> names{{
     {FaultKind::pump_stall, "pump-stall"},
     {FaultKind::pump_alarm, "pump-alarm"},
     {FaultKind::syringe_empty, "syringe-empty"},
+    {FaultKind::galvanostat_reenumerate, "galvanostat-reenumerate"},
+    {FaultKind::pump_reenumerate, "pump-reenumerate"},
 }};
 
 }  // namespace
@@ -43,6 +45,10 @@ std::optional<FaultKind> fault_kind_from_string(std::string_view name) noexcept 
         if (name == n.text) return n.kind;
     }
     return std::nullopt;
+}
+
+bool is_reenumerate(FaultKind k) noexcept {
+    return k == FaultKind::galvanostat_reenumerate || k == FaultKind::pump_reenumerate;
 }
 
 std::string fault_kinds_list() {
@@ -68,8 +74,22 @@ Result<FaultSpec> parse_fault(std::string_view text) {
                          fault_kinds_list().c_str()),
                     where);
     }
-    const std::string seconds(text.substr(at + 1));
-    if (seconds == "safe-state") return FaultSpec{*kind, 0.0, FaultTrigger::at_safe_state};
+    std::string seconds(text.substr(at + 1));
+    double away_s = FaultSpec::default_away_s;
+    if (const auto plus = seconds.find('+'); plus != std::string::npos) {
+        const std::string away(seconds.substr(plus + 1));
+        const auto parsed_away = decimal::parse(away);
+        if (!is_reenumerate(*kind)) {
+            return fail("fault_syntax", "only the re-enumerate kinds take '+SECONDS away'", where);
+        }
+        if (!parsed_away || *parsed_away <= 0.0) {
+            return fail("fault_time", "the time after '+' must be a positive number of seconds away, got '" + away + "'",
+                        where);
+        }
+        away_s = *parsed_away;
+        seconds.resize(plus);
+    }
+    if (seconds == "safe-state") return FaultSpec{*kind, 0.0, FaultTrigger::at_safe_state, away_s};
     const auto parsed = decimal::parse(seconds);
     if (!parsed) {
         return fail("fault_time",
@@ -79,7 +99,7 @@ Result<FaultSpec> parse_fault(std::string_view text) {
     }
     const double s = *parsed;
     if (s < 0.0) return fail("fault_time", "the fault time must not be negative, got " + seconds, where);
-    return FaultSpec{*kind, s};
+    return FaultSpec{*kind, s, FaultTrigger::at_time, away_s};
 }
 
 FaultSchedule::FaultSchedule(std::vector<FaultSpec> faults) : faults_(std::move(faults)) {

@@ -67,7 +67,8 @@ struct SimHost::Impl {
         }
     }
 
-    void fire(FaultKind kind) {  // caller holds mu
+    // Caller holds mu. `away_s`: how long a re-enumerated port is gone.
+    void fire(FaultKind kind, double away_s = FaultSpec::default_away_s) {
         switch (kind) {
             case FaultKind::galvanostat_timeout:
                 if (galvo_server) galvo_server->set_silent(true);
@@ -106,6 +107,13 @@ struct SimHost::Impl {
             case FaultKind::syringe_empty:
                 if (ne) ne->empty_syringe();
                 if (elite) elite->empty_syringe();
+                break;
+            // In-process links only: a PTY port has no stable name here to vanish and return.
+            case FaultKind::galvanostat_reenumerate:
+                if (galvo_link) galvo_link->unplug(clock.clock().now_s() + away_s);
+                break;
+            case FaultKind::pump_reenumerate:
+                if (pump_link) pump_link->unplug(clock.clock().now_s() + away_s);
                 break;
         }
     }
@@ -206,7 +214,7 @@ struct SimHost::Impl {
                 const double t = clock.sim_s();
                 advance_to(t);
                 for (const auto& f : schedule.due(t)) {
-                    fire(f.kind);
+                    fire(f.kind, f.away_s);
                     fired.push_back(f);
                 }
                 if (!cfg.state_file.empty() && t >= next_save_s) {
@@ -389,10 +397,10 @@ Result<std::unique_ptr<io::ByteTransport>> SimHost::connect_pump() {
     return impl_->pump_link->connect();
 }
 
-void SimHost::inject(FaultKind kind) {
+void SimHost::inject(FaultKind kind, double away_s) {
     std::lock_guard lock(impl_->mu);
-    impl_->fire(kind);
-    impl_->fired.push_back({kind, impl_->cell.time_s()});
+    impl_->fire(kind, away_s);
+    impl_->fired.push_back({kind, impl_->cell.time_s(), FaultTrigger::at_time, away_s});
 }
 
 SimSnapshot SimHost::snapshot() const {

@@ -129,8 +129,9 @@ public:
     void stop();
 
     [[nodiscard]] SimSnapshot snapshot() const;
-    // Fires a fault now (tests); faults in the config fire at their simulated time.
-    void inject(FaultKind kind);
+    // Fires a fault now (tests); faults in the config fire at their simulated time. `away_s`:
+    // how long a re-enumerated port is gone.
+    void inject(FaultKind kind, double away_s = FaultSpec::default_away_s);
     // In-process instruments: the host's end of each link (error "not_in_process" otherwise).
     [[nodiscard]] Result<std::unique_ptr<io::ByteTransport>> connect_galvanostat();
     [[nodiscard]] Result<std::unique_ptr<io::ByteTransport>> connect_pump();

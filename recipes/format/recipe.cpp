@@ -112,6 +112,11 @@ void read_recipe_section(const Section& s, Recipe& r) {
         s.error_at_value("name", "recipe.name spans several lines; expected a one-line name");
     }
     r.description = checked_text(s, "description", s.optional_string("description", "a string").value_or(""), true);
+    // How long an instrument's link may be gone (a USB adapter re-enumerating) before the run
+    // faults; 0: no reconnection, a lost link faults at once.
+    r.link_loss_grace_s = s.optional_quantity("link_loss_grace", Dimension::time).value_or(r.link_loss_grace_s);
+    check_range(s, "link_loss_grace", r.link_loss_grace_s, r.link_loss_grace_s >= 0.0 && r.link_loss_grace_s <= 60.0,
+                "a time from 0 s (no reconnection) to 60 s");
 }
 
 void read_cell(const Section& s, model::CellGeometry& g) {
@@ -391,7 +396,7 @@ Recipe build(const toml::table& root, std::string_view text, const ErrorSink& er
     r.sha256 = sha256_hex(text);
 
     read_recipe_section(Section(required_section(root, "recipe", "name = \"...\"", errors), "recipe",
-                                {"name", "description"}, errors),
+                                {"name", "description", "link_loss_grace"}, errors),
                         r);
     const Section chemistry(required_section(root, "chemistry", "baths a and b, selectivity, efficiency, packing", errors),
                             "chemistry", {"a", "b", "selectivity_k", "selectivity_table", "current_efficiency",

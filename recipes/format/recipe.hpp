@@ -57,6 +57,9 @@ struct Recipe {
     std::string source_path;  // as given to load_recipe, or the name given to parse_recipe
     std::string text;         // verbatim
     std::string sha256;       // lower-case hex of text
+    // [recipe] link_loss_grace: an instrument's link may be gone this long and be reopened
+    // (issue 13 item 3); longer faults the run. 0: a lost link faults at once.
+    double link_loss_grace_s = 5.0;
     plan::PlanRequest plan;   // plan.pump mirrors `pump` (present = false without [pump])
     GalvanostatConfig galvanostat;
     std::optional<PumpConfig> pump;

@@ -7,11 +7,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
+#include "drivers/io/reopening_transport.hpp"
 #include "drivers/io/serial_transport.hpp"
 #include "tests/drivers/pty_peer.hpp"
 
@@ -227,4 +229,69 @@ TEST(SerialTransport, SymlinkIsResolvedAndBothNamesAppear) {
     ASSERT_TRUE(r) << r.error().message;
     EXPECT_NE((*r)->name().find(link.string()), std::string::npos);
     EXPECT_NE((*r)->name().find(peer.slave_path()), std::string::npos);
+}
+
+// Issue 13 item 3: a USB adapter that re-enumerates, 100 times. Each cycle the "instrument"
+// answers through the stable name, then its pseudo-terminal closes and the name goes (the
+// adapter unplugged): the transport sees the link lost and cannot reopen; a fresh PTY appears
+// under the same name and the transport reopens by it. No descriptor and no thread may be left
+// behind by a cycle (docs/reliability.md, "Reconnect cycles").
+namespace {
+
+std::size_t entries(const char* dir) {
+    std::size_t n = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++n;
+    return n;
+}
+
+}  // namespace
+
+TEST(SerialTransportPty, HundredReenumerationsLeakNoDescriptorsOrThreads) {
+    constexpr int cycles = 100;
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("edc-reenumerate-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto name = (dir / "pump").string();
+    edc::io::IoThread io;
+    auto peer = std::make_unique<PtyPeer>();
+    std::filesystem::create_symlink(peer->slave_path(), name);
+    auto opener = [&] { return edc::io::open_serial(name, {19200, 20ms}, io); };
+    auto first = opener();
+    ASSERT_TRUE(first) << first.error().message;
+    edc::io::ReopeningTransport t(std::move(*first), opener, name);
+    // Steady state: the io thread, one PTY pair and the transport's descriptor are open.
+    const std::size_t fds_before = entries("/proc/self/fd");
+    const std::size_t threads_before = entries("/proc/self/task");
+
+    for (int i = 0; i < cycles; ++i) {
+        ASSERT_TRUE(t.write("VER\r", 1s)) << "cycle " << i;
+        ASSERT_NE(peer->receive(2000ms).find("VER\r"), std::string::npos) << "cycle " << i;
+        peer->send("NE1000V3.928\r");
+        auto reply = t.read_until(cr_lines, 2s);
+        ASSERT_TRUE(reply) << "cycle " << i << ": " << reply.error().message;
+        EXPECT_EQ(*reply, "NE1000V3.928");
+
+        std::filesystem::remove(name);  // unplugged: the name goes with the adapter
+        peer.reset();
+        auto lost = t.read_until(cr_lines, 2s);
+        ASSERT_FALSE(lost) << "cycle " << i;
+        EXPECT_TRUE(edc::io::is_link_loss(lost.error())) << "cycle " << i << ": " << lost.error().code;
+        auto absent = t.reopen();
+        ASSERT_FALSE(absent) << "cycle " << i;
+        EXPECT_TRUE(edc::io::is_port_absent(absent.error())) << "cycle " << i << ": " << absent.error().code;
+        EXPECT_FALSE(t.is_open());
+
+        peer = std::make_unique<PtyPeer>();  // plugged in again, under the same name
+        std::filesystem::create_symlink(peer->slave_path(), name);
+        auto back = t.reopen();
+        ASSERT_TRUE(back) << "cycle " << i << ": " << back.error().message;
+    }
+    EXPECT_EQ(t.reopens(), cycles);
+    const std::size_t fds_after = entries("/proc/self/fd");
+    const std::size_t threads_after = entries("/proc/self/task");
+    std::printf("RECONNECT-CYCLES %d fds %zu -> %zu threads %zu -> %zu\n", cycles, fds_before, fds_after,
+                threads_before, threads_after);
+    EXPECT_EQ(fds_after, fds_before);
+    EXPECT_EQ(threads_after, threads_before);
+    std::filesystem::remove_all(dir);
 }

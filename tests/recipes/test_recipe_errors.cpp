@@ -341,3 +341,19 @@ TEST(RecipeErrors, InputsThatFailTomlppInternalChecksAreInvalidRecipes) {
         EXPECT_EQ(r.error().message.rfind("r.toml", 0), 0U) << r.error().message;
     }
 }
+
+// [recipe] link_loss_grace (issue 13 item 3): a time, 5 s when absent, 0 to 60 s.
+TEST(RecipeErrors, LinkLossGraceIsATimeFromZeroTo60s) {
+    const auto plain = parse_recipe(base_text(), "r.toml");
+    ASSERT_TRUE(plain) << plain.error().message;
+    EXPECT_DOUBLE_EQ(plain->link_loss_grace_s, 5.0);
+    const auto two = parse_recipe(with_line(2, "name = \"t\"\nlink_loss_grace = \"2 s\""), "r.toml");
+    ASSERT_TRUE(two) << two.error().message;
+    EXPECT_DOUBLE_EQ(two->link_loss_grace_s, 2.0);
+    EXPECT_EQ(error_of(with_line(2, "name = \"t\"\nlink_loss_grace = \"90 s\"")),
+              "r.toml:3:19 | recipe.link_loss_grace = \"90 s\" is out of range; expected a time from 0 s (no "
+              "reconnection) to 60 s");
+    EXPECT_EQ(error_of(with_line(2, "name = \"t\"\nlink_loss_grace = \"-1 s\"")),
+              "r.toml:3:19 | recipe.link_loss_grace = \"-1 s\" is out of range; expected a time from 0 s (no "
+              "reconnection) to 60 s");
+}

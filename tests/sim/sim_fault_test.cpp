@@ -20,7 +20,8 @@ TEST(ParseFault, ReadsKindAndSimulatedSeconds) {
 TEST(ParseFault, EveryKindRoundTripsThroughItsName) {
     for (const char* name : {"galvanostat-timeout", "galvanostat-disconnect", "galvanostat-garbage",
                              "galvanostat-scpi-error", "compliance-trip", "pump-timeout", "pump-disconnect",
-                             "pump-stall", "pump-alarm", "syringe-empty"}) {
+                             "pump-stall", "pump-alarm", "syringe-empty", "galvanostat-reenumerate",
+                             "pump-reenumerate"}) {
         const auto f = parse_fault(std::string(name) + "@0");
         ASSERT_TRUE(f) << name;
         EXPECT_STREQ(to_string(f->kind), name);
@@ -39,6 +40,22 @@ TEST(ParseFault, RejectsMalformedTextWithSpecificErrors) {
     EXPECT_EQ(parse_fault("pump-stall@-1").error().code, "fault_time");
     EXPECT_EQ(parse_fault("pump-stall@nan").error().code, "fault_time");
     EXPECT_EQ(parse_fault("pump-stall@nan").error().where, "--fault pump-stall@nan");
+}
+
+TEST(ParseFault, ReenumerateKindsTakeHowLongThePortIsAway) {
+    const auto dflt = parse_fault("pump-reenumerate@60");
+    ASSERT_TRUE(dflt) << dflt.error().message;
+    EXPECT_EQ(dflt->kind, FaultKind::pump_reenumerate);
+    EXPECT_DOUBLE_EQ(dflt->at_sim_s, 60.0);
+    EXPECT_DOUBLE_EQ(dflt->away_s, 3.0);  // issue 13: "a few seconds"
+    const auto away = parse_fault("galvanostat-reenumerate@60+8.5");
+    ASSERT_TRUE(away) << away.error().message;
+    EXPECT_EQ(away->kind, FaultKind::galvanostat_reenumerate);
+    EXPECT_DOUBLE_EQ(away->at_sim_s, 60.0);
+    EXPECT_DOUBLE_EQ(away->away_s, 8.5);
+    EXPECT_EQ(parse_fault("pump-stall@60+8").error().code, "fault_syntax");  // only re-enumerations are away
+    EXPECT_EQ(parse_fault("pump-reenumerate@60+0").error().code, "fault_time");
+    EXPECT_EQ(parse_fault("pump-reenumerate@60+soon").error().code, "fault_time");
 }
 
 TEST(ParseFault, ReadsTheSafeStateTriggerOfACompoundFault) {
