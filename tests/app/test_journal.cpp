@@ -46,8 +46,8 @@ TEST(Journal, OpenCreatesParentDirectoriesAndSchemaVersionTwo) {
     RunJournal j = open_ok(path);
     EXPECT_TRUE(std::filesystem::exists(path));
     EXPECT_EQ(j.schema_version(), 3);
-    EXPECT_EQ(journal_schema_version, 3);
-    EXPECT_EQ(query_text(path, "PRAGMA user_version"), "3");
+    EXPECT_EQ(journal_schema_version, 4);
+    EXPECT_EQ(query_text(path, "PRAGMA user_version"), "4");
 }
 
 TEST(Journal, UsesWriteAheadLogging) {
