@@ -1,4 +1,4 @@
-// edc run RECIPE [--sim [--plant FILE]] [--speed N] [--virtual] [--db PATH] [--operator NAME] [--fault KIND@SECONDS ...]
+// edc run RECIPE [--sim [--plant FILE] [--sim-state FILE]] [--speed N] [--virtual] [--db PATH] [--operator NAME] [--fault KIND@SECONDS ...]
 //         [--chemistry FILE] [--measure FILE.csv [--measure-noise S] [--measure-resolution NM] [--seed N]]
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -20,6 +20,7 @@
 #include "app/cli/measure_options.hpp"
 #include "app/cli/plan_report.hpp"
 #include "app/cli/plant_option.hpp"
+#include "app/cli/sim_state_option.hpp"
 #include "app/cli/run_progress.hpp"
 #include "app/runtime/run_session.hpp"
 #include "app/sim/plant_setup.hpp"
@@ -47,10 +48,11 @@ constexpr std::array run_options{
     measure_option_specs[1],
     measure_option_specs[2],
     measure_option_specs[3],
+    sim_state_option_specs[0],
 };
 
 constexpr std::string_view run_help =
-    R"(Usage: edc run RECIPE [--sim [--plant FILE]] [--speed N] [--virtual] [--db PATH] [--operator NAME]
+    R"(Usage: edc run RECIPE [--sim [--plant FILE] [--sim-state FILE]] [--speed N] [--virtual] [--db PATH] [--operator NAME]
                [--fault KIND@SECONDS ...] [--signal NAME@SECONDS ...] [--chemistry FILE]
                [--measure FILE.csv [--measure-noise S] [--measure-resolution NM] [--seed N]]
 
@@ -64,6 +66,11 @@ Options:
   --plant FILE       with --sim: the simulated cell's truth where it differs from the recipe
                      (a plant file: selectivity, efficiency, baths, volume, mixing time,
                      true syringe bore); its text and hash are journaled
+)"
+    R"(  --sim-state FILE   with --sim: the simulated instruments' truth (bath, film, syringe and
+                     counters, output on/off and current, pump running and rate) is loaded
+                     from FILE if it exists and rewritten at least every simulated second
+                     and at the end: it outlives edc (`edc resume --sim --sim-state FILE`)
   --speed N          with --sim: simulated time runs N times faster than real time (default 1)
   --virtual          with --sim: virtual time instead of the wall clock (the instruments'
                      models in process, no pseudo-terminals; time advances when every part
@@ -257,6 +264,8 @@ int run_run(const ParsedArgs& args, Console& console) {
     if (args.has("--plant") && !simulate) return usage_error(console, "run", "run: --plant needs --sim");
     const auto plant = load_plant_option(args, console);
     if (!plant) return plant.error();
+    const auto sim_state = sim_state_choice(args, simulate, false, "run", console);
+    if (!sim_state) return sim_state.error();
     if (auto name = args.value("--operator"); name && name->empty()) {
         return usage_error(console, "run", "run: --operator needs a name");
     }
@@ -296,6 +305,7 @@ int run_run(const ParsedArgs& args, Console& console) {
         const recipes::PlantFile* file = plant->has_value() ? &plant->value() : nullptr;
         sim->plant = app::make_plant(recipe_cell, file);
         if (file != nullptr) options.provenance.push_back({"plant", app::plant_provenance_text(*file)});
+        apply_sim_state_choice(*sim_state, *sim);
     }
     options.recipe = std::move(recipe);
     options.db_path = journal_path(args);

@@ -34,6 +34,8 @@ Result<std::unique_ptr<SimRig>> SimRig::start(const recipes::Recipe& recipe, Sim
     cfg.clock = options.clock;
     cfg.in_process = options.in_process;
     cfg.link_delays = options.link_delays;
+    cfg.state_file = options.state_file;
+    cfg.outage_s = options.outage_s;
     std::unique_ptr<SimRig> rig(new SimRig(std::move(options), faults));
     rig->host_ = std::make_unique<sim::SimHost>(cfg);
     auto ends = rig->host_->start();

@@ -2,6 +2,7 @@
 // What only a simulated run has: given to RunSession::create, a run against the simulators
 // (edc-sim's galvanostat and pump behind the real drivers, on pseudo-terminals and loopback
 // TCP); absent, the recipe's real instruments.
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,6 +45,14 @@ struct SimRigOptions {
     // The instruments' models behind in-process transports instead of PTY/TCP ports (with a
     // virtual clock a whole run then needs no wall time).
     bool in_process = false;
+    // The instruments' physical truth kept across processes (drivers/sim/sim_state_file.hpp):
+    // loaded at start when the file exists (else the recipe's/plant's fresh cell), rewritten
+    // atomically at least every simulated second and at shutdown. Empty: none.
+    std::filesystem::path state_file;
+    // After loading state_file, before edc connects: the plant runs this many simulated seconds
+    // alone with the instruments as they were left (an output that was on keeps depositing; the
+    // NE-1000 pumps until its safe-mode timeout, the Elite until its target volume).
+    double outage_s = 0.0;
 };
 
 }  // namespace edc::app

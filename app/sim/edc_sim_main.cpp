@@ -2,7 +2,8 @@
 // loopback TCP, for CI and for trying edc without a bench. Prints one machine-readable line
 // per instrument ("galvanostat keithley-2400 /dev/pts/5"), runs until SIGINT/SIGTERM, then
 // prints what was commanded. With --link-dir the pseudo-terminals also get stable names
-// (DIR/galvanostat, DIR/pump) that a recipe's ports can name across restarts.
+// (DIR/galvanostat, DIR/pump) that a recipe's ports can name across restarts. With --state
+// the cell and the instruments outlive the process: a restarted edc-sim keeps bath and film.
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
@@ -40,6 +41,14 @@ Instruments
                              (symbolic links, replaced when another edc-sim takes the names,
                              removed on exit); a recipe's ports can name them. The 2450 is on
                              TCP: its address is printed as usual
+State
+  --state FILE               the instruments' physical truth (bath, film, syringe and counters,
+                             output on/off and current, pump running and rate): loaded at start
+                             if FILE exists, rewritten every simulated second (temp file +
+                             rename) and on SIGINT/SIGTERM, so a restarted edc-sim keeps bath and
+                             film (the format of `edc run --sim --sim-state FILE`)
+  --outage S                 with --state: S simulated seconds pass after loading, before the
+                             ports open, the instruments running as they were left
 Time and faults
   --speed N                  simulated seconds per real second (default 1)
   --fault KIND@SECONDS       inject a fault at a simulated time; repeatable. KIND:
@@ -203,11 +212,17 @@ int main(int argc, char** argv) {
             plant_path = v;
         else if (a == "--link-dir")
             link_dir = v;
+        else if (a == "--state")
+            cfg.state_file = v;
+        else if (a == "--outage")
+            cfg.outage_s = number(a, v);
         else
             die("unknown option " + std::string(a) + " (see --help)");
     }
     if (cfg.speed_factor <= 0.0) die("--speed must be positive");
     if (cfg.line_frequency_hz <= 0.0) die("--line-frequency must be positive");
+    if (cfg.outage_s < 0.0) die("--outage must be zero or positive");
+    if (cfg.outage_s > 0.0 && cfg.state_file.empty()) die("--outage needs --state");
     if (cell.initial_volume_m3 <= 0.0 || cell.electrode_area_m2 <= 0.0 || cell.mixing_time_s <= 0.0 ||
         cfg.kinetics.pump_lag_s <= 0.0) {
         die("volume, area, mixing time and pump lag must be positive");
@@ -247,6 +262,7 @@ int main(int argc, char** argv) {
     }
     std::printf("speed %g\n", cfg.speed_factor);
     if (!plant_path.empty()) std::printf("plant %s\n", plant_path.c_str());
+    if (!cfg.state_file.empty()) std::printf("state %s\n", cfg.state_file.c_str());
     std::fflush(stdout);
 
     int sig = 0;

@@ -32,8 +32,9 @@ std::vector<PlanIssue> hardware_issues(const PlanRequest& req, const FeedPlan& p
     const auto& cell = req.cell.cell;
 
     if (!pump.present) {
-        if (const auto* p =
-                first_where(plan, [](const FeedPoint& f) { return f.fed_m3 > no_pump_feed_tolerance_m3; })) {
+        const double fed0 = plan.points.empty() ? 0.0 : plan.points.front().fed_m3;  // resuming: fed before
+        if (const auto* p = first_where(
+                plan, [&](const FeedPoint& f) { return f.fed_m3 - fed0 > no_pump_feed_tolerance_m3; })) {
             out.push_back(
                 issue_at(issue::feed_required_without_pump, *p,
                          strf("the profile needs feed B from depth %.1f nm (t = %.1f s), %.3f mL in all "
@@ -66,7 +67,19 @@ std::vector<PlanIssue> hardware_issues(const PlanRequest& req, const FeedPlan& p
                      m3_per_s_to_ml_per_min(peak->feed_rate_m3_per_s), m_to_nm(peak->depth_m), peak->t_s)));
         }
         const double syringe = pump.syringe_volume_m3 * (1.0 + 1e-9);
-        if (const auto* p = first_where(plan, [&](const FeedPoint& f) { return f.fed_m3 > syringe; })) {
+        if (const auto* p = first_where(plan, [&](const FeedPoint& f) { return f.fed_m3 > syringe; });
+            p != nullptr && req.start) {
+            out.push_back(issue_at(
+                issue::syringe_exhausted, *p,
+                strf("the syringe's %.3f mL run out at depth %.1f nm (t = %.1f s): %.3f mL of B were "
+                     "delivered "
+                     "before the resume and the rest of the profile needs %.3f mL more (%.3f mL in all); "
+                     "refill "
+                     "or replace the syringe",
+                     m3_to_ml(pump.syringe_volume_m3), m_to_nm(p->depth_m), p->t_s,
+                     m3_to_ml(req.start->fed_m3), m3_to_ml(plan.totals.feed_volume_m3 - req.start->fed_m3),
+                     m3_to_ml(plan.totals.feed_volume_m3))));
+        } else if (p != nullptr) {
             out.push_back(
                 issue_at(issue::syringe_capacity_exceeded, *p,
                          strf("the syringe's %.3f mL run out at depth %.1f nm (t = %.1f s); the plan needs "

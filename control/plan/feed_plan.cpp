@@ -30,15 +30,17 @@ Error PlanFailure::to_error() const {
 }
 
 double FeedPlan::charge_step_c() const noexcept {
-    return points.size() < 2 ? 0.0 : points.back().charge_c / static_cast<double>(points.size() - 1);
+    return points.size() < 2
+               ? 0.0
+               : (points.back().charge_c - points.front().charge_c) / static_cast<double>(points.size() - 1);
 }
 
 template <class Field>
 double FeedPlan::interpolate(double charge_c, Field field) const noexcept {
     if (points.empty()) return 0.0;
-    if (points.size() == 1 || charge_c <= 0.0) return field(points.front());
+    if (points.size() == 1 || charge_c <= points.front().charge_c) return field(points.front());
     if (charge_c >= points.back().charge_c) return field(points.back());
-    const double pos = charge_c / charge_step_c();
+    const double pos = (charge_c - points.front().charge_c) / charge_step_c();
     auto i = static_cast<std::size_t>(pos);
     if (i >= points.size() - 1) i = points.size() - 2;
     const double f = pos - static_cast<double>(i);

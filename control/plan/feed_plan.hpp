@@ -12,7 +12,7 @@
 namespace edc::plan {
 
 struct FeedPoint {
-    double charge_c = 0.0;            // charge passed since current start
+    double charge_c = 0.0;            // charge passed since current start (of the original run, resuming)
     double t_s = 0.0;                 // nominal time: charge / nominal current
     double depth_m = 0.0;             // film thickness reached (0 = substrate)
     double fed_m3 = 0.0;              // cumulative B delivered, including the pre-dilution bolus
@@ -34,8 +34,9 @@ struct PlanTotals {
     double feed_volume_m3 = 0.0;  // bolus included
     double final_volume_m3 = 0.0;
     double max_feed_rate_m3_per_s = 0.0;
-    double mean_x_bi = 0.0;           // mole-weighted over the film
-    double roundtrip_rms_x_bi = 0.0;  // forward simulation of this plan vs the target (fraction)
+    double mean_x_bi = 0.0;  // mole-weighted over the film (resuming: the target before the start)
+    // Forward simulation of this plan (resuming: of the rest, from the start) vs the target.
+    double roundtrip_rms_x_bi = 0.0;  // fraction
     double roundtrip_max_x_bi = 0.0;
 };
 
@@ -80,14 +81,16 @@ struct PlanFailure {
 };
 
 struct FeedPlan {
-    std::vector<FeedPoint> points;  // uniform in charge: points[i].charge_c = i * charge_step
-    double prebolus_m3 = 0.0;       // B dispensed before current starts
-    model::BathState start_bath;    // bath after the bolus, when current starts
-    PlanTotals totals;
+    // Uniform in charge: points[i].charge_c = points[0].charge_c + i * charge_step. points[0] is
+    // at charge 0, or where a resumed run stands (PlanRequest::start).
+    std::vector<FeedPoint> points;
+    double prebolus_m3 = 0.0;     // B dispensed before current starts (0 when resuming)
+    model::BathState start_bath;  // bath after the bolus, when current starts (resuming: the given bath)
+    PlanTotals totals;            // the whole film, resumed or not
     std::vector<PlanWarning> warnings;
 
     [[nodiscard]] double charge_step_c() const noexcept;
-    // Linear interpolation on the charge grid, clamped to [0, total charge]. No allocation.
+    // Linear interpolation on the charge grid, clamped to [first point, total charge]. No allocation.
     [[nodiscard]] double fed_at(double charge_c) const noexcept;
     [[nodiscard]] double w_at(double charge_c) const noexcept;
     [[nodiscard]] double x_target_at(double charge_c) const noexcept;

@@ -35,8 +35,9 @@ ForwardResult forward_simulate(const PlanRequest& req, const FeedPlan& plan,
     };
 
     State s{plan.start_bath.volume_m3, plan.start_bath.n_bi_mol, plan.start_bath.n_sb_mol};
-    double fed = plan.prebolus_m3;
-    double t = 0.0;
+    // A resumed plan starts at its first point's charge (and time), with B already fed.
+    double fed = plan.points.front().fed_m3;
+    double t = plan.points.front().t_s;
     double sum_sq = 0.0;
     out.x_deposited.reserve(plan.points.size());
     for (std::size_t i = 0; i < plan.points.size(); ++i) {

@@ -8,6 +8,7 @@
 #include "control/plan/feasibility.hpp"
 #include "control/plan/forward_check.hpp"
 #include "control/plan/profile_axis.hpp"
+#include "control/plan/resume_start.hpp"
 #include "control/text.hpp"
 
 namespace edc::plan {
@@ -28,7 +29,9 @@ State step(const State& s, const State& d, double k) {
 // R = n_Bi/n_Sb move at dR/dQ = dR*/dQ + lambda (R* - R): on track this is the exact inverse
 //   w (cB_Bi - R cB_Sb) = n_Sb dR*/dQ + a (x - R (1 - x)),
 // the same for both modes (the overflow terms -w c_Bi and +R w c_Sb cancel); the lambda term
-// pulls the bath back after a stretch where w had to be clamped at 0.
+// pulls the bath back after a stretch where w had to be clamped at 0, or, resuming, from a bath
+// that holds less B than the profile needs (then at most at the pump's maximum rate: the catch-up
+// is as fast as the pump allows, while the tracking part alone still has to fit the pump).
 class Inverse {
 public:
     Inverse(const PlanRequest& req, const ProfileAxis& axis)
@@ -36,7 +39,10 @@ public:
           axis_(axis),
           a_(model::metal_mol_per_coulomb(req.cell.chemistry)),
           lambda_(50.0 / axis.total_charge_c()),
-          w_cap_(1e4 * req.cell.cell.initial_volume_m3 / axis.total_charge_c()) {}
+          w_cap_(1e4 * req.cell.cell.initial_volume_m3 / axis.total_charge_c()),
+          w_catch_up_cap_(req.start && req.pump.present && req.pump.max_rate_m3_per_s > 0.0
+                              ? req.pump.max_rate_m3_per_s / axis.nominal_current_a()
+                              : w_cap_) {}
 
     struct Eval {
         State d;
@@ -52,11 +58,15 @@ public:
         const double r = s.nbi / s.nsb;
         const double x_film = sel.x_from_ratio(r);
         const double dr_target = ratio_slope(t.x) * t.dx_dq;
-        const double g = dr_target + lambda_ * (r_target - r);
-        const double num = s.nsb * g + a_ * (x_film - r * (1.0 - x_film));
+        const double track = s.nsb * dr_target + a_ * (x_film - r * (1.0 - x_film));
+        const double pull = s.nsb * lambda_ * (r_target - r);
         const double den = ch.feed_b.bi_mol_per_m3 - r * ch.feed_b.sb_mol_per_m3;
         double w = 0.0;
-        if (den < 0.0 && std::isfinite(num)) w = num / den;
+        if (den < 0.0 && std::isfinite(track + pull)) {
+            w = (track + pull) / den;
+            const double w_track = track / den;
+            if (w > w_catch_up_cap_ && w > w_track) w = std::max(w_track, w_catch_up_cap_);
+        }
         const double w_raw = w;
         w = std::clamp(w, 0.0, w_cap_);
         const auto rates = model::bath_rates(p_, model::BathState{s.v, s.nbi, s.nsb}, w, x_film, a_);
@@ -78,6 +88,7 @@ private:
     double a_;
     double lambda_;
     double w_cap_;
+    double w_catch_up_cap_;
     std::size_t cursor_ = 0;
 };
 
@@ -132,19 +143,21 @@ std::optional<PlanIssue> check_top(const PlanRequest& req, const ProfileAxis& ax
         *s * axis.thickness_m(), q / axis.nominal_current_a());
 }
 
-void integrate(const PlanRequest& req, const ProfileAxis& axis, const Bolus& start, FeedPlan& plan,
-               double& max_clamp_excess) {
+// From charge q_start (0, or where a resumed run stands) to the end of the profile, in
+// req.steps equal steps.
+void integrate(const PlanRequest& req, const ProfileAxis& axis, const Bolus& start, double q_start,
+               FeedPlan& plan, double& max_clamp_excess) {
     const auto& sel = req.cell.chemistry.selectivity;
     const int n = req.steps;
     const double q_total = axis.total_charge_c();
     const double current = axis.nominal_current_a();
-    const double h = q_total / n;
+    const double h = (q_total - q_start) / n;
     Inverse inverse(req, axis);
     State s{start.bath.volume_m3, start.bath.n_bi_mol, start.bath.n_sb_mol, start.volume_m3};
     std::size_t cursor = 0;
     plan.points.resize(static_cast<std::size_t>(n) + 1);
     for (int i = 0; i <= n; ++i) {
-        const double q = i == n ? q_total : i * h;
+        const double q = i == n ? q_total : q_start + i * h;
         const auto e1 = inverse(q, s);
         if (e1.w_raw < 0.0) max_clamp_excess = std::max(max_clamp_excess, -e1.w_raw);
         auto& pt = plan.points[static_cast<std::size_t>(i)];
@@ -170,6 +183,7 @@ void integrate(const PlanRequest& req, const ProfileAxis& axis, const Bolus& sta
     }
 }
 
+// Whole film: a resumed plan adds the part before its first point, taken from the target.
 void fill_totals(const PlanRequest& req, const ProfileAxis& axis, FeedPlan& plan) {
     const auto& ch = req.cell.chemistry;
     auto& t = plan.totals;
@@ -179,8 +193,9 @@ void fill_totals(const PlanRequest& req, const ProfileAxis& axis, FeedPlan& plan
     t.thickness_m = axis.thickness_m();
     t.feed_volume_m3 = plan.points.back().fed_m3;
     t.final_volume_m3 = plan.points.back().volume_m3;
-    double mass = 0.0;
-    double xsum = 0.0;
+    const auto before = deposited_before(req, axis, plan.points.front().charge_c);
+    double mass = before.mol_mass_c;
+    double xsum = before.x_c;
     for (std::size_t i = 1; i < plan.points.size(); ++i) {
         const auto& a = plan.points[i - 1];
         const auto& b = plan.points[i];
@@ -202,20 +217,21 @@ std::expected<FeedPlan, PlanFailure> make_plan(const PlanRequest& req) {
     auto axis = ProfileAxis::build(req);
     if (!axis) return std::unexpected(PlanFailure{std::move(axis.error())});
     if (req.start) {
-        return std::unexpected(
-            PlanFailure{{{issue::invalid_request, "planning from a given start state is not implemented yet",
-                          0.0, 0.0}}});
+        auto bad = start_state_issues(*req.start, *axis);
+        if (!bad.empty()) return std::unexpected(PlanFailure{std::move(bad)});
     }
 
-    const auto start = starting_bath(req, *axis);
+    // Resuming: the bath as it stands, no bolus; fresh: bath A, diluted if the bottom needs it.
+    const auto start =
+        req.start ? std::expected<Bolus, PlanIssue>(resumed_bath(*req.start)) : starting_bath(req, *axis);
     if (!start) return std::unexpected(PlanFailure{{start.error()}});
     if (auto top = check_top(req, *axis)) return std::unexpected(PlanFailure{{*top}});
 
     FeedPlan plan;
-    plan.prebolus_m3 = start->volume_m3;
+    plan.prebolus_m3 = req.start ? 0.0 : start->volume_m3;
     plan.start_bath = start->bath;
     double max_clamp_excess = 0.0;
-    integrate(req, *axis, *start, plan, max_clamp_excess);
+    integrate(req, *axis, *start, req.start ? req.start->charge_c : 0.0, plan, max_clamp_excess);
     fill_totals(req, *axis, plan);
 
     const auto round_trip = forward_simulate(req, plan);
@@ -224,7 +240,7 @@ std::expected<FeedPlan, PlanFailure> make_plan(const PlanRequest& req) {
 
     // Within the tolerance above bath A: the film starts at bath A's own x, and says so.
     const double x_a = model::film_x_bi(req.cell.chemistry.selectivity, req.cell.chemistry.bath_a);
-    if (axis->x_bottom() > x_a + composition_tolerance) {
+    if (!req.start && axis->x_bottom() > x_a + composition_tolerance) {
         plan.warnings.push_back(
             {"bottom_short",
              strf("target bottom x_Bi %.4f is %.2f at.%% above what bath A deposits by itself (%.4f): "
@@ -232,7 +248,8 @@ std::expected<FeedPlan, PlanFailure> make_plan(const PlanRequest& req) {
                   axis->x_bottom(), 100.0 * (axis->x_bottom() - x_a), x_a,
                   100.0 * std::max(composition_tolerance, req.bottom_tolerance_x))});
     }
-    if (max_clamp_excess > 0.0) add_clamp_warning(plan);
+    add_resume_warnings(req, plan);
+    if (max_clamp_excess > 0.0 && !plan.has_warning("resume_bath_ahead")) add_clamp_warning(plan);
     add_hardware_warnings(req, plan);
     auto issues = hardware_issues(req, plan);
     if (!issues.empty()) return std::unexpected(PlanFailure{std::move(issues)});

@@ -116,6 +116,16 @@ void HarvardModel::apply_motor() {
     cell_.set_feed_motor_rate(state_.running && state_.infusing ? state_.rate_m3_per_s : 0.0, state_.diameter_m);
 }
 
+void HarvardModel::restore(const HarvardState& saved, double sim_s) {
+    const long commands = state_.commands;
+    const long fast = state_.fast_commands;
+    state_ = saved;
+    state_.commands = commands;
+    state_.fast_commands = fast;
+    last_sim_s_ = sim_s;
+    apply_motor();
+}
+
 void HarvardModel::stop_motor() {
     state_.running = false;
     apply_motor();

@@ -55,6 +55,9 @@ public:
     void empty_syringe() noexcept { state_.syringe_content_m3 = 0.0; }
 
     [[nodiscard]] const HarvardState& state() const noexcept { return state_; }
+    // A simulator restarted from its state file (sim_state_file.hpp), its own clock restarting
+    // at `sim_s`: settings, counters, target and the motor as saved.
+    void restore(const HarvardState& saved, double sim_s);
     [[nodiscard]] double min_rate_m3_per_s() const noexcept;
     [[nodiscard]] double max_rate_m3_per_s() const noexcept;
 

@@ -56,6 +56,20 @@ void KeithleyModel::reset() {
     apply_drive();
 }
 
+void KeithleyModel::restore(const KeithleyState& saved) {
+    state_.output_on = saved.output_on;
+    state_.output_ever_on = saved.output_ever_on;
+    state_.off_mode = saved.off_mode;
+    state_.source_current = saved.source_current;
+    state_.level_a = saved.level_a;
+    state_.range_a = saved.range_a;
+    state_.range_auto = saved.range_auto;
+    state_.compliance_v = saved.compliance_v;
+    state_.nplc = saved.nplc;
+    state_.remote_sense = saved.remote_sense;
+    apply_drive();
+}
+
 void KeithleyModel::apply_drive() {
     cell_.set_drive({state_.output_on && state_.source_current, state_.level_a, state_.compliance_v});
 }

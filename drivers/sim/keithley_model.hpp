@@ -68,6 +68,9 @@ public:
     void inject_error(int code, const std::string& text);
 
     [[nodiscard]] const KeithleyState& state() const noexcept { return state_; }
+    // A simulator restarted from its state file (sim_state_file.hpp): the settings saved there
+    // (output, off mode, source function, level, range, compliance, NPLC, sense) take effect.
+    void restore(const KeithleyState& saved);
     [[nodiscard]] std::size_t pending_errors() const noexcept { return errors_.size(); }
     [[nodiscard]] SmuModel model() const noexcept { return options_.model; }
 

@@ -154,6 +154,16 @@ void NewEraModel::apply_motor() {
     cell_.set_feed_motor_rate(state_.running && state_.infusing ? rate_m3_per_s() : 0.0, state_.diameter_m);
 }
 
+void NewEraModel::restore(const NewEraState& saved, double sim_s) {
+    const long commands = state_.commands;
+    state_ = saved;
+    state_.commands = commands;
+    last_sim_s_ = sim_s;
+    last_safe_packet_real_s_ = 0.0;
+    unsolicited_pending_ = false;
+    apply_motor();
+}
+
 void NewEraModel::stop_motor(bool pause) {
     state_.running = false;
     state_.paused = pause;

@@ -68,6 +68,10 @@ public:
     void empty_syringe() noexcept { state_.syringe_content_m3 = 0.0; }
 
     [[nodiscard]] const NewEraState& state() const noexcept { return state_; }
+    // A simulator restarted from its state file (sim_state_file.hpp), its own clock restarting
+    // at `sim_s`: settings, counters, the motor and a pending alarm as saved. The safe-mode
+    // watchdog starts counting afresh (no host packet since the restart).
+    void restore(const NewEraState& saved, double sim_s);
     [[nodiscard]] double rate_m3_per_s() const noexcept;
     [[nodiscard]] double min_rate_m3_per_s() const noexcept;
     [[nodiscard]] double max_rate_m3_per_s() const noexcept;

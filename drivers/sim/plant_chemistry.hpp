@@ -84,6 +84,9 @@ public:
         double electrode_sb = 0.0;
         double deposited_bi = 0.0;  // mol, accumulated within a step
     };
+    // The whole state, and the same put back (a restarted simulator, sim_state_file.hpp).
+    [[nodiscard]] const State& state() const noexcept { return s_; }
+    void restore(const State& s) noexcept { s_ = s; }
 
 private:
     [[nodiscard]] State rates(const State& s, double q, double r) const noexcept;

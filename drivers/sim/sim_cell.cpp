@@ -144,6 +144,32 @@ void SimCell::step(double dt) {
     }
 }
 
+SimCellState SimCell::state() const {
+    SimCellState s;
+    s.bath = bath_.state();
+    s.delivered_rate_m3_per_s = delivered_rate_;
+    s.fed_volume_m3 = fed_volume_;
+    s.time_s = time_;
+    s.charge_c = charge_;
+    s.metal_mol = metal_mol_;
+    s.bi_mol = bi_mol_;
+    s.layers = layers_;
+    s.growing = growing_;
+    return s;
+}
+
+void SimCell::restore(const SimCellState& state) {
+    bath_.restore(state.bath);
+    delivered_rate_ = state.delivered_rate_m3_per_s;
+    fed_volume_ = state.fed_volume_m3;
+    time_ = state.time_s;
+    charge_ = state.charge_c;
+    metal_mol_ = state.metal_mol;
+    bi_mol_ = state.bi_mol;
+    layers_ = state.layers;
+    growing_ = state.growing;
+}
+
 double SimCell::thickness_m() const noexcept {
     double h = growing_.thickness_m;
     for (const auto& l : layers_) h += l.thickness_m;

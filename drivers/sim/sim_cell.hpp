@@ -50,6 +50,20 @@ struct DepositLayer {
     double charge_c = 0.0;  // cathodic charge passed while the layer grew
 };
 
+// Everything the cell holds that a restart must keep (sim_state_file.hpp): the bath and the
+// electrode's surroundings, the feed in flight, the counters and the film.
+struct SimCellState {
+    PlantBath::State bath;
+    double delivered_rate_m3_per_s = 0.0;
+    double fed_volume_m3 = 0.0;
+    double time_s = 0.0;
+    double charge_c = 0.0;
+    double metal_mol = 0.0;
+    double bi_mol = 0.0;
+    std::vector<DepositLayer> layers;  // finished, substrate first
+    DepositLayer growing;              // the layer still growing
+};
+
 // The recipe's numbers as a plant (the plant agrees with the recipe): plain numbers copied.
 [[nodiscard]] PlantChemistry plant_from_cell_params(const model::CellParams& params);
 
@@ -71,6 +85,11 @@ public:
     void pour_feed(double volume_m3) noexcept;
     // Extra series resistance (a fault: a dry contact, a gas bubble): used by compliance-trip.
     void set_extra_resistance(double ohm) noexcept { extra_resistance_ = ohm; }
+
+    // The cell as it stands, and the same put back (the plant and the kinetics stay this
+    // cell's own; the galvanostat's drive and the pump's motor are set by their models).
+    [[nodiscard]] SimCellState state() const;
+    void restore(const SimCellState& state);
 
     // Integrates dt simulated seconds in steps of at most kinetics.max_step_s.
     void advance(double dt_s);

@@ -1,7 +1,10 @@
 #include "drivers/sim/sim_host.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -10,6 +13,7 @@
 #include "drivers/sim/in_process_link.hpp"
 #include "drivers/sim/newera_model.hpp"
 #include "drivers/sim/sim_clock.hpp"
+#include "drivers/sim/sim_state_file.hpp"
 #include "drivers/sim/wire_server.hpp"
 
 namespace edc::sim {
@@ -105,12 +109,97 @@ struct SimHost::Impl {
         }
     }
 
+    // The truth a restart must keep (caller holds mu).
+    [[nodiscard]] SimState current_state() const {
+        SimState s;
+        s.sim_time_s = time_base_s + cell.time_s();
+        s.cell = cell.state();
+        if (smu) {
+            s.galvanostat_model = cfg.galvanostat_model;
+            s.galvanostat = smu->state();
+        }
+        if (ne) s.ne1000 = ne->state();
+        if (elite) s.elite = elite->state();
+        if (ne || elite) s.pump_model = cfg.pump_model;
+        return s;
+    }
+
+    // Before the links open: the file's truth replaces the fresh cell and instruments, then
+    // the outage runs. Every clock here restarts at 0 (this process's clock does).
+    [[nodiscard]] Result<void> load_state() {
+        const auto& path = cfg.state_file;
+        std::error_code ec;
+        if (path.empty() || !std::filesystem::exists(path, ec)) return {};
+        auto loaded = load_sim_state(path);
+        if (!loaded) return std::unexpected(loaded.error());
+        const auto& s = *loaded;
+        if (s.galvanostat && smu && s.galvanostat_model != cfg.galvanostat_model) {
+            return fail("sim_state_mismatch",
+                        path.string() + ": galvanostat.model: '" + s.galvanostat_model + "', but the simulator has '" +
+                            cfg.galvanostat_model + "'",
+                        "SimHost::start");
+        }
+        if (!s.pump_model.empty() && (ne || elite) && s.pump_model != cfg.pump_model) {
+            return fail("sim_state_mismatch",
+                        path.string() + ": pump.model: '" + s.pump_model + "', but the simulator has '" +
+                            cfg.pump_model + "'",
+                        "SimHost::start");
+        }
+        auto cell_state = s.cell;
+        cell_state.time_s = 0.0;
+        cell.restore(cell_state);
+        if (smu && s.galvanostat) smu->restore(*s.galvanostat);
+        if (ne && s.ne1000) ne->restore(*s.ne1000, 0.0);
+        if (elite && s.elite) elite->restore(*s.elite, 0.0);
+        time_base_s = s.sim_time_s;
+        run_outage(cfg.outage_s);
+        return {};
+    }
+
+    // The plant alone for `outage_s` simulated seconds, the instruments as they were left: an
+    // output that was on keeps sourcing; the NE-1000 in safe mode stops with alarm T when its
+    // host timeout runs out (nobody talks to it), else pumps on; the Elite stops at its target.
+    void run_outage(double outage_s) {
+        if (outage_s <= 0.0) return;
+        double watchdog_s = std::numeric_limits<double>::infinity();
+        if (ne && ne->state().safe_timeout_s > 0 && ne->state().alarm == 0)
+            watchdog_s = ne->state().safe_timeout_s;
+        if (watchdog_s < outage_s) {
+            advance_to(watchdog_s);
+            ne->raise_alarm('T');
+        }
+        advance_to(outage_s);
+        // This process's clock starts at 0 when the links open: the outage joins the base.
+        auto cell_state = cell.state();
+        cell_state.time_s = 0.0;
+        cell.restore(cell_state);
+        if (ne) ne->restore(ne->state(), 0.0);
+        if (elite) elite->restore(elite->state(), 0.0);
+        time_base_s += outage_s;
+    }
+
+    // Every simulated second (ticker) and at stop(); without mu held (it writes a file).
+    void save_state() {
+        if (cfg.state_file.empty()) return;
+        SimState s;
+        {
+            std::lock_guard lock(mu);
+            s = current_state();
+        }
+        std::lock_guard lock(save_mu);
+        if (auto saved = save_sim_state(cfg.state_file, s); !saved) {
+            std::fputs(("edc-sim: " + saved.error().message + "\n").c_str(), stderr);
+        }
+    }
+
     // Every millisecond of real time on a wall clock; on a virtual one every 20 ms of run time
     // (each wake-up is a lock-step turn of the whole run).
     void tick_loop() {
         auto& c = clock.clock();
         const double period = c.is_virtual() ? 0.02 : c.real_to_clock(0.001);
+        double next_save_s = 0.0;
         for (;;) {
+            bool save_due = false;
             {
                 std::lock_guard lock(mu);
                 const double t = clock.sim_s();
@@ -119,7 +208,12 @@ struct SimHost::Impl {
                     fire(f.kind);
                     fired.push_back(f);
                 }
+                if (!cfg.state_file.empty() && t >= next_save_s) {
+                    save_due = true;
+                    next_save_s = t + save_period_s;
+                }
             }
+            if (save_due) save_state();
             // The instruments' own timers on in-process links (the wire server polls its own).
             if (galvo_link) galvo_link->poll();
             if (pump_link) pump_link->poll();
@@ -146,6 +240,11 @@ struct SimHost::Impl {
     std::shared_ptr<InProcessLink> pump_link;
     std::thread ticker;
     std::atomic<bool> running{false};
+    double time_base_s = 0.0;  // guarded by mu: simulated seconds before this process's clock's 0
+    std::mutex save_mu;        // one writer of the state file at a time
+    // The state file is rewritten this often (simulated seconds): a killed controller leaves it
+    // at most this far behind.
+    static constexpr double save_period_s = 0.9;
 };
 
 SimHost::SimHost(SimHostConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
@@ -253,6 +352,7 @@ Result<SimEndpoints> SimHost::start() {
                     "SimHostConfig.pump_model");
     }
 
+    if (auto loaded = m.load_state(); !loaded) return std::unexpected(loaded.error());
     m.running = true;
     m.ticker = std::thread([&m, attached = clk::Attachment(m.clock.clock())] { m.tick_loop(); });
     if (m.galvo_server) m.galvo_server->start();
@@ -269,7 +369,10 @@ void SimHost::stop() {
         m.running = false;
     }
     m.tick_wake.notify_all();
-    if (m.ticker.joinable()) m.ticker.join();
+    if (m.ticker.joinable()) {
+        m.ticker.join();
+        m.save_state();  // the truth as the simulator stops
+    }
 }
 
 Result<std::unique_ptr<io::ByteTransport>> SimHost::connect_galvanostat() {

@@ -10,6 +10,7 @@
 //   auto snap = host.snapshot();            // thread-safe copy
 //   host.stop();
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,6 +56,12 @@ struct SimHostConfig {
     bool ftdi_latency = false;  // add 16 ms to serial replies
     std::vector<FaultSpec> faults;
     int pump_address = 0;
+    // The physical truth kept across processes (sim_state_file.hpp): start() loads it when the
+    // file exists, the host rewrites it (temp + rename) every simulated second and at stop().
+    // Empty: none.
+    std::filesystem::path state_file;
+    // After loading state_file: simulated seconds the plant runs alone before the links open.
+    double outage_s = 0.0;
 };
 
 struct SimEndpoints {
