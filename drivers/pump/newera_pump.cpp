@@ -105,7 +105,15 @@ Result<char> NewEraPump::acknowledge_alarm() {
 }
 
 Result<std::string> NewEraPump::identify() {
-    if (auto a = acknowledge_alarm(); !a) return std::unexpected(a.error());
+    auto a = acknowledge_alarm();
+    if (!a && a.error().code == "timeout" && !safe_mode_) {
+        // A pump left in safe mode by a controller that died (`edc resume`) answers safe-mode
+        // packets only: ask once more in its framing.
+        safe_mode_ = true;
+        a = acknowledge_alarm();
+        if (!a) safe_mode_ = false;
+    }
+    if (!a) return std::unexpected(a.error());
     auto r = command("VER");
     if (!r) return std::unexpected(r.error());
     return io::identity_text(r->data);
