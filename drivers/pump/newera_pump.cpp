@@ -100,20 +100,19 @@ Result<bool> NewEraPump::leave_safe_mode() {
 
 Result<char> NewEraPump::acknowledge_alarm() {
     auto s = exchange("");
+    if (!s && s.error().code == "timeout" && !safe_mode_) {
+        // A pump left in safe mode by a controller that died (`edc resume`) answers safe-mode
+        // packets only: ask once more in its framing, and stay in it if it answers.
+        safe_mode_ = true;
+        s = exchange("");
+        if (!s) safe_mode_ = false;
+    }
     if (!s) return std::unexpected(s.error());
     return s->status == 'A' ? s->alarm : '\0';
 }
 
 Result<std::string> NewEraPump::identify() {
-    auto a = acknowledge_alarm();
-    if (!a && a.error().code == "timeout" && !safe_mode_) {
-        // A pump left in safe mode by a controller that died (`edc resume`) answers safe-mode
-        // packets only: ask once more in its framing.
-        safe_mode_ = true;
-        a = acknowledge_alarm();
-        if (!a) safe_mode_ = false;
-    }
-    if (!a) return std::unexpected(a.error());
+    if (auto a = acknowledge_alarm(); !a) return std::unexpected(a.error());
     auto r = command("VER");
     if (!r) return std::unexpected(r.error());
     return io::identity_text(r->data);
