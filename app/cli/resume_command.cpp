@@ -36,6 +36,7 @@ constexpr std::array resume_options{
     OptionSpec{"--json", "", false, false},
     OptionSpec{"--sim", "", false, false},
     OptionSpec{"--virtual", "", false, false},
+    OptionSpec{"--speed", "", true, false},
     sim_state_option_specs[0],
     sim_state_option_specs[1],
 };
@@ -61,6 +62,8 @@ Options:
   --max-gap S        refuse a run that stopped more than S seconds ago (default 3600)
   --sim              the simulated instruments (with --sim-state: as the killed run left them)
   --virtual          with --sim: virtual time (the instruments' models in process)
+  --speed N          with --virtual: the virtual clock's pace (default 1; fewer journal commits
+                     per run second when higher)
   --db PATH          the run journal (default $XDG_DATA_HOME/edc/edc.sqlite)
   --json             the summary as one JSON object
 )"
@@ -152,6 +155,13 @@ int run_resume(const ParsedArgs& args, Console& console) {
     const bool simulate = args.has("--sim");
     const bool virtual_time = args.has("--virtual");
     if (virtual_time && !simulate) return usage_error(console, "resume", "resume: --virtual needs --sim");
+    double speed = 1.0;
+    if (auto text = args.value("--speed")) {
+        auto v = parse_number("--speed", *text);
+        if (!virtual_time || !v || !(*v > 0.0) || *v > 1000.0)
+            return usage_error(console, "resume", "resume: --speed needs --virtual and 0 < N <= 1000");
+        speed = *v;
+    }
     const auto sim_state = sim_state_choice(args, simulate, true, "resume", console);
     if (!sim_state) return sim_state.error();
     double max_gap_s = 3600.0;
@@ -249,7 +259,8 @@ int run_resume(const ParsedArgs& args, Console& console) {
         sim.emplace();
         apply_sim_state_choice(*sim_state, *sim);
         if (virtual_time) {
-            vclock = std::make_shared<clk::VirtualClock>(1.0);
+            vclock = std::make_shared<clk::VirtualClock>(speed);
+            sim->speed = speed;
             sim->clock = vclock;
             sim->in_process = true;
             attached.emplace(*vclock);
