@@ -4,7 +4,7 @@
 // must complete the run: total charge within 1 % of the plan, and the film the simulated cell
 // holds at the end (read from F: the plant's truth, not the controller's estimate) within
 // 0.5 at.% Bi RMS of the target. The journal keeps both runs, linked and sealed. Refusals: a
-// completed run, instruments whose identity differs, a syringe that cannot supply the rest.
+// completed run, instruments whose identity differs, a pump counter the rest cannot be planned from.
 // Virtual time: a kill lands at the same run time on any machine, so every figure repeats.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -132,7 +132,7 @@ TEST(ResumeAfterSigkill, KilledAt40PercentCompletesWithinOnePercentChargeAndHalf
     EXPECT_NE(again.output.find("resumed it already"), std::string::npos) << again.output;
 }
 
-TEST(ResumeAfterSigkill, RefusesACompletedRunAnotherInstrumentAndAnEmptySyringe) {
+TEST(ResumeAfterSigkill, RefusesACompletedRunAnotherInstrumentAndACounterBeyondTheCell) {
     const auto bin = edc_binary();
     if (!bin) GTEST_SKIP() << "edc binary not built";
     {  // a run that completed
@@ -159,19 +159,20 @@ TEST(ResumeAfterSigkill, RefusesACompletedRunAnotherInstrumentAndAnEmptySyringe)
         ASSERT_TRUE(runs);
         EXPECT_EQ(runs->size(), 1U) << "a refused resume begins no run";
     }
-    {  // the pump's counter says the syringe is nearly empty: 55 mL of the overflow recipe's
-       // 60 mL syringe dispensed, where its plan needs 44 mL in all
-        const Rig rig = fresh_rig("resume-syringe");
-        run_and_kill(*bin, rig, 80.0, "overflow-three-step.toml");
+    {  // the pump's own counter says it ran on while edc was dead, 135 mL in all: more B than the
+       // growing cell holds (150 mL, 20 mL of A), so the rest cannot be planned
+        const Rig rig = fresh_rig("resume-counter");
+        run_and_kill(*bin, rig, 80.0);
         nlohmann::json state;
         std::ifstream(rig.state) >> state;
         ASSERT_TRUE(state.contains("pump")) << state.dump();
-        state["pump"]["dispensed_inf_m3"] = 55e-6;
-        state["pump"]["run_dispensed_m3"] = 55e-6;
+        state["pump"]["dispensed_inf_m3"] = 135e-6;
+        state["pump"]["run_dispensed_m3"] = 135e-6;
         std::ofstream(rig.state) << state.dump();
         const auto r = resume(*bin, rig);
         EXPECT_EQ(r.exit_code, 1) << r.output;
-        EXPECT_NE(r.output.find(plan::issue::syringe_exhausted), std::string::npos) << r.output;
+        EXPECT_NE(r.output.find("cannot be planned"), std::string::npos) << r.output;
+        EXPECT_NE(r.output.find(plan::issue::cell_overflow), std::string::npos) << r.output;
     }
 }
 
