@@ -217,7 +217,7 @@ int run_resume(const ParsedArgs& args, Console& console) {
     }
     // Wall seconds since its last sample (a simulated run's seconds are not wall seconds: there
     // the stop is bounded by the journal's own discovery of the dead run, its ended_at).
-    const double now = static_cast<double>(std::time(nullptr));
+    const auto now = static_cast<double>(std::time(nullptr));
     double stopped_at = *started + samples->back().t_s;
     if (auto ended = record->ended_at ? parse_utc(*record->ended_at) : std::nullopt;
         ended && *ended < stopped_at)
