@@ -10,8 +10,9 @@ namespace edc::plan {
 
 namespace {
 
-// Off the target by less than this at the start charge: on track, no warning.
-constexpr double on_track_x = 1e-4;
+// Off the target by less than this (0.1 at.%, a fifth of the film's 0.5 at.% bar) at the start
+// charge: on track, no warning; a measured bath is never exactly on the plan.
+constexpr double on_track_x = 1e-3;
 
 }  // namespace
 

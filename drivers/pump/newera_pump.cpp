@@ -101,11 +101,17 @@ Result<bool> NewEraPump::leave_safe_mode() {
 Result<char> NewEraPump::acknowledge_alarm() {
     auto s = exchange("");
     if (!s && s.error().code == "timeout" && !safe_mode_) {
-        // A pump left in safe mode by a controller that died (`edc resume`) answers safe-mode
-        // packets only: ask once more in its framing, and stay in it if it answers.
+        // A pump left in safe mode (its controller died before SAF0; the pump keeps safe mode,
+        // power cycles included, until told otherwise) ignores basic-mode commands: ask again
+        // as a packet and, when it answers, return it to basic mode like leave_safe_mode().
         safe_mode_ = true;
-        s = exchange("");
-        if (!s) safe_mode_ = false;
+        auto again = exchange("");
+        if (!again) {
+            safe_mode_ = false;
+            return std::unexpected(s.error());
+        }
+        if (auto basic = set_safe_mode(0); !basic) return std::unexpected(basic.error());
+        s = std::move(again);
     }
     if (!s) return std::unexpected(s.error());
     return s->status == 'A' ? s->alarm : '\0';

@@ -29,7 +29,9 @@ public:
 
     // Sends an empty packet (a status query). A pump that lost power answers the first packet
     // after power-up with alarm R, and that reply acknowledges it. Returns the alarm letter
-    // acknowledged, or 0. Called at start-up; mid-run alarms are for the caller to judge.
+    // acknowledged, or 0. Called at start-up; mid-run alarms are for the caller to judge. A pump
+    // that does not answer in basic mode is asked again in safe mode (left there by a controller
+    // that died) and returned to basic mode.
     Result<char> acknowledge_alarm();
 
     Result<std::string> identify() override;

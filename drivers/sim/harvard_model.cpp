@@ -113,14 +113,15 @@ double HarvardModel::max_rate_m3_per_s() const noexcept {
 }
 
 void HarvardModel::apply_motor() {
-    cell_.set_feed_motor_rate(state_.running && state_.infusing ? state_.rate_m3_per_s : 0.0, state_.diameter_m);
+    cell_.set_feed_motor_rate(state_.running && state_.infusing ? state_.rate_m3_per_s : 0.0,
+                              state_.diameter_m);
 }
 
 void HarvardModel::restore(const HarvardState& saved, double sim_s) {
-    const long commands = state_.commands;
+    const long seen = state_.commands;
     const long fast = state_.fast_commands;
     state_ = saved;
-    state_.commands = commands;
+    state_.commands = seen;
     state_.fast_commands = fast;
     last_sim_s_ = sim_s;
     apply_motor();

@@ -59,7 +59,7 @@ public:
     // Reads into `out`; the first failure is kept (error()) and later reads do nothing, so a
     // function reads its fields in a row and checks once.
     template <typename T>
-    void take(Result<T> value, T& out) const {
+    void take(Result<T> value, T& out) {
         if (error_) return;
         if (value)
             out = std::move(*value);
@@ -67,7 +67,7 @@ public:
             error_ = value.error();
     }
     template <typename T>
-    void take(Result<T> value, std::optional<T>& out) const {
+    void take(Result<T> value, std::optional<T>& out) {
         if (error_) return;
         if (value)
             out = std::move(*value);
@@ -83,7 +83,7 @@ private:
     const json& object_;
     std::string file_;
     std::string path_;
-    mutable std::optional<Error> error_;
+    std::optional<Error> error_;
 };
 
 json layer_json(const DepositLayer& l) {
@@ -154,7 +154,7 @@ json galvanostat_json(const KeithleyState& k) {
     return g;
 }
 
-Result<KeithleyState> galvanostat_from(const Fields& f) {
+Result<KeithleyState> galvanostat_from(Fields& f) {
     KeithleyState k;
     f.take(f.boolean("output_on"), k.output_on);
     f.take(f.boolean("output_ever_on"), k.output_ever_on);
@@ -191,7 +191,7 @@ json ne1000_json(const NewEraState& p) {
     return j;
 }
 
-Result<NewEraState> ne1000_from(const Fields& f) {
+Result<NewEraState> ne1000_from(Fields& f) {
     NewEraState p;
     f.take(f.boolean("running"), p.running);
     f.take(f.boolean("paused"), p.paused);
@@ -203,7 +203,7 @@ Result<NewEraState> ne1000_from(const Fields& f) {
     f.take(f.number("target_volume"), p.target_volume);
     f.take(f.text("volume_unit"), text);
     if (f.failed()) return f.error();
-    if (text != "ul" && text != "ml") return f.bad("volume_unit", "not \"ul\" or \"ml\"");
+    if (text != "ul" && text != "ml") return f.bad("volume_unit", R"(not "ul" or "ml")");
     p.volume_unit = text == "ul" ? NeVolumeUnit::ul : NeVolumeUnit::ml;
     f.take(f.number("diameter_m"), p.diameter_m);
     f.take(f.number("dispensed_inf_m3"), p.dispensed_inf_m3);
@@ -241,7 +241,7 @@ json elite_json(const HarvardState& p) {
     return j;
 }
 
-Result<HarvardState> elite_from(const Fields& f) {
+Result<HarvardState> elite_from(Fields& f) {
     HarvardState p;
     f.take(f.boolean("running"), p.running);
     f.take(f.boolean("infusing"), p.infusing);
@@ -260,7 +260,7 @@ Result<HarvardState> elite_from(const Fields& f) {
     return p;
 }
 
-Result<SimCellState> cell_from(const Fields& f) {
+Result<SimCellState> cell_from(Fields& f) {
     SimCellState c;
     auto bath = f.object("bath");
     if (!bath) return std::unexpected(bath.error());
@@ -341,12 +341,12 @@ Result<SimState> parse_sim_state(std::string_view text, const std::string& name)
     const json j = json::parse(text, nullptr, false);
     if (j.is_discarded()) return fail("sim_state_invalid", name + ": not JSON", "sim_state_file.cpp");
     if (!j.is_object()) return fail("sim_state_invalid", name + ": not a JSON object", "sim_state_file.cpp");
-    const Fields top(j, name, "");
+    Fields top(j, name, "");
     std::string format;
     SimState s;
     top.take(top.text("format"), format);
     if (top.failed()) return top.error();
-    if (format != format_name) return top.bad("format", "not \"" + std::string(format_name) + "\"");
+    if (format != format_name) return top.bad("format", "not " + std::string(format_name));
     double version = 0.0;
     top.take(top.number("version"), version);
     top.take(top.number("sim_time_s"), s.sim_time_s);

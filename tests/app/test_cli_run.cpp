@@ -10,6 +10,7 @@
 
 #include "app/cli/run_progress.hpp"
 #include "app/journal/run_journal.hpp"
+#include "drivers/sim/sim_state_file.hpp"
 #include "test_cli_support.hpp"
 
 namespace edc::cli::test {
@@ -19,8 +20,8 @@ class CliRun : public CliTest {};
 
 TEST_F(CliRun, SimulatedRunCompletesWithSamplesWhoseChargeIntegratesTheCurrent) {
     const std::string db = file("journal.sqlite");
-    const auto r = run_cli({"run", example_recipe("g-bi033sb067.toml"), "--sim", "--virtual", "--db", db,
-                            "--operator", "ci"});
+    const auto r = run_cli(
+        {"run", example_recipe("g-bi033sb067.toml"), "--sim", "--virtual", "--db", db, "--operator", "ci"});
     ASSERT_EQ(r.code, 0) << r.out << r.err;
     EXPECT_NE(r.out.find("completed"), std::string::npos);
     EXPECT_NE(r.out.find("deposited vs target"), std::string::npos);
@@ -61,12 +62,48 @@ TEST_F(CliRun, SimulatedRunCompletesWithSamplesWhoseChargeIntegratesTheCurrent) 
     EXPECT_EQ(nlohmann::json::parse(shown.out).at("run").at("status"), "completed");
 }
 
+// --sim-state: the file the instruments leave at the end of a completed run holds the whole
+// film (the recipe's 1.14 C, as the journal counted it) and the safe state the run ended in.
+TEST_F(CliRun, SimStateFileHoldsTheFilmAndTheSafeStateAtTheEnd) {
+    const std::string db = file("journal.sqlite");
+    const std::string state = file("instruments.json");
+    const auto r = run_cli({"run", example_recipe("g-bi033sb067.toml"), "--sim", "--virtual", "--db", db,
+                            "--operator", "ci", "--sim-state", state});
+    ASSERT_EQ(r.code, 0) << r.out << r.err;
+    auto journal = journal::RunJournal::open(db);
+    ASSERT_TRUE(journal) << journal.error().message;
+    auto runs = journal->list_runs();
+    ASSERT_TRUE(runs && runs->size() == 1U);
+    auto samples = journal->samples(runs->front().id);
+    ASSERT_TRUE(samples && !samples->empty());
+
+    const auto truth = sim::load_sim_state(state);
+    ASSERT_TRUE(truth) << truth.error().message;
+    // The stopping phase passes a little more than the last sample: at most 1 s of current.
+    EXPECT_NEAR(truth->cell.charge_c, samples->back().charge_c, samples->back().current_a);
+    ASSERT_TRUE(truth->galvanostat);
+    EXPECT_FALSE(truth->galvanostat->output_on);
+    ASSERT_TRUE(truth->ne1000);
+    EXPECT_FALSE(truth->ne1000->running);
+    EXPECT_FALSE(sim::film_layers(*truth).empty());
+}
+
+TEST_F(CliRun, SimStateOptionsNeedTheSimulator) {
+    auto r = run_cli({"run", example_recipe("g-bi033sb067.toml"), "--sim-state", file("s.json")});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find("--sim-state needs --sim"), std::string::npos) << r.err;
+    r = run_cli({"run", example_recipe("g-bi033sb067.toml"), "--sim", "--sim-state", file("s.json"),
+                 "--sim-outage", "10"});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find("--sim-outage"), std::string::npos) << r.err;
+}
+
 TEST_F(CliRun, SigintAbortsToTheSafeStateAndExits5) {
     // The operator's Ctrl-C at run time 60 s, mid-deposition: the process sends itself SIGINT
     // on the run's virtual clock (--signal), through the CLI's own handler.
     const std::string db = file("journal.sqlite");
-    const auto r = run_cli({"run", example_recipe("g-bi033sb067.toml"), "--sim", "--virtual", "--db", db,
-                            "--signal", "INT@60"});
+    const auto r = run_cli(
+        {"run", example_recipe("g-bi033sb067.toml"), "--sim", "--virtual", "--db", db, "--signal", "INT@60"});
     EXPECT_EQ(r.code, 5) << r.out << r.err;
     EXPECT_NE(r.out.find("aborted"), std::string::npos);
     // The partial film is judged against the plan's bottom part, the depth its charge reached,

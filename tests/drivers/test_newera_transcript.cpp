@@ -36,20 +36,6 @@ TEST(NewEraPump, IdentifyAcknowledgesResetAlarmThenReadsVersion) {
     EXPECT_EQ(*id, "NE1000V3.928");
 }
 
-// `edc resume`: a controller that died left the pump in safe mode, where it ignores basic-mode
-// lines; identify asks again in safe-mode packets and the driver stays in safe mode.
-TEST(NewEraPump, IdentifyFindsAPumpLeftInSafeModeByADeadController) {
-    Fixture f;
-    using edc::io::encode_newera_safe_packet;
-    f.t->expect("0\r")
-        .expect(encode_newera_safe_packet("0"), encode_newera_safe_packet("00A?T"))
-        .expect(encode_newera_safe_packet("0VER"), encode_newera_safe_packet("00SNE1000V3.928"));
-    auto id = f.p.identify();
-    ASSERT_TRUE(id) << id.error().message;
-    EXPECT_EQ(*id, "NE1000V3.928");
-    EXPECT_TRUE(f.p.safe_mode());
-}
-
 TEST(NewEraPump, DiameterInMillimetresAndContinuousVolume) {
     Fixture f;
     f.t->expect("0DIA26.59\r", reply("00S")).expect("0VOL0\r", reply("00S"));

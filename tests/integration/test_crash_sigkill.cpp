@@ -13,10 +13,12 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <random>
 #include <set>
 
 #include "app/journal/run_journal.hpp"
+#include "drivers/sim/sim_state_file.hpp"
 #include "edc_process.hpp"
 #include "run_fixture.hpp"
 
@@ -37,7 +39,8 @@ bool full_suite() {
 }
 
 unsigned seed() {
-    if (const char* s = std::getenv("EDC_CRASH_SEED")) return static_cast<unsigned>(std::strtoul(s, nullptr, 10));
+    if (const char* s = std::getenv("EDC_CRASH_SEED"))
+        return static_cast<unsigned>(std::strtoul(s, nullptr, 10));
     return 20261203U;
 }
 
@@ -59,11 +62,13 @@ void kill_series(int n) {
     double worst_loss_s = 0.0;
     for (int i = 0; i < n; ++i) {
         const double kill_at = (i % 4 == 3) ? early(rng) : mid(rng);
-        EdcProcess p(*bin, {"run", example("g-bi033sb067.toml"), "--sim", "--virtual", "--speed", std::to_string(speed),
-                            "--db", db.string(), "--operator", "ci", "--signal", "KILL@" + std::to_string(kill_at)});
+        EdcProcess p(*bin, {"run", example("g-bi033sb067.toml"), "--sim", "--virtual", "--speed",
+                            std::to_string(speed), "--db", db.string(), "--operator", "ci", "--signal",
+                            "KILL@" + std::to_string(kill_at)});
         ASSERT_TRUE(p.started());
         ASSERT_TRUE(p.wait(120s)) << "edc run did not end\n" << p.output();
-        ASSERT_EQ(p.term_signal().value_or(0), SIGKILL) << "kill " << i << " at " << kill_at << " s\n" << p.output();
+        ASSERT_EQ(p.term_signal().value_or(0), SIGKILL) << "kill " << i << " at " << kill_at << " s\n"
+                                                        << p.output();
 
         auto j = journal::RunJournal::open(db.string());
         ASSERT_TRUE(j) << j.error().message;
@@ -77,7 +82,8 @@ void kill_series(int n) {
         }
         for (const auto& r : *runs) seen_runs.insert(r.id);
         for (const auto& r : *runs) {
-            EXPECT_NE(r.status, journal::RunStatus::running) << "run " << r.id << " still 'running' after the kill";
+            EXPECT_NE(r.status, journal::RunStatus::running)
+                << "run " << r.id << " still 'running' after the kill";
         }
         if (!fresh) {
             EXPECT_EQ(j->interrupted_on_open(), 0);
@@ -105,14 +111,16 @@ void kill_series(int n) {
             EXPECT_LT(kill_at, 10.0) << "a run killed mid-deposition journaled no sample";
         }
         worst_loss_s = std::max(worst_loss_s, loss);
-        std::printf("CRASH kill %2d at t %7.3f s: run %lld interrupted, %zu samples, last journaled t %.2f s, "
-                    "loss %.3f s of run time\n",
-                    i, kill_at, static_cast<long long>(fresh->id), samples->size(),
-                    samples->empty() ? -1.0 : samples->back().t_s, loss);
+        std::printf(
+            "CRASH kill %2d at t %7.3f s: run %lld interrupted, %zu samples, last journaled t %.2f s, "
+            "loss %.3f s of run time\n",
+            i, kill_at, static_cast<long long>(fresh->id), samples->size(),
+            samples->empty() ? -1.0 : samples->back().t_s, loss);
         std::fflush(stdout);
     }
-    std::printf("CRASH summary: %d kills, %d after begin_run, all integrity ok, worst loss %.3f s of run time\n", n,
-                runs_begun, worst_loss_s);
+    std::printf(
+        "CRASH summary: %d kills, %d after begin_run, all integrity ok, worst loss %.3f s of run time\n", n,
+        runs_begun, worst_loss_s);
     EXPECT_GE(runs_begun, n / 2);
 }
 
@@ -120,4 +128,46 @@ void kill_series(int n) {
 
 TEST(CrashSigkill, KilledRunsLeaveASoundJournalMarkedInterruptedWithBoundedLoss) {
     kill_series(full_suite() ? 50 : 12);
+}
+
+// Issue 13: the simulated instruments outlive a killed edc. Killed at ~40 % of the deposition,
+// `--sim-state` leaves a file saying what the instruments were doing: the output still on, the
+// pump still pumping, and a film whose charge is the journal's last charge within what the two
+// may lag (the state file is rewritten every 0.9 s of simulated time, the journal's last sample
+// is at most one writer interval plus a sample period old): 1.1 s of the run's current.
+TEST(CrashSigkill, AKilledRunLeavesASimStateFileThatAgreesWithTheJournal) {
+    const auto bin = edc_binary();
+    if (!bin) GTEST_SKIP() << "edc binary not built (build target edc, or set EDC_BIN)";
+    const auto db = temp_db("simstate");
+    const auto state = std::filesystem::path(db.string() + ".simstate.json");
+    std::filesystem::remove(state);
+    constexpr double kill_at = 85.0;  // run time; the deposition runs from ~2 s to ~206 s
+    EdcProcess p(*bin, {"run", example("g-bi033sb067.toml"), "--sim", "--virtual", "--speed",
+                        std::to_string(speed), "--db", db.string(), "--operator", "ci", "--sim-state",
+                        state.string(), "--signal", "KILL@" + std::to_string(kill_at)});
+    ASSERT_TRUE(p.started());
+    ASSERT_TRUE(p.wait(120s)) << "edc run did not end\n" << p.output();
+    ASSERT_EQ(p.term_signal().value_or(0), SIGKILL) << p.output();
+
+    auto j = journal::RunJournal::open(db.string());
+    ASSERT_TRUE(j) << j.error().message;
+    auto runs = j->list_runs();
+    ASSERT_TRUE(runs);
+    ASSERT_EQ(runs->size(), 1U);
+    auto samples = j->samples(runs->front().id);
+    ASSERT_TRUE(samples);
+    ASSERT_FALSE(samples->empty());
+    const auto& last = samples->back();
+
+    const auto truth = sim::load_sim_state(state);
+    ASSERT_TRUE(truth) << truth.error().message;
+    ASSERT_TRUE(truth->galvanostat);
+    EXPECT_TRUE(truth->galvanostat->output_on) << "edc died mid-deposition: nobody switched the output off";
+    ASSERT_TRUE(truth->ne1000);
+    EXPECT_TRUE(truth->ne1000->running) << "edc died mid-deposition: nobody stopped the pump";
+    EXPECT_GT(last.charge_c, 0.2);  // well into the deposition (1.14 C in all)
+    EXPECT_NEAR(truth->cell.charge_c, last.charge_c, 1.1 * last.current_a)
+        << "journal: t " << last.t_s << " s, " << last.charge_c << " C at " << last.current_a << " A";
+    EXPECT_FALSE(sim::film_layers(*truth).empty());
+    std::filesystem::remove(state);
 }

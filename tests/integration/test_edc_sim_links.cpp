@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "drivers/sim/sim_state_file.hpp"
 #include "edc_process.hpp"
 #include "run_fixture.hpp"
 
@@ -26,15 +27,20 @@ std::optional<std::string> edc_sim_binary() {
     return sim.string();
 }
 
-// Waits until edc-sim has printed its links (it prints them once its instruments listen).
-bool links_printed(EdcProcess& sim) {
-    const auto until = std::chrono::steady_clock::now() + 30s;
+// Waits until edc-sim has printed `what` (its start-up lines come once its instruments listen).
+bool printed(EdcProcess& sim, const std::string& what) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (std::chrono::steady_clock::now() < until) {
         if (sim.poll()) return false;
-        if (sim.output().find("link pump ") != std::string::npos) return true;
-        std::this_thread::sleep_for(10ms);
+        if (sim.output().find(what) != std::string::npos) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return false;
+}
+
+// Waits until edc-sim has printed its links (it prints them once its instruments listen).
+bool links_printed(EdcProcess& sim) {
+    return printed(sim, "link pump ");
 }
 
 nlohmann::json probe(const std::string& edc, const std::vector<std::string>& ports) {
@@ -105,4 +111,58 @@ TEST(EdcSimLinks, AnUnusableLinkDirIsAClearErrorAndNoSimulatorIsLeftRunning) {
     EXPECT_EQ(sim.exit_code().value_or(-1), 2) << sim.output();
     EXPECT_NE(sim.output().find("--link-dir"), std::string::npos) << sim.output();
     EXPECT_NE(sim.output().find(file.string()), std::string::npos) << sim.output();
+}
+
+// edc-sim --state (issue 13): a simulator stopped and started again keeps bath and film. The
+// file starts with a cell mid-deposition (two layers, output on at 5 mA); each edc-sim grows
+// the film for however long it ran and leaves the layers it found untouched.
+TEST(EdcSimState, ARestartedSimulatorKeepsBathAndFilm) {
+    const auto sim_bin = edc_sim_binary();
+    if (!sim_bin) GTEST_SKIP() << "edc-sim not built";
+    const fs::path state = temp_db("sim-state").parent_path() / "state.json";
+    edc::sim::SimState start;
+    start.sim_time_s = 100.0;
+    start.cell.bath.volume = 20e-6;
+    start.cell.bath.bulk_bi = 50.0;
+    start.cell.bath.bulk_sb = 50.0;
+    start.cell.bath.electrode_bi = 50.0;
+    start.cell.bath.electrode_sb = 50.0;
+    start.cell.charge_c = 0.5;
+    start.cell.layers = {{4.4e-9, 0.5, 1.01e-9, 0.0017}, {4.5e-9, 0.4321, 1.02e-9, 0.00175}};
+    start.galvanostat_model = "keithley-2400";
+    edc::sim::KeithleyState k;
+    k.output_on = true;
+    k.output_ever_on = true;
+    k.source_current = true;
+    k.level_a = -0.005;
+    start.galvanostat = k;
+    ASSERT_TRUE(edc::sim::save_sim_state(state, start));
+
+    std::vector<edc::sim::SimState> after;
+    for (int i = 0; i < 2; ++i) {
+        EdcProcess sim(*sim_bin, {"--state", state.string(), "--no-link-delays", "--speed", "50"});
+        ASSERT_TRUE(sim.started());
+        ASSERT_TRUE(printed(sim, "state " + state.string())) << sim.output();
+        sim.kill(SIGTERM);
+        ASSERT_TRUE(sim.wait(std::chrono::seconds(30))) << sim.output();
+        EXPECT_EQ(sim.exit_code().value_or(-1), 0) << sim.output();
+        auto loaded = edc::sim::load_sim_state(state);
+        ASSERT_TRUE(loaded) << loaded.error().message;
+        after.push_back(*loaded);
+    }
+    for (std::size_t i = 0; i < after.size(); ++i) {
+        const auto& before = i == 0 ? start : after[i - 1];
+        const auto& now = after[i];
+        EXPECT_GE(now.sim_time_s, before.sim_time_s) << "restart " << i;
+        EXPECT_GE(now.cell.charge_c, before.cell.charge_c) << "restart " << i;
+        ASSERT_GE(now.cell.layers.size(), before.cell.layers.size()) << "restart " << i;
+        for (std::size_t l = 0; l < before.cell.layers.size(); ++l) {
+            EXPECT_EQ(now.cell.layers[l].x_bi, before.cell.layers[l].x_bi)
+                << "restart " << i << " layer " << l;
+            EXPECT_EQ(now.cell.layers[l].metal_mol, before.cell.layers[l].metal_mol);
+        }
+        ASSERT_TRUE(now.galvanostat);
+        EXPECT_TRUE(now.galvanostat->output_on);
+        EXPECT_GT(now.cell.bath.volume, 0.0);
+    }
 }

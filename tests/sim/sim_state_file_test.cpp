@@ -1,0 +1,297 @@
+// The simulators' state file (issue 13): what a restarted simulator must find again, and the
+// outage in between, checked against hand computations (charge = I t; the NE-1000 stops at its
+// safe-mode timeout, the Elite at its target volume). In-process instruments on a virtual clock
+// held still by the test thread: no wall time, nothing advances behind the test's back.
+#include "drivers/sim/sim_state_file.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "control/clock/virtual_clock.hpp"
+#include "drivers/pump/newera_pump.hpp"
+#include "drivers/sim/sim_host.hpp"
+
+namespace edc::sim {
+namespace {
+
+std::filesystem::path temp_file(const std::string& name) {
+    auto p = std::filesystem::path(::testing::TempDir()) /
+             ("edc_sim_state_" + std::to_string(::getpid()) + "_" + name + ".json");
+    std::filesystem::remove(p);
+    return p;
+}
+
+// The paper's bath A, 20 mL, nothing deposited yet; output on at 5 mA cathodic into HIMP.
+SimState bath_a_with_output_on() {
+    SimState s;
+    s.sim_time_s = 100.0;
+    s.cell.bath.volume = 20e-6;
+    s.cell.bath.bulk_bi = 50.0;
+    s.cell.bath.bulk_sb = 50.0;
+    s.cell.bath.electrode_bi = 50.0;
+    s.cell.bath.electrode_sb = 50.0;
+    s.galvanostat_model = "keithley-2400";
+    KeithleyState k;
+    k.output_on = true;
+    k.output_ever_on = true;
+    k.off_mode = OutputOffMode::high_impedance;
+    k.source_current = true;
+    k.level_a = -0.005;
+    k.compliance_v = 21.0;
+    s.galvanostat = k;
+    return s;
+}
+
+SimState full_state() {
+    auto s = bath_a_with_output_on();
+    s.cell.delivered_rate_m3_per_s = 1.25e-8;
+    s.cell.fed_volume_m3 = 3.5e-6;
+    s.cell.charge_c = 0.75;
+    s.cell.metal_mol = 1.875e-6;
+    s.cell.bi_mol = 0.625e-6;
+    s.cell.layers = {{4.4e-9, 0.5, 1.01e-9, 0.0017}, {4.5e-9, 0.4321, 1.02e-9, 0.00175}};
+    s.cell.growing = {1.1e-9, 0.3, 0.25e-9, 0.0004};
+    s.pump_model = "ne-1000";
+    NewEraState p;
+    p.running = true;
+    p.infusing = true;
+    p.rate_value = 12.5;
+    p.rate_unit = NeRateUnit::ul_per_h;
+    p.target_volume = 7.0;
+    p.volume_unit = NeVolumeUnit::ul;
+    p.diameter_m = 26.59e-3;
+    p.dispensed_inf_m3 = 3.6e-6;
+    p.dispensed_wdr_m3 = 0.1e-6;
+    p.run_dispensed_m3 = 2.0e-6;
+    p.syringe_content_m3 = 56.4e-6;
+    p.alarm = 'S';
+    p.safe_timeout_s = 5;
+    s.ne1000 = p;
+    return s;
+}
+
+TEST(SimStateFile, RoundTripKeepsEveryField) {
+    const auto s = full_state();
+    const auto back = parse_sim_state(sim_state_json(s), "x.json");
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(back->sim_time_s, 100.0);
+    EXPECT_EQ(back->cell.bath.volume, 20e-6);
+    EXPECT_EQ(back->cell.bath.electrode_sb, 50.0);
+    EXPECT_EQ(back->cell.delivered_rate_m3_per_s, 1.25e-8);
+    EXPECT_EQ(back->cell.fed_volume_m3, 3.5e-6);
+    EXPECT_EQ(back->cell.charge_c, 0.75);
+    EXPECT_EQ(back->cell.metal_mol, 1.875e-6);
+    EXPECT_EQ(back->cell.bi_mol, 0.625e-6);
+    ASSERT_EQ(back->cell.layers.size(), 2U);
+    EXPECT_EQ(back->cell.layers[1].x_bi, 0.4321);
+    EXPECT_EQ(back->cell.layers[1].charge_c, 0.00175);
+    EXPECT_EQ(back->cell.growing.thickness_m, 0.25e-9);
+    EXPECT_EQ(film_layers(*back).size(), 3U);  // the growing layer is film too
+    ASSERT_TRUE(back->galvanostat);
+    EXPECT_EQ(back->galvanostat_model, "keithley-2400");
+    EXPECT_TRUE(back->galvanostat->output_on);
+    EXPECT_EQ(back->galvanostat->off_mode, OutputOffMode::high_impedance);
+    EXPECT_EQ(back->galvanostat->level_a, -0.005);
+    ASSERT_TRUE(back->ne1000);
+    EXPECT_FALSE(back->elite);
+    EXPECT_EQ(back->pump_model, "ne-1000");
+    EXPECT_TRUE(back->ne1000->running);
+    EXPECT_EQ(back->ne1000->rate_value, 12.5);
+    EXPECT_EQ(back->ne1000->rate_unit, NeRateUnit::ul_per_h);
+    EXPECT_EQ(back->ne1000->volume_unit, NeVolumeUnit::ul);
+    EXPECT_EQ(back->ne1000->target_volume, 7.0);
+    EXPECT_EQ(back->ne1000->dispensed_inf_m3, 3.6e-6);
+    EXPECT_EQ(back->ne1000->syringe_content_m3, 56.4e-6);
+    EXPECT_EQ(back->ne1000->alarm, 'S');
+    EXPECT_EQ(back->ne1000->safe_timeout_s, 5);
+}
+
+TEST(SimStateFile, SavedAtomicallyAndLoadedBack) {
+    const auto path = temp_file("atomic");
+    ASSERT_TRUE(save_sim_state(path, full_state()));
+    EXPECT_FALSE(std::filesystem::exists(path.string() + ".tmp"));
+    const auto film = load_film_layers(path);
+    ASSERT_TRUE(film) << film.error().message;
+    EXPECT_EQ(film->size(), 3U);
+    std::filesystem::remove(path);
+}
+
+TEST(SimStateFile, ABadFileNamesTheFileAndTheField) {
+    auto text = sim_state_json(full_state());
+    const auto at = text.find(R"("volume_m3": )");
+    ASSERT_NE(at, std::string::npos);
+    text.insert(at + 13, R"("twenty", "was": )");
+    auto bad = parse_sim_state(text, "run7.json");
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("run7.json"), std::string::npos) << bad.error().message;
+    EXPECT_NE(bad.error().message.find("cell.bath.volume_m3"), std::string::npos) << bad.error().message;
+
+    EXPECT_FALSE(parse_sim_state(R"({"format": "edc-sim-state")", "cut.json"));
+    bad = parse_sim_state(R"({"format": "edc-sim-state", "version": 1, "sim_time_s": 0})", "nocell.json");
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("nocell.json: cell: missing"), std::string::npos)
+        << bad.error().message;
+
+    const auto missing = load_sim_state(temp_file("absent"));
+    ASSERT_FALSE(missing);
+    EXPECT_NE(missing.error().message.find("edc_sim_state_"), std::string::npos) << missing.error().message;
+}
+
+SimHostConfig in_process_config(const std::shared_ptr<clk::Clock>& clock, const std::filesystem::path& state,
+                                double outage_s) {
+    SimHostConfig c;
+    c.in_process = true;
+    c.link_delays = false;
+    c.clock = clock;
+    c.state_file = state;
+    c.outage_s = outage_s;
+    return c;
+}
+
+TEST(SimStateOutage, OutputKeepsDepositingAndTheNe1000StopsAtItsSafeModeTimeout) {
+    const auto path = temp_file("outage_ne");
+    auto s = bath_a_with_output_on();
+    s.pump_model = "ne-1000";
+    NewEraState p;
+    p.running = true;
+    p.infusing = true;
+    p.rate_value = 10.0;  // mL/min
+    p.rate_unit = NeRateUnit::ml_per_min;
+    p.diameter_m = 26.59e-3;
+    p.dispensed_inf_m3 = 3e-6;
+    p.run_dispensed_m3 = 3e-6;
+    p.syringe_content_m3 = 50e-6;
+    p.alarm = 0;
+    p.safe_timeout_s = 5;
+    s.ne1000 = p;
+    ASSERT_TRUE(save_sim_state(path, s));
+
+    auto clock = std::make_shared<clk::VirtualClock>(1.0);
+    const clk::Attachment held(*clock);  // time stands still: the test thread never waits
+    SimHost host(in_process_config(clock, path, 20.0));
+    ASSERT_TRUE(host.start());
+    const auto snap = host.snapshot();
+    // 5 mA for the whole 20 s outage: 0.1 C. The pump ran 5 s of its safe-mode timeout at
+    // 10 mL/min before it alarmed: 3 mL + 10/60 * 5 mL.
+    EXPECT_NEAR(snap.cathodic_charge_c, 0.005 * 20.0, 1e-9);
+    EXPECT_TRUE(snap.output_on);
+    EXPECT_NEAR(snap.dispensed_m3, 3e-6 + 10e-6 / 60.0 * 5.0, 1e-12);
+    EXPECT_FALSE(snap.pump_running);
+    EXPECT_EQ(snap.pump_alarm, 'T');
+    host.stop();
+
+    const auto after = load_sim_state(path);
+    ASSERT_TRUE(after) << after.error().message;
+    EXPECT_NEAR(after->sim_time_s, 100.0 + 20.0, 1e-9);
+    EXPECT_NEAR(after->cell.charge_c, 0.1, 1e-9);
+    ASSERT_TRUE(after->ne1000);
+    EXPECT_FALSE(after->ne1000->running);
+    std::filesystem::remove(path);
+}
+
+TEST(SimStateOutage, TheEliteStopsAtItsTargetVolume) {
+    const auto path = temp_file("outage_elite");
+    auto s = bath_a_with_output_on();
+    s.galvanostat->output_on = false;
+    s.pump_model = "harvard-elite";
+    HarvardState p;
+    p.running = true;
+    p.infusing = true;
+    p.rate_m3_per_s = 6e-6 / 60.0;  // 6 mL/min: the 1 mL target after 10 s of the 20 s outage
+    p.diameter_m = 26.59e-3;
+    p.target_m3 = 1e-6;
+    p.syringe_content_m3 = 50e-6;
+    s.elite = p;
+    ASSERT_TRUE(save_sim_state(path, s));
+
+    auto clock = std::make_shared<clk::VirtualClock>(1.0);
+    const clk::Attachment held(*clock);
+    auto cfg = in_process_config(clock, path, 20.0);
+    cfg.pump_model = "harvard-elite";
+    SimHost host(cfg);
+    ASSERT_TRUE(host.start());
+    const auto snap = host.snapshot();
+    EXPECT_NEAR(snap.dispensed_m3, 1e-6, 1e-12);
+    EXPECT_FALSE(snap.pump_running);
+    EXPECT_EQ(snap.cathodic_charge_c, 0.0);  // output off: nothing deposits
+    host.stop();
+    std::filesystem::remove(path);
+}
+
+TEST(SimStateRestart, ARestartedSimulatorKeepsBathAndFilm) {
+    const auto path = temp_file("restart");
+    ASSERT_TRUE(save_sim_state(path, bath_a_with_output_on()));
+    auto clock = std::make_shared<clk::VirtualClock>(1.0);
+    const clk::Attachment held(*clock);
+    SimSnapshot first;
+    {
+        SimHost host(in_process_config(clock, path, 30.0));  // grows 30 s of film, then stops
+        ASSERT_TRUE(host.start());
+        first = host.snapshot();
+        host.stop();
+    }
+    ASSERT_GT(first.deposit.size(), 10U);
+    SimHost again(in_process_config(clock, path, 0.0));
+    ASSERT_TRUE(again.start());
+    const auto second = again.snapshot();
+    again.stop();
+    EXPECT_EQ(second.cathodic_charge_c, first.cathodic_charge_c);
+    EXPECT_EQ(second.bath.volume_m3, first.bath.volume_m3);
+    EXPECT_EQ(second.bath.n_bi_mol, first.bath.n_bi_mol);
+    ASSERT_EQ(second.deposit.size(), first.deposit.size());
+    EXPECT_EQ(second.deposit.back().x_bi, first.deposit.back().x_bi);
+    EXPECT_EQ(second.deposit.front().metal_mol, first.deposit.front().metal_mol);
+    EXPECT_TRUE(second.output_on);
+    std::filesystem::remove(path);
+}
+
+// A controller killed mid-run leaves the NE-1000 in safe mode, which it keeps until told
+// otherwise and in which it ignores basic-mode commands: the next controller's driver must find
+// it anyway (asks again as a packet) and return it to basic mode.
+TEST(SimStateRestart, TheDriverFindsAnNe1000LeftInSafeMode) {
+    const auto path = temp_file("left_in_safe_mode");
+    auto s = full_state();
+    s.ne1000->running = false;
+    s.ne1000->alarm = 'T';  // its host timeout ran out when the controller died
+    ASSERT_TRUE(save_sim_state(path, s));
+    auto clock = std::make_shared<clk::VirtualClock>(1.0);
+    const clk::Attachment held(*clock);
+    SimHost host(in_process_config(clock, path, 0.0));
+    ASSERT_TRUE(host.start());
+    auto link = host.connect_pump();
+    ASSERT_TRUE(link) << link.error().message;
+    edc::NewEraPump pump(std::move(*link));
+    const auto alarm = pump.acknowledge_alarm();
+    ASSERT_TRUE(alarm) << alarm.error().message;
+    EXPECT_EQ(*alarm, 'T');
+    EXPECT_FALSE(pump.safe_mode());
+    const auto id = pump.identify();
+    EXPECT_TRUE(id) << id.error().message;
+    host.stop();
+    const auto after = load_sim_state(path);
+    ASSERT_TRUE(after && after->ne1000);
+    EXPECT_EQ(after->ne1000->safe_timeout_s, 0);  // back in basic mode
+    std::filesystem::remove(path);
+}
+
+TEST(SimStateRestart, AStateFileForAnotherPumpIsAStartError) {
+    const auto path = temp_file("mismatch");
+    auto s = full_state();  // an NE-1000
+    ASSERT_TRUE(save_sim_state(path, s));
+    auto clock = std::make_shared<clk::VirtualClock>(1.0);
+    const clk::Attachment held(*clock);
+    auto cfg = in_process_config(clock, path, 0.0);
+    cfg.pump_model = "harvard-elite";
+    SimHost host(cfg);
+    const auto started = host.start();
+    ASSERT_FALSE(started);
+    EXPECT_NE(started.error().message.find("pump.model"), std::string::npos) << started.error().message;
+    std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace edc::sim
