@@ -24,10 +24,11 @@ constexpr std::array common_options{
     OptionSpec{"--verbose", "-v", false, false},
 };
 
-std::array<const Command*, 12> all_commands() {
-    return {&plan_command(),    &simulate_command(), &run_command(),       &runs_command(),
-            &show_command(),    &compare_command(),  &calibrate_command(), &export_command(),
-            &devices_command(), &verify_command(),   &doctor_command(),    &config_command()};
+std::array<const Command*, 13> all_commands() {
+    return {&plan_command(),   &simulate_command(), &run_command(),     &resume_command(),
+            &runs_command(),   &show_command(),     &compare_command(), &calibrate_command(),
+            &export_command(), &devices_command(),  &verify_command(),  &doctor_command(),
+            &config_command()};
 }
 
 const Command* find_command(std::string_view name) {

@@ -19,6 +19,7 @@ struct Command {
 const Command& plan_command();
 const Command& simulate_command();
 const Command& run_command();
+const Command& resume_command();
 const Command& runs_command();
 const Command& show_command();
 const Command& compare_command();

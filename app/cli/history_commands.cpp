@@ -141,6 +141,8 @@ int run_show(const ParsedArgs& args, Console& console) {
     out << fmt::format("  ended         {}\n", run->ended_at.value_or("-"));
     out << fmt::format("  software      edc {} ({})\n", run->software_version, run->git_revision);
     out << fmt::format("  instruments   {}\n", instruments_json(*run).dump());
+    if (run->resumes_run)
+        out << fmt::format("  resumes       run {} (a continuation: edc resume)\n", *run->resumes_run);
     out << fmt::format("  samples       {}\n", samples->size());
     if (totals) {
         out << totals_text(*totals);

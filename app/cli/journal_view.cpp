@@ -48,14 +48,16 @@ json instruments_json(const journal::RunRecord& run) {
 }
 
 json run_json(const journal::RunRecord& run) {
-    return json{{"id", run.id},
-                {"recipe", run.recipe_name},
-                {"recipe_sha256", run.recipe_sha256},
-                {"status", std::string(journal::to_string(run.status))},
-                {"operator", run.operator_name},
-                {"started_at", run.started_at},
-                {"ended_at", run.ended_at ? json(*run.ended_at) : json(nullptr)},
-                {"instruments", instruments_json(run)}};
+    json j{{"id", run.id},
+           {"recipe", run.recipe_name},
+           {"recipe_sha256", run.recipe_sha256},
+           {"status", std::string(journal::to_string(run.status))},
+           {"operator", run.operator_name},
+           {"started_at", run.started_at},
+           {"ended_at", run.ended_at ? json(*run.ended_at) : json(nullptr)},
+           {"instruments", instruments_json(run)}};
+    if (run.resumes_run) j["resumes_run"] = *run.resumes_run;
+    return j;
 }
 
 json sample_json(const journal::JournalSample& s) {

@@ -48,6 +48,7 @@ struct RunStart {
     std::string instruments_json;  // JSON text: identities (*IDN?, pump firmware), ports
     std::string operator_name;
     std::string started_at;        // UTC ISO 8601; empty: now
+    std::optional<std::int64_t> resumes_run;  // a continuation (`edc resume`): the interrupted run
 };
 
 struct RunRecord {
@@ -66,6 +67,7 @@ struct RunRecord {
     std::string row_hash;
     std::int64_t sample_count = 0;
     std::int64_t event_count = 0;
+    std::optional<std::int64_t> resumes_run;  // this run continues that interrupted run
 };
 
 struct RunFilter {

@@ -78,6 +78,7 @@ RunRecord read_run(const Statement& st) {
     r.row_hash = st.column_text(12);
     r.sample_count = st.column_int(13);
     r.event_count = st.column_int(14);
+    if (!st.column_is_null(15)) r.resumes_run = st.column_int(15);
     return r;
 }
 
@@ -85,7 +86,7 @@ constexpr const char* run_columns =
     "SELECT r.id, r.recipe_name, r.recipe_text, r.recipe_sha256, r.software_version, r.git_revision, "
     "r.instruments, r.operator, r.started_at, r.ended_at, r.status, r.prev_hash, r.row_hash, "
     "(SELECT COUNT(*) FROM samples s WHERE s.run_id = r.id), "
-    "(SELECT COUNT(*) FROM events e WHERE e.run_id = r.id) FROM runs r ";
+    "(SELECT COUNT(*) FROM events e WHERE e.run_id = r.id), r.resumes_run FROM runs r ";
 
 }  // namespace
 
@@ -272,8 +273,8 @@ Result<std::int64_t> RunJournal::begin_run(const RunStart& start_in) {
 
     auto insert = statement(
         "INSERT INTO runs (recipe_name, recipe_text, recipe_sha256, software_version, git_revision, instruments, "
-        "operator, started_at, ended_at, status, prev_hash, row_hash, chain_version, hash_alg) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, 'running', ?9, '', ?10, 'hmac-sha256')");
+        "operator, started_at, ended_at, status, prev_hash, row_hash, chain_version, hash_alg, resumes_run) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, 'running', ?9, '', ?10, 'hmac-sha256', ?11)");
     if (!insert) return std::unexpected(insert.error());
     Statement& in = **insert;
     in.bind(1, std::string_view(start.recipe_name));
@@ -286,6 +287,11 @@ Result<std::int64_t> RunJournal::begin_run(const RunStart& start_in) {
     in.bind(8, std::string_view(start.started_at));
     in.bind(9, std::string_view(prev_hash));
     in.bind(10, std::int64_t{detail::chain_version_sealed});
+    if (start.resumes_run) {
+        in.bind(11, *start.resumes_run);
+    } else {
+        in.bind_null(11);
+    }
     if (auto r = step_done(db_, in, "insert run"); !r) return std::unexpected(r.error());
     const std::int64_t id = sqlite3_last_insert_rowid(db_);
     if (start.instruments_json.empty()) start.instruments_json = "{}";

@@ -30,7 +30,7 @@
 
 namespace edc::journal {
 
-inline constexpr int journal_schema_version = 3;
+inline constexpr int journal_schema_version = 4;
 
 struct OpenOptions {
     bool mark_interrupted = true;  // run mark_interrupted() once opened

@@ -90,10 +90,17 @@ Result<void> add_keyed_chain_v3(sqlite3* db) {
     return exec(db, insert.c_str());
 }
 
-constexpr std::array<Migration, 3> all{{
+// A resumed run (`edc resume`) is a new run row that names the interrupted run it continues.
+// The link is also an event of the continuation ("resumes_run"), so the run's seal covers it.
+Result<void> add_resumes_run_v4(sqlite3* db) {
+    return exec(db, "ALTER TABLE runs ADD COLUMN resumes_run INTEGER REFERENCES runs (id);");
+}
+
+constexpr std::array<Migration, 4> all{{
     {1, "runs, samples, events", &create_v1},
     {2, "run seals: rows, final status and end time in the hash chain", &add_seals_v2},
     {3, "keyed chain (hash_alg per run) and the journal id", &add_keyed_chain_v3},
+    {4, "resumes_run: a continuation's link to the interrupted run", &add_resumes_run_v4},
 }};
 
 }  // namespace

@@ -20,6 +20,13 @@ ControlLoop::~ControlLoop() {
     stop();
 }
 
+void ControlLoop::replan(const plan::FeedPlan& plan, const model::CellParams& cell,
+                         const plan::PumpLimits& pump, const run::InterlockLimits& limits) {
+    if (thread_.joinable()) return;
+    scheduler_ = loop::Scheduler(plan, cell, pump);
+    settings_.limits = limits;
+}
+
 void ControlLoop::start(const std::atomic<bool>& current_on, journal::JournalWriter* writer,
                         std::function<void(const std::string&)> on_exception) {
     if (thread_.joinable()) return;

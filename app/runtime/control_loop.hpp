@@ -49,6 +49,10 @@ public:
     // `writer`: the journal (may be null).
     // `on_exception`: an exception escaped the loop (the loop has stopped ticking; the caller
     // faults the run, which drives the safe state).
+    // Before start(): a new plan and limits (a resumed run's plan, known once the instruments
+    // have been asked what they did while no controller watched them).
+    void replan(const plan::FeedPlan& plan, const model::CellParams& cell, const plan::PumpLimits& pump,
+                const run::InterlockLimits& limits);
     void start(const std::atomic<bool>& current_on, journal::JournalWriter* writer,
                std::function<void(const std::string&)> on_exception);
     void stop();    // joins; idempotent

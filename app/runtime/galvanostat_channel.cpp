@@ -41,6 +41,10 @@ std::future<Result<void>> GalvanostatChannel::configure(const GalvanostatSetting
     });
 }
 
+std::future<Result<bool>> GalvanostatChannel::output_state() {
+    return worker_.call([](Galvanostat& g) { return g.output_is_on(); });
+}
+
 std::future<Result<void>> GalvanostatChannel::energise() {
     auto done = worker_.call([this](Galvanostat& g) -> Result<void> {
         if (auto e = g.set_current(instrument_current_from_cathodic(set_point_a_)); !e) return e;

@@ -45,6 +45,8 @@ public:
     // of the output changes on the worker thread together with the switch, so charge is
     // counted from the moment current flows (at the set point until the first reading).
     [[nodiscard]] std::future<Result<void>> energise();
+    // Whether the output is on, as the instrument says (a resumed run asks before anything else).
+    [[nodiscard]] std::future<Result<bool>> output_state();
     // Level 0, output off; the held instrument is watched from now, whatever this returns.
     [[nodiscard]] std::future<Result<void>> hold();
     // SafeStateChannel: level 0, output off, high impedance; jumps the worker's queue.

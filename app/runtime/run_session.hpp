@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "app/journal/run_totals.hpp"
+#include "app/runtime/resume_state.hpp"
 #include "app/runtime/sim_rig_options.hpp"
 #include "control/error.hpp"
 #include "control/plan/feed_plan.hpp"
@@ -40,6 +41,11 @@ struct RunOptions {
     std::string operator_name;              // defaults to the OS user
     double loop_hz = 20.0;                  // scheduler tick rate (run time)
     double sample_hz = 10.0;                // journal sample rate (run time)
+    // `edc resume`: the run continues this interrupted one (a new journal run linked to it) from
+    // the state its journal and its instruments give; `confirm_resume` must agree before any
+    // output is energised (absent: refused).
+    std::optional<ResumeFrom> resume;
+    ResumeConfirm confirm_resume;
 };
 
 // Published by the supervisor at a fixed rate; copying it never blocks the loop.
@@ -84,6 +90,10 @@ struct RunSummary {
     bool safe_state_confirmed = false;  // from the simulator's own record when simulating
     bool instruments_opened = false;    // a port of the galvanostat or the pump was opened
     bool deposition_started = false;    // current was commanded: the deposited quantities mean something
+    // A resumed run: what was found and planned; resume_refused when it was not resumed (the
+    // cause says why: identities, state unknown, syringe, the operator declined).
+    std::optional<ResumeFindings> resume;
+    bool resume_refused = false;
 };
 
 // Every rate the run will command (the plan's peak feed rate; the pre-bolus runs at

@@ -106,6 +106,16 @@ std::optional<run::RunEvent> RunSession::Impl::check_instruments() {
         }
     }
     if (sim_) instruments["simulated"] = true;
+    if (options_.resume && problems.empty()) {
+        if (auto refused = check_resume(instruments.dump())) {
+            {
+                std::lock_guard lock(mutex_);
+                resume_refused_ = true;
+            }
+            fault("resume_refused", *refused);
+            return std::nullopt;
+        }
+    }
 
     journal::RunStart start;
     start.recipe_name = r.name;
@@ -115,6 +125,7 @@ std::optional<run::RunEvent> RunSession::Impl::check_instruments() {
     start.git_revision = edc::git_revision;
     start.instruments_json = instruments.dump();
     start.operator_name = options_.operator_name;
+    if (options_.resume) start.resumes_run = options_.resume->run_id;
     auto id = journal_.begin(start, options_.provenance, run_time());
     if (!id) {
         fault("journal", describe(id.error()));
@@ -125,6 +136,7 @@ std::optional<run::RunEvent> RunSession::Impl::check_instruments() {
         snapshot_.run_id = *id;
     }
     record("info", "instruments", instruments.dump());
+    if (resume_findings_) record("info", "resumes_run", resume_text(*resume_findings_));
 
     if (!problems.empty()) {
         std::string all;
@@ -134,7 +146,11 @@ std::optional<run::RunEvent> RunSession::Impl::check_instruments() {
     }
     if (r.pump) {
         const double top = std::max(plan_.totals.max_feed_rate_m3_per_s, 1e-12);
-        auto unit = await(clock_.clock(), pump_->set_up(r.pump->syringe_diameter_m, top, plan_.totals.feed_volume_m3), "pump");
+        // The pump's counter starts again at prime: a resumed run's pump is armed for the rest.
+        const double fed_before = resume_findings_ ? resume_findings_->start.fed_m3 : 0.0;
+        auto unit = await(clock_.clock(),
+                          pump_->set_up(r.pump->syringe_diameter_m, top, plan_.totals.feed_volume_m3 - fed_before),
+                          "pump");
         if (!unit) {
             fault("pump_setup", describe(unit.error()));
             return std::nullopt;

@@ -400,6 +400,8 @@ std::optional<run::RunEvent> RunSession::Impl::close_journal(run::Outcome outcom
     }
     std::lock_guard lock(mutex_);
     s.safe_state_confirmed = safe_state_confirmed_ && sim_confirmed;
+    s.resume = resume_findings_;
+    s.resume_refused = resume_refused_;
     summary_ = s;
     snapshot_.state = outcome == run::Outcome::completed ? run::RunState::completed
                       : outcome == run::Outcome::aborted ? run::RunState::aborted

@@ -63,6 +63,9 @@ private:
     // actions, on the job thread (session_bringup.cpp: the first two)
     std::optional<run::RunEvent> check_instruments();
     std::optional<run::RunEvent> prime();
+    // A resumed run's checks (session_resume.cpp): the instruments' state, identities, the bath
+    // after the dead time, the re-plan, the operator's confirmation. The refusal, if any.
+    std::optional<std::string> check_resume(const std::string& found_instruments_json);
     std::optional<run::RunEvent> start_deposition();
     std::optional<run::RunEvent> resume_deposition();
     std::optional<run::RunEvent> pause_deposition();
@@ -105,6 +108,8 @@ private:
     bool abort_requested_ = false;
     bool safe_state_confirmed_ = false;
     bool journal_failed_ = false;
+    bool resume_refused_ = false;
+    std::optional<ResumeFindings> resume_findings_;
     RunSummary summary_;
 };
 

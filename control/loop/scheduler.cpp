@@ -29,6 +29,10 @@ Scheduler::Scheduler(plan::FeedPlan plan, const model::CellParams& cell, const p
       lead_ramp_c_(std::max(0.0, config.lead_ramp_lags) * (tau_mix_ + tau_pump_) * plan_.totals.current_a) {
     if (config_.max_rate_step_m3_per_s <= 0.0)
         config_.max_rate_step_m3_per_s = 0.25 * pump_.max_rate_m3_per_s;
+    if (!plan_.points.empty()) {
+        start_charge_c_ = plan_.points.front().charge_c;
+        counter_base_m3_ = plan_.points.front().fed_m3 - plan_.prebolus_m3;
+    }
     reset();
 }
 
@@ -36,12 +40,12 @@ void Scheduler::reset() noexcept {
     started_ = false;
     last_time_ = 0.0;
     last_command_time_ = 0.0;
-    charge_ = 0.0;
+    charge_ = start_charge_c_;
     command_ = 0.0;
     limited_ = false;
     bulk_ = plan_.start_bath;
     electrode_ = bulk_.concentrations();
-    plunger_ = plan_.prebolus_m3;
+    plunger_ = plan_.prebolus_m3 + counter_base_m3_;
     delivered_rate_ = 0.0;
     film_metal_mol_ = 0.0;
     film_bi_mol_ = 0.0;
@@ -77,7 +81,7 @@ double Scheduler::w_ahead(double q) const noexcept {
 // charge; brought in over k lag times it adds about 1/k of the plan's rate (0.67 at k = 1.5)
 // instead of arriving as one step that the step limit and the pump lag turn into ringing.
 double Scheduler::lead_share() const noexcept {
-    return lead_ramp_c_ > 0.0 ? std::min(1.0, charge_ / lead_ramp_c_) : 1.0;
+    return lead_ramp_c_ > 0.0 ? std::min(1.0, (charge_ - start_charge_c_) / lead_ramp_c_) : 1.0;
 }
 
 // Feedforward w(Q + I (tau_mix + tau_pump)) I: the bulk must lead the electrode by the mixing
@@ -113,7 +117,7 @@ SchedulerOutput Scheduler::tick(const SchedulerInputs& in) noexcept {
     if (in.dispensed_valid && in.dispensed_age_s >= 0.0 &&
         in.dispensed_age_s <= config_.counter_stale_after_s) {
         // the counter is older than now by its age, during which the plunger ran at the command
-        const double counter_now = in.dispensed_m3 + command_ * in.dispensed_age_s;
+        const double counter_now = counter_base_m3_ + in.dispensed_m3 + command_ * in.dispensed_age_s;
         plunger_ += (counter_now - plunger_) * lag_fraction(dt, config_.counter_correction_time_s);
     }
 

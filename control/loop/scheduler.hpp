@@ -66,7 +66,8 @@ public:
 
     [[nodiscard]] const plan::FeedPlan& plan() const noexcept { return plan_; }
     [[nodiscard]] const SchedulerConfig& config() const noexcept { return config_; }
-    // Back to the state at construction (bath after the bolus, nothing passed).
+    // Back to the state at construction: the plan's first point (bath after the bolus, nothing
+    // passed; for a resumed run's plan, the charge and feed the interrupted run had reached).
     void reset() noexcept;
 
 private:
@@ -84,6 +85,10 @@ private:
     double tau_mix_;
     double tau_pump_;
     double lead_ramp_c_;  // charge over which the lead comes in (0: at once)
+    // A resumed run's plan starts where the interrupted run stood: its charge, and the B fed so
+    // far. The pump's counter is cleared when the continuation primes, so it counts from there.
+    double start_charge_c_ = 0.0;
+    double counter_base_m3_ = 0.0;
 
     // state
     bool started_ = false;

@@ -329,7 +329,8 @@ TEST_F(KeyedChain, MissingKeyIsReportedApartFromAMismatch) {
 TEST_F(KeyedChain, RunsSealedBeforeTheKeyedChainKeepVerifyingAsSha256) {
     const auto db = journal_with_runs(1);
     relink(db, 1, [](const std::string& m) { return sha256_hex(m); });
-    sql(db, "ALTER TABLE runs DROP COLUMN hash_alg; DROP TABLE meta; PRAGMA user_version = 2");
+    sql(db, "ALTER TABLE runs DROP COLUMN resumes_run; ALTER TABLE runs DROP COLUMN hash_alg; DROP TABLE meta; "
+            "PRAGMA user_version = 2");
     const auto r = run_cli({"verify", "--db", db});
     EXPECT_EQ(r.code, 0) << r.out << r.err;
     EXPECT_NE(r.out.find("links       sha256: run 1\n"), std::string::npos) << r.out;

@@ -45,9 +45,9 @@ TEST(Journal, OpenCreatesParentDirectoriesAndSchemaVersionTwo) {
     const std::string path = dir.file("deep/er/edc.sqlite");
     RunJournal j = open_ok(path);
     EXPECT_TRUE(std::filesystem::exists(path));
-    EXPECT_EQ(j.schema_version(), 3);
-    EXPECT_EQ(journal_schema_version, 3);
-    EXPECT_EQ(query_text(path, "PRAGMA user_version"), "3");
+    EXPECT_EQ(j.schema_version(), 4);
+    EXPECT_EQ(journal_schema_version, 4);
+    EXPECT_EQ(query_text(path, "PRAGMA user_version"), "4");
 }
 
 TEST(Journal, UsesWriteAheadLogging) {
@@ -68,7 +68,7 @@ TEST(Journal, MigratesAnEmptyExistingDatabase) {
         sqlite3_close(db);
     }
     RunJournal j = open_ok(path);
-    EXPECT_EQ(j.schema_version(), 3);
+    EXPECT_EQ(j.schema_version(), 4);
     EXPECT_EQ(query_text(path, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN "
                                "('runs', 'samples', 'events')"), "3");
     EXPECT_EQ(query_text(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'unrelated'"), "1");
@@ -84,7 +84,7 @@ TEST(Journal, ReopeningDoesNotMigrateTwice) {
         ASSERT_TRUE(j.end_run(id, RunStatus::completed).has_value());
     }
     RunJournal j = open_ok(path);
-    EXPECT_EQ(j.schema_version(), 3);
+    EXPECT_EQ(j.schema_version(), 4);
     EXPECT_EQ(j.get_run(id)->status, RunStatus::completed);
 }
 
@@ -100,7 +100,7 @@ TEST(Journal, RefusesADatabaseFromANewerEdc) {
     auto j = RunJournal::open(path);
     ASSERT_FALSE(j.has_value());
     EXPECT_EQ(j.error().code, "journal_too_new");
-    EXPECT_EQ(j.error().message, path + " has journal schema version 99; this edc knows up to 3: use a newer edc");
+    EXPECT_EQ(j.error().message, path + " has journal schema version 99; this edc knows up to 4: use a newer edc");
 }
 
 TEST(Journal, BeginRunRecordsEveryField) {
