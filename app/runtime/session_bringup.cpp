@@ -12,6 +12,7 @@
 #include "drivers/galvanostat/galvanostat_factory.hpp"
 #include "drivers/io/open_transport.hpp"
 #include "drivers/io/reopening_transport.hpp"
+#include "drivers/pump/legato_protocol.hpp"
 #include "drivers/pump/pump_factory.hpp"
 #include "edc/version.hpp"
 
@@ -37,7 +38,7 @@ std::optional<run::RunEvent> RunSession::Impl::check_instruments() {
     io::ReopeningTransport* glink = nullptr;
     auto g = [&]() -> Result<std::unique_ptr<Galvanostat>> {
         const bool in_process = sim_ && sim_->options().in_process;
-        if (!in_process && gmodel == "keithley-2450" && !io::is_tcp_port(gport)) {
+        if (!in_process && recipes::galvanostat_on_lan(r.galvanostat.model) && !io::is_tcp_port(gport)) {
             return make_galvanostat(gmodel, gport, gopt, *io_);  // refused, in its words
         }
         io::ReopeningTransport::Opener open;
@@ -76,7 +77,8 @@ std::optional<run::RunEvent> RunSession::Impl::check_instruments() {
         const std::string pmodel(recipes::to_string(r.pump->model));
         io::ReopeningTransport* plink = nullptr;
         auto p = [&]() -> Result<std::unique_ptr<SyringePump>> {
-            if (pmodel != "ne-1000" && pmodel != "harvard-elite") return make_syringe_pump(pmodel, pport, popt, *io_);
+            const bool known = pmodel == "ne-1000" || pmodel == "harvard-elite" || legato::find_model(pmodel) != nullptr;
+            if (!known) return make_syringe_pump(pmodel, pport, popt, *io_);  // refused, in its words
             io::ReopeningTransport::Opener open;
             if (sim_ && sim_->options().in_process) {
                 open = [sim = sim_.get()] { return sim->connect_pump(); };
