@@ -31,6 +31,7 @@ HistoryScreen::HistoryScreen(QWidget* parent)
       since_enabled_(new QCheckBox(tr("Started &since:"), this)),
       since_(new QDateEdit(QDate::currentDate().addDays(-30), this)),
       status_(new QLabel(this)),
+      resume_(new QPushButton(tr("&Resume…"), this)),
       table_(new QTableWidget(0, 8, this)),
       report_(new QWidget(this)),
       header_(new QLabel(report_)),
@@ -89,6 +90,12 @@ HistoryScreen::HistoryScreen(QWidget* parent)
            "next plan"));
     connect(calibrate, &QPushButton::clicked, this, &HistoryScreen::calibrate_dialog);
     filters->addWidget(calibrate);
+    resume_->setObjectName(QStringLiteral("history_resume"));
+    resume_->setToolTip(tr("Continue the selected interrupted run (its controller died) as a new run "
+                           "linked to it, as `edc resume` does"));
+    resume_->setEnabled(false);
+    connect(resume_, &QPushButton::clicked, this, &HistoryScreen::resume_dialog);
+    filters->addWidget(resume_);
     filters->addWidget(csv);
     filters->addWidget(png);
 
@@ -180,6 +187,7 @@ void HistoryScreen::reload() {
                     tr("%1 run(s) in %2").arg(runs->size()).arg(QString::fromStdString(db_path_)));
                 show_runs(*runs);
             }
+            check_resume();  // a continuation may have appeared since
             emit runs_loaded();
         });
 }
@@ -290,6 +298,7 @@ void HistoryScreen::show_detail(RunDetail detail) {
                                      .arg(with_unit(e.t_s, 1, "s"), QString::fromStdString(e.level),
                                           QString::fromStdString(e.code), QString::fromStdString(e.message)));
     detail_ = std::move(detail);
+    check_resume();
 }
 
 Result<void> HistoryScreen::export_csv(const QString& path) const {

@@ -3,8 +3,8 @@
 // replaying the run's charts from its samples; a measured depth profile compared with the run
 // (app/calibration: points over the composition chart, RMS and worst error against the
 // target); "Calibrate…": the run and its profile fitted, the report shown, the chemistry file
-// written (history_calibrate.cpp); export as CSV and as a PNG report. Journal reads run on
-// worker threads.
+// written (history_calibrate.cpp); "Resume…" for an interrupted run (history_resume.cpp);
+// export as CSV and as a PNG report. Journal reads run on worker threads.
 #include <QWidget>
 #include <cstdint>
 #include <optional>
@@ -20,6 +20,7 @@ class QComboBox;
 class QDateEdit;
 class QLabel;
 class QPlainTextEdit;
+class QPushButton;
 class QTableWidget;
 
 namespace edc::gui {
@@ -62,10 +63,20 @@ public:
     // The runs selected in the table (Ctrl/Shift-click selects several), in table order.
     [[nodiscard]] std::vector<std::int64_t> selected_runs() const;
     [[nodiscard]] QString calibration_text() const;
+    // "Resume…": enabled for a selected run that was interrupted and that no continuation
+    // resumes yet (checked against the whole journal: resume_checked() follows each check).
+    [[nodiscard]] QPushButton* resume_button() const { return resume_; }
+    // The confirmation's text: what resuming the selected run will do.
+    [[nodiscard]] QString resume_text() const;
+    // The simulated instruments' state file offered for a simulated run (`--sim-state FILE`).
+    void set_sim_state_file(const QString& path) { sim_state_file_ = path; }
 
 signals:
     void runs_loaded();
     void detail_loaded(qint64 run_id);
+    void resume_checked(qint64 run_id, bool resumable);
+    // The operator confirmed resuming `run_id` (with the simulators' state file when simulated).
+    void resume_confirmed(qint64 run_id, const QString& sim_state_file);
 
 public slots:
     void reload();
@@ -73,21 +84,27 @@ public slots:
     void export_png_dialog();
     void compare_dialog();
     void calibrate_dialog();
+    void resume_dialog();
 
 private:
     void show_runs(const std::vector<journal::RunRecord>& runs);
     void show_detail(RunDetail detail);
+    void check_resume();
+    [[nodiscard]] bool selected_run_simulated() const;
 
     std::string db_path_;
     std::vector<journal::RunRecord> runs_;
     std::optional<RunDetail> detail_;
     std::optional<std::int64_t> wanted_;
     std::uint64_t reload_generation_ = 0;  // only the newest query's answer is shown
+    std::int64_t resumable_ = 0;           // the selected run, when Resume… may continue it
+    QString sim_state_file_;
     QComboBox* recipe_filter_;
     QComboBox* status_filter_;
     QCheckBox* since_enabled_;
     QDateEdit* since_;
     QLabel* status_;
+    QPushButton* resume_;
     QTableWidget* table_;
     QWidget* report_;  // what the PNG report shows: header + charts
     QLabel* header_;

@@ -10,8 +10,11 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
+#include <QDateTime>
 #include <cstdlib>
 
+#include "app/gui/background.hpp"
+#include "app/gui/resume_launch.hpp"
 #include "app/journal/run_journal.hpp"
 #include "control/clock/virtual_clock.hpp"
 #include "control/model/units.hpp"
@@ -67,6 +70,7 @@ MainWindow::MainWindow(WindowOptions options, QWidget* parent)
         update_start();
         if (!active && closing_) QTimer::singleShot(0, this, &QWidget::close);
     });
+    connect(history_, &HistoryScreen::resume_confirmed, this, &MainWindow::resume_run);
     connect(run_, &RunScreen::run_finished, this, [this](qint64) {
         instruments_->tick_checklist(false);  // confirm the bench again before the next run
         history_->reload();
@@ -188,6 +192,40 @@ void MainWindow::start_run() {
     show_screen(Screen::run);
     run_->start(std::move(options), std::move(sim), *plan_->plan());
     update_start();
+}
+
+void MainWindow::resume_run(qint64 run_id, const QString& sim_state_file) {
+    if (run_->active()) {
+        statusBar()->showMessage(tr("Cannot resume: a run is in progress"), 5000);
+        return;
+    }
+    show_screen(Screen::run);
+    const double now_s = static_cast<double>(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+    run_in_background(
+        this, [db = db_path_.toStdString(), run_id, now_s] { return prepare_resume(db, run_id, now_s); },
+        [this, sim_state_file](Result<ResumeLaunch> launch) {
+            if (!launch) {
+                run_->show_not_started(launch.error());
+                return;
+            }
+            if (run_->active()) return;
+            std::optional<app::SimRigOptions> sim;
+            if (launch->simulated) {
+                sim = resume_sim_rig(*launch, sim_state_file.toStdString());
+                sim->speed = instruments_->speed();
+                if (instruments_->lockstep()) {
+                    sim->clock = std::make_shared<clk::VirtualClock>(sim->speed, sim->speed);
+                    sim->in_process = true;
+                }
+            }
+            app::RunOptions options = std::move(launch->options);
+            options.operator_name = operator_name();
+            // The operator confirmed in History's dialog, after reading what resume will do;
+            // the session's findings are journaled and shown in the Run screen's log.
+            options.confirm_resume = [](const app::ResumeFindings&) { return true; };
+            run_->start(std::move(options), std::move(sim), launch->plan);
+            update_start();
+        });
 }
 
 void MainWindow::restore_settings() {

@@ -35,6 +35,10 @@ public:
     [[nodiscard]] QString why_not_start() const;
     // Starts the run the Start buttons start (no-op when can_start() is false).
     void start_run();
+    // History's "Resume…" confirmed: the interrupted run's continuation, built from its journal
+    // as `edc resume` builds it, starts on the Run screen like any run (simulated runs on the
+    // simulators, paced and lock-stepped as the Instruments screen says, from `sim_state_file`).
+    void resume_run(qint64 run_id, const QString& sim_state_file);
 
     [[nodiscard]] RecipesScreen* recipes() const { return recipes_; }
     [[nodiscard]] PlanScreen* plan() const { return plan_; }

@@ -155,6 +155,7 @@ void RunScreen::start(app::RunOptions options, std::optional<app::SimRigOptions>
     creating_ = true;
     abort_pending_ = false;
     simulate_ = sim.has_value();
+    resumes_run_ = options.resume ? options.resume->run_id : 0;
     states_.clear();
     summary_.reset();
     error_.clear();
@@ -167,6 +168,7 @@ void RunScreen::start(app::RunOptions options, std::optional<app::SimRigOptions>
     log_->clear();
     log_->appendPlainText(
         tr("Preparing the run (%1)…").arg(simulate_ ? tr("simulated hardware") : tr("instruments")));
+    if (resumes_run_ > 0) log_->appendPlainText(tr("Resuming interrupted run #%1.").arg(resumes_run_));
     states_.push_back(run::RunState::idle);
     show_snapshot(last_);
     state_->setText(tr("Starting…"));
@@ -180,15 +182,7 @@ void RunScreen::start(app::RunOptions options, std::optional<app::SimRigOptions>
         [this](Result<std::unique_ptr<app::RunSession>> created) {
             creating_ = false;
             if (!created) {
-                error_ = QStringLiteral("%1: %2 (%3)")
-                             .arg(QString::fromStdString(created.error().code),
-                                  QString::fromStdString(created.error().message),
-                                  QString::fromStdString(created.error().where));
-                show_banner(tr("Run not started: %1. Nothing was energised.").arg(error_),
-                            QColor(0xc6, 0x28, 0x28));
-                log_->appendPlainText(error_);
-                show_snapshot(last_);
-                update_buttons();
+                show_not_started(created.error());
                 emit active_changed(false);
                 return;
             }
@@ -287,7 +281,10 @@ void RunScreen::finish() {
                          "pump stopped).")
                     : tr("Hardware: safe state NOT confirmed — check the galvanostat output and "
                          "the pump by hand.");
-            const QString cause = QString::fromStdString(summary.cause);
+            QString cause = QString::fromStdString(summary.cause);
+            // Worded as `edc resume` prints its refusal.
+            if (summary.resume_refused)
+                cause = tr("run %1 cannot be resumed: %2").arg(resumes_run_).arg(cause);
             switch (summary.outcome) {
                 case run::Outcome::faulted:
                     error_ = cause;
@@ -348,6 +345,16 @@ void RunScreen::update_buttons() {
                       (last_.state == run::RunState::depositing || last_.state == run::RunState::held));
     hold_->setText(last_.state == run::RunState::held ? tr("▶ &Resume") : tr("❚❚ &Hold"));
     if (active()) start_reason_->clear();
+}
+
+void RunScreen::show_not_started(const Error& error) {
+    error_ = QStringLiteral("%1: %2 (%3)")
+                 .arg(QString::fromStdString(error.code), QString::fromStdString(error.message),
+                      QString::fromStdString(error.where));
+    show_banner(tr("Run not started: %1. Nothing was energised.").arg(error_), QColor(0xc6, 0x28, 0x28));
+    log_->appendPlainText(error_);
+    show_snapshot(last_);
+    update_buttons();
 }
 
 QString RunScreen::error_text() const {

@@ -31,6 +31,9 @@ public:
     // `sim`: run against simulated instruments (see app::RunSession::create).
     void start(app::RunOptions options, std::optional<app::SimRigOptions> sim, const plan::FeedPlan& plan);
     void set_start_allowed(bool allowed, const QString& why_not);
+    // A run that could not be prepared (e.g. a resume whose journal cannot be read): shown as a
+    // run that did not start.
+    void show_not_started(const Error& error);
 
     [[nodiscard]] bool active() const { return creating_ || session_ != nullptr || joining_; }
     [[nodiscard]] run::RunState state() const { return last_.state; }
@@ -65,6 +68,7 @@ private:
     bool abort_pending_ = false;
     bool simulate_ = false;
     bool start_allowed_ = false;
+    std::int64_t resumes_run_ = 0;  // the interrupted run this one continues (0: a fresh run)
     app::RunSnapshot last_;
     double last_chart_t_ = -1.0;
     std::vector<run::RunState> states_;
