@@ -33,8 +33,9 @@ void HistoryScreen::check_resume() {
             const bool ok = all && blocking_continuation(*all, id) == 0;
             resumable_ = ok ? id : 0;
             resume_->setEnabled(ok);
-            resume_->setToolTip(ok || !all ? resume_->toolTip()
-                                           : tr("Run #%1 resumed it already").arg(blocking_continuation(*all, id)));
+            resume_->setToolTip(ok || !all
+                                    ? resume_->toolTip()
+                                    : tr("Run #%1 resumed it already").arg(blocking_continuation(*all, id)));
             emit resume_checked(id, ok);
         });
 }

@@ -19,9 +19,9 @@ namespace edc::gui {
 
 struct ResumeLaunch {
     std::int64_t resumes_run = 0;
-    app::RunOptions options;  // resume set; confirm_resume is the caller's
-    plan::FeedPlan plan;      // the whole film's plan (the Run screen's charts)
-    bool simulated = false;   // the interrupted run ran on the simulated instruments
+    app::RunOptions options;       // resume set; confirm_resume is the caller's
+    plan::FeedPlan plan;           // the whole film's plan (the Run screen's charts)
+    bool simulated = false;        // the interrupted run ran on the simulated instruments
     model::CellParams plant_cell;  // simulated: the cell the simulators model (the recipe's chemistry)
 };
 
