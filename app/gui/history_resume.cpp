@@ -55,7 +55,7 @@ QString HistoryScreen::resume_text() const {
                            with_unit(to_nm(last.depth_m), 0, "nm"));
     }
     return tr("<b>Resume interrupted run #%1 (%2)?</b><br>"
-              "It stopped with its controller (%3; last journal entry %4).<br><br>"
+              "It had reached %3 when its controller died (found interrupted %4).<br><br>"
               "Resuming will:<ol>"
               "<li>reopen and re-identify the run's instruments%5 (refused if they are not the "
               "journaled ones);</li>"
