@@ -18,6 +18,7 @@
 #include "app/cli/commands.hpp"
 #include "app/cli/journal_view.hpp"
 #include "app/cli/sim_state_option.hpp"
+#include "app/runtime/resume_request.hpp"
 #include "app/runtime/run_session.hpp"
 #include "app/sim/plant_setup.hpp"
 #include "control/clock/virtual_clock.hpp"
@@ -70,29 +71,6 @@ Options:
     R"(
 Exit codes: 0 completed, 1 usage error or refused, 4 run faulted, 5 run aborted by the operator.
 )";
-
-// "2026-11-26T05:07:04.123Z" -> seconds since the epoch; nullopt when it is not that form.
-std::optional<double> parse_utc(std::string_view s) {
-    if (s.size() < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
-        return std::nullopt;
-    auto num = [&](std::size_t at, std::size_t len) -> std::optional<int> {
-        int v = 0;
-        const auto [end, ec] = std::from_chars(s.data() + at, s.data() + at + len, v);
-        if (ec != std::errc{} || end != s.data() + at + len) return std::nullopt;
-        return v;
-    };
-    const auto y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2),
-               sec = num(17, 2);
-    if (!y || !mo || !d || !h || !mi || !sec) return std::nullopt;
-    std::tm tm{};
-    tm.tm_year = *y - 1900;
-    tm.tm_mon = *mo - 1;
-    tm.tm_mday = *d;
-    tm.tm_hour = *h;
-    tm.tm_min = *mi;
-    tm.tm_sec = *sec;
-    return static_cast<double>(timegm(&tm));
-}
 
 int refuse(Console& console, std::int64_t run, const std::string& why) {
     return report_error(console,
@@ -178,80 +156,20 @@ int run_resume(const ParsedArgs& args, Console& console) {
     const auto id = static_cast<std::int64_t>(*run_number);
     const std::string db_path = journal_path(args);
 
-    // The journal's side: what the interrupted run had reached. Opening it marks runs whose
-    // controller died as interrupted.
-    auto journal = journal::RunJournal::open(db_path);
-    if (!journal) return report_error(console, journal.error());
-    auto record = journal->get_run(id);
-    if (!record) return report_error(console, record.error());
-    if (record->status != journal::RunStatus::interrupted) {
-        return refuse(console, id,
-                      fmt::format("it is {}, not interrupted", journal::to_string(record->status)));
-    }
-    auto all = journal->list_runs();
-    if (!all) return report_error(console, all.error());
-    for (const auto& r : *all) {
-        // A continuation that faulted or was aborted does not block another attempt (it may not
-        // have deposited: its own journal says); one that completed, runs or died itself does.
-        if (r.resumes_run != id) continue;
-        if (r.status == journal::RunStatus::interrupted)
-            return refuse(
-                console, id,
-                fmt::format("run {} continued it and was interrupted too: resume run {}", r.id, r.id));
-        if (r.status == journal::RunStatus::completed || r.status == journal::RunStatus::running)
-            return refuse(console, id, fmt::format("run {} resumed it already", r.id));
-    }
-    auto samples = journal->samples(id);
-    if (!samples) return report_error(console, samples.error());
-    if (samples->empty() || samples->back().charge_c <= 0.0) {
-        return refuse(console, id,
-                      "its journal has no deposition samples: the state it stopped in is unknown");
-    }
-    const auto started = parse_utc(record->started_at);
-    if (!started) return refuse(console, id, "its start time '" + record->started_at + "' is unreadable");
-    const bool was_simulated = record->instruments_json.find("\"simulated\":true") != std::string::npos;
-    if (was_simulated != simulate) {
+    // The journal's side: what the interrupted run had reached, and its refusals.
+    auto req = app::prepare_resume(db_path, id, static_cast<double>(std::time(nullptr)));
+    if (!req) return report_error(console, req.error());
+    if (req->simulated != simulate) {
         return refuse(
             console, id,
-            was_simulated ? "it ran on simulated instruments: add --sim" : "it ran on real instruments");
+            req->simulated ? "it ran on simulated instruments: add --sim" : "it ran on real instruments");
     }
-    // Wall seconds since its last sample (a simulated run's seconds are not wall seconds: there
-    // the stop is bounded by the journal's own discovery of the dead run, its ended_at).
-    const auto now = static_cast<double>(std::time(nullptr));
-    double stopped_at = *started + samples->back().t_s;
-    if (auto ended = record->ended_at ? parse_utc(*record->ended_at) : std::nullopt;
-        ended && *ended < stopped_at)
-        stopped_at = *ended;
-    const double wall_gap_s = std::max(0.0, now - stopped_at);
-    if (wall_gap_s > max_gap_s) {
+    if (req->wall_gap_s > max_gap_s) {
         return refuse(
             console, id,
-            fmt::format("it stopped {:.0f} s ago, more than --max-gap {:.0f} s", wall_gap_s, max_gap_s));
+            fmt::format("it stopped {:.0f} s ago, more than --max-gap {:.0f} s", req->wall_gap_s, max_gap_s));
     }
-
-    auto recipe = recipes::parse_recipe(record->recipe_text, fmt::format("run {} recipe", id),
-                                        recipes::CalibrationFile::ignore);
-    if (!recipe) return report_error(console, recipe.error());
-    auto events = journal->events(id);
-    if (!events) return report_error(console, events.error());
-    app::RunOptions options;
-    for (const auto& e : *events) {
-        if (e.code != "chemistry") continue;
-        if (auto applied = recipes::apply_chemistry_text(recipe->plan.cell.chemistry, e.message,
-                                                         fmt::format("run {} chemistry", id));
-            !applied)
-            return report_error(console, applied.error());
-        options.provenance.push_back({"chemistry", e.message});
-    }
-    auto fresh = plan::make_plan(recipe->plan);
-    if (!fresh) return report_error(console, fresh.error().to_error());
-
-    app::ResumeFrom from;
-    from.run_id = id;
-    from.instruments_json = record->instruments_json;
-    from.last = samples->back();
-    from.set_current_a = recipe->current_a();
-    from.gap_s = simulate ? sim_state->outage_s : wall_gap_s;
+    if (simulate) req->options.resume->gap_s = sim_state->outage_s;
     std::optional<app::SimRigOptions> sim;
     std::shared_ptr<clk::VirtualClock> vclock;
     std::optional<clk::Attachment> attached;
@@ -265,13 +183,9 @@ int run_resume(const ParsedArgs& args, Console& console) {
             sim->in_process = true;
             attached.emplace(*vclock);
         }
-        model::CellParams recipe_cell = recipe->plan.cell;
-        recipe_cell.chemistry = recipe->recipe_chemistry;
-        sim->plant = app::make_plant(recipe_cell, nullptr);
+        sim->plant = app::make_plant(req->plant_cell, nullptr);
     }
-    options.recipe = std::move(*recipe);
-    options.db_path = db_path;
-    options.resume = from;
+    app::RunOptions options = std::move(req->options);
     options.confirm_resume = confirmation(args.has("--yes"), console);
 
     auto session = app::RunSession::create(std::move(options), std::move(sim));
@@ -295,14 +209,14 @@ int run_resume(const ParsedArgs& args, Console& console) {
 
     std::optional<FilmScore> film;
     if (simulate && !sim_state->state_file.empty() && s.resume)
-        film = score_film(sim_state->state_file, *fresh, *s.resume);
+        film = score_film(sim_state->state_file, req->plan, *s.resume);
     if (args.has("--json")) {
         nlohmann::ordered_json j;
         j["run"] = s.run_id;
         j["resumes_run"] = id;
         j["outcome"] = std::string(run::to_string(s.outcome));
         j["cause"] = s.cause;
-        j["planned_charge_c"] = fresh->totals.charge_c;
+        j["planned_charge_c"] = req->plan.totals.charge_c;
         j["charge_c"] = s.totals.charge_c;
         if (s.resume) {
             j["gap_s"] = s.resume->gap_s;
@@ -321,7 +235,7 @@ int run_resume(const ParsedArgs& args, Console& console) {
     if (!s.cause.empty()) console.out << fmt::format("  cause           {}\n", s.cause);
     if (s.resume) console.out << "  pause           " << app::resume_text(*s.resume) << "\n";
     console.out << totals_text(s.totals);
-    console.out << fmt::format("  planned charge  {:.3f} C (the whole film)\n", fresh->totals.charge_c);
+    console.out << fmt::format("  planned charge  {:.3f} C (the whole film)\n", req->plan.totals.charge_c);
     if (film) {
         console.out << fmt::format(
             "  film vs target  {:.3f} at.% Bi RMS, {:.3f} at.% over the pause's depth band "
