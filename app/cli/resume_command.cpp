@@ -73,9 +73,7 @@ Exit codes: 0 completed, 1 usage error or refused, 4 run faulted, 5 run aborted 
 )";
 
 int refuse(Console& console, std::int64_t run, const std::string& why) {
-    return report_error(console,
-                        Error{"resume_refused", fmt::format("run {} cannot be resumed: {}", run, why),
-                              fmt::format("run {}", run)});
+    return report_error(console, app::resume_refused(run, why));
 }
 
 // The operator's yes: --yes, a "y" typed on a terminal, nothing else.

@@ -12,6 +12,7 @@
 
 #include "app/gui/background.hpp"
 #include "app/gui/gui_format.hpp"
+#include "app/runtime/resume_request.hpp"
 
 namespace edc::gui {
 namespace {
@@ -281,10 +282,10 @@ void RunScreen::finish() {
                          "pump stopped).")
                     : tr("Hardware: safe state NOT confirmed — check the galvanostat output and "
                          "the pump by hand.");
-            QString cause = QString::fromStdString(summary.cause);
-            // Worded as `edc resume` prints its refusal.
-            if (summary.resume_refused)
-                cause = tr("run %1 cannot be resumed: %2").arg(resumes_run_).arg(cause);
+            // A refused resume worded as `edc resume` prints it.
+            const QString cause = QString::fromStdString(
+                summary.resume_refused ? app::resume_refused(resumes_run_, summary.cause).message
+                                       : summary.cause);
             switch (summary.outcome) {
                 case run::Outcome::faulted:
                     error_ = cause;

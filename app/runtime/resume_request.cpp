@@ -11,14 +11,10 @@
 #include "recipes/format/chemistry_file.hpp"
 
 namespace edc::app {
-namespace {
-
-Error refused(std::int64_t run, const std::string& why) {
+Error resume_refused(std::int64_t run, const std::string& why) {
     return Error{"resume_refused", fmt::format("run {} cannot be resumed: {}", run, why),
                  fmt::format("run {}", run)};
 }
-
-}  // namespace
 
 std::optional<double> parse_utc(std::string_view s) {
     if (s.size() < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
@@ -59,27 +55,28 @@ Result<ResumeRequest> prepare_resume(const std::string& db_path, std::int64_t ru
     auto record = journal->get_run(run_id);
     if (!record) return std::unexpected(record.error());
     if (record->status != journal::RunStatus::interrupted)
-        return std::unexpected(
-            refused(run_id, fmt::format("it is {}, not interrupted", journal::to_string(record->status))));
+        return std::unexpected(resume_refused(
+            run_id, fmt::format("it is {}, not interrupted", journal::to_string(record->status))));
     auto all = journal->list_runs();
     if (!all) return std::unexpected(all.error());
     if (const auto blocking = blocking_continuation(*all, run_id); blocking != 0) {
         const auto it =
             std::ranges::find_if(*all, [&](const journal::RunRecord& r) { return r.id == blocking; });
         if (it != all->end() && it->status == journal::RunStatus::interrupted)
-            return std::unexpected(
-                refused(run_id, fmt::format("run {} continued it and was interrupted too: resume run {}",
-                                            blocking, blocking)));
-        return std::unexpected(refused(run_id, fmt::format("run {} resumed it already", blocking)));
+            return std::unexpected(resume_refused(
+                run_id, fmt::format("run {} continued it and was interrupted too: resume run {}", blocking,
+                                    blocking)));
+        return std::unexpected(resume_refused(run_id, fmt::format("run {} resumed it already", blocking)));
     }
     auto samples = journal->samples(run_id);
     if (!samples) return std::unexpected(samples.error());
     if (samples->empty() || samples->back().charge_c <= 0.0)
-        return std::unexpected(
-            refused(run_id, "its journal has no deposition samples: the state it stopped in is unknown"));
+        return std::unexpected(resume_refused(
+            run_id, "its journal has no deposition samples: the state it stopped in is unknown"));
     const auto started = parse_utc(record->started_at);
     if (!started)
-        return std::unexpected(refused(run_id, "its start time '" + record->started_at + "' is unreadable"));
+        return std::unexpected(
+            resume_refused(run_id, "its start time '" + record->started_at + "' is unreadable"));
 
     auto recipe = recipes::parse_recipe(record->recipe_text, fmt::format("run {} recipe", run_id),
                                         recipes::CalibrationFile::ignore);

@@ -39,6 +39,9 @@ struct ResumeRequest {
 [[nodiscard]] std::int64_t blocking_continuation(const std::vector<journal::RunRecord>& all_runs,
                                                  std::int64_t run_id);
 
+// The refusal both the CLI and the GUI show: code resume_refused, "run N cannot be resumed: why".
+[[nodiscard]] Error resume_refused(std::int64_t run, const std::string& why);
+
 // "2026-11-26T05:07:04.123Z" -> seconds since the epoch; nullopt when it is not that form.
 [[nodiscard]] std::optional<double> parse_utc(std::string_view s);
 
