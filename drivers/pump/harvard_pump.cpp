@@ -10,42 +10,29 @@
 namespace edc {
 
 HarvardPump::HarvardPump(std::unique_ptr<io::ByteTransport> transport, HarvardOptions options)
-    : transport_(std::move(transport)), options_(options) {}
+    : link_(std::move(transport), std::make_unique<io::HarvardPromptFramer>(), options.timeout),
+      options_(options) {}
 
 HarvardPump::~HarvardPump() = default;
 
 Result<harvard::Reply> HarvardPump::command(std::string_view cmd) {
-    const int n = static_cast<int>(cmd.size());
-    auto annotate = [&](Error e) {
-        e.message = strf("%s (command %.*s)", e.message.c_str(), n, cmd.data());
-        if (e.where.empty()) e.where = transport_->name();
-        return std::unexpected(std::move(e));
-    };
     std::string line;
     if (options_.address > 0)
         line = strf("%02d", options_.address);  // address, then the '@' of a fast command
     line.append(cmd);
     line.push_back('\r');
-    if (stale_) {  // a late reply to a command that timed out must not answer this one
-        io::discard_late_replies(*transport_, framer_);
-        stale_ = false;
-    }
-    if (auto w = transport_->write(line, options_.timeout); !w) return annotate(w.error());
-    auto frame = transport_->read_until(framer_, options_.timeout);
-    if (!frame) {
-        stale_ = frame.error().code == "timeout";
-        return annotate(frame.error());
-    }
+    auto frame = link_.exchange(line, cmd);
+    if (!frame) return std::unexpected(frame.error());
     auto reply = harvard::parse_reply(*frame);
-    if (!reply) return annotate(reply.error());
+    if (!reply) return std::unexpected(link_.annotate(reply.error(), cmd));
     running_ = reply->prompt == harvard::Prompt::infusing || reply->prompt == harvard::Prompt::withdrawing;
     if (!reply->error_kind.empty()) {
         const auto& text = reply->error_text;
         const char* code = text.find("Out of range") != std::string::npos ? "out_of_range"
                            : reply->error_kind == "Command error"         ? "unknown_command"
                                                                           : "pump_error";
-        return annotate(
-            Error{code, strf("%s: %s", reply->error_kind.c_str(), text.c_str()), transport_->name()});
+        return std::unexpected(link_.annotate(
+            Error{code, strf("%s: %s", reply->error_kind.c_str(), text.c_str()), link_.name()}, cmd));
     }
     return reply;
 }
@@ -58,23 +45,22 @@ Result<void> HarvardPump::disable_nvram() {
 Result<std::string> HarvardPump::identify() {
     auto r = command("ver");
     if (!r) return std::unexpected(r.error());
-    if (r->lines.empty()) return fail("bad_reply", "ver answered no version line", transport_->name());
+    if (r->lines.empty()) return fail("bad_reply", "ver answered no version line", link_.name());
     return io::identity_text(r->lines.front());
 }
 
 Result<void> HarvardPump::set_diameter(double d_m) {
     const auto text = harvard::format_number(d_m / units::m_per_mm);
     if (!text)
-        return fail("out_of_range", strf("syringe diameter %g mm cannot be sent", d_m * 1e3),
-                    transport_->name());
+        return fail("out_of_range", strf("syringe diameter %g mm cannot be sent", d_m * 1e3), link_.name());
     if (auto r = command("diameter " + *text); !r) return std::unexpected(r.error());
     auto lim = command("irate lim");
     if (!lim) return std::unexpected(lim.error());
-    if (lim->lines.empty()) return fail("bad_reply", "irate lim answered nothing", transport_->name());
+    if (lim->lines.empty()) return fail("bad_reply", "irate lim answered nothing", link_.name());
     auto limits = harvard::parse_rate_limits(lim->lines.front());
     if (!limits) {
         auto e = limits.error();
-        e.where = transport_->name();
+        e.where = link_.name();
         return std::unexpected(std::move(e));
     }
     limits_ = *limits;
@@ -84,14 +70,14 @@ Result<void> HarvardPump::set_diameter(double d_m) {
 Result<double> HarvardPump::select_rate_unit(double max_rate) {
     if (!std::isfinite(max_rate) || max_rate <= 0.0) {
         return fail("out_of_range", strf("planned maximum rate %g m3/s must be positive", max_rate),
-                    transport_->name());
+                    link_.name());
     }
     if (limits_ && max_rate > limits_->max_m3_per_s) {
         return fail("out_of_range",
                     strf("planned maximum rate %g mL/min exceeds the syringe's limit %g mL/min",
                          units::m3_per_s_to_ml_per_min(max_rate),
                          units::m3_per_s_to_ml_per_min(limits_->max_m3_per_s)),
-                    transport_->name());
+                    link_.name());
     }
     std::optional<harvard::RateUnit> best;
     double best_res = 0.0;
@@ -106,28 +92,27 @@ Result<double> HarvardPump::select_rate_unit(double max_rate) {
             best_res = res;
         }
     }
-    if (!best)
-        return fail("out_of_range", "no rate unit can express the planned maximum rate", transport_->name());
+    if (!best) return fail("out_of_range", "no rate unit can express the planned maximum rate", link_.name());
     unit_ = best;
     return best_res;
 }
 
 Result<double> HarvardPump::set_rate(double rate) {
-    if (!unit_) return fail("not_configured", "set_rate before select_rate_unit", transport_->name());
+    if (!unit_) return fail("not_configured", "set_rate before select_rate_unit", link_.name());
     if (limits_ && (rate < limits_->min_m3_per_s || rate > limits_->max_m3_per_s)) {
         return fail(
             "out_of_range",
             strf("rate %g mL/min outside the syringe's %g..%g mL/min", units::m3_per_s_to_ml_per_min(rate),
                  units::m3_per_s_to_ml_per_min(limits_->min_m3_per_s),
                  units::m3_per_s_to_ml_per_min(limits_->max_m3_per_s)),
-            transport_->name());
+            link_.name());
     }
     const auto text = harvard::format_number(rate / unit_->m3_per_s);
     if (!text) {
         return fail(
             "out_of_range",
             strf("rate %g mL/min cannot be sent in %s", units::m3_per_s_to_ml_per_min(rate), unit_->code),
-            transport_->name());
+            link_.name());
     }
     const std::string cmd = std::string(running_ ? "@" : "") + "irate " + *text + " " + unit_->code;
     if (auto r = command(cmd); !r) return std::unexpected(r.error());
@@ -138,7 +123,7 @@ Result<void> HarvardPump::start() {
     auto r = command("irun");
     if (!r) return std::unexpected(r.error());
     if (r->prompt == harvard::Prompt::stalled)
-        return fail("pump_alarm", "pump stalled at irun", transport_->name());
+        return fail("pump_alarm", "pump stalled at irun", link_.name());
     return {};
 }
 
@@ -151,11 +136,11 @@ Result<void> HarvardPump::stop() {
 Result<PumpStatus> HarvardPump::status() {
     auto r = command("status");
     if (!r) return std::unexpected(r.error());
-    if (r->lines.empty()) return fail("bad_reply", "status answered no status line", transport_->name());
+    if (r->lines.empty()) return fail("bad_reply", "status answered no status line", link_.name());
     auto w = harvard::parse_status(r->lines.front());
     if (!w) {
         auto e = w.error();
-        e.where = transport_->name();
+        e.where = link_.name();
         return std::unexpected(std::move(e));
     }
     PumpStatus s;
@@ -183,7 +168,7 @@ Result<void> HarvardPump::clear_dispensed() {
 Result<bool> HarvardPump::set_target_volume(double volume_m3) {
     if (!std::isfinite(volume_m3) || volume_m3 <= 0.0) {
         return fail("out_of_range", strf("target volume %g mL must be positive", volume_m3 * 1e6),
-                    transport_->name());
+                    link_.name());
     }
     // 4 significant digits rounded to nearest are off by at most half a unit in the 4th digit,
     // 5e-4 of the value: raised by that much first, the target is never below the volume asked.
@@ -193,9 +178,10 @@ Result<bool> HarvardPump::set_target_volume(double volume_m3) {
     const auto text = harvard::format_number(volume_m3 * round_up / unit_m3);
     if (!text) {
         return fail("out_of_range", strf("target volume %g mL cannot be sent", volume_m3 * 1e6),
-                    transport_->name());
+                    link_.name());
     }
-    if (auto r = command("tvolume " + *text + (millilitres ? " ml" : " ul")); !r) return std::unexpected(r.error());
+    if (auto r = command("tvolume " + *text + (millilitres ? " ml" : " ul")); !r)
+        return std::unexpected(r.error());
     return true;
 }
 
@@ -205,7 +191,7 @@ Result<bool> HarvardPump::leave_safe_mode() {
 }
 
 Result<void> HarvardPump::safe_stop() {
-    transport_->drain();
+    link_.drain();
     return stop();
 }
 

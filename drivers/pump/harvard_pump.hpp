@@ -8,6 +8,7 @@
 
 #include "drivers/io/transport.hpp"
 #include "drivers/pump/harvard_protocol.hpp"
+#include "drivers/pump/pump_link.hpp"
 #include "drivers/pump/syringe_pump.hpp"
 
 namespace edc {
@@ -44,13 +45,11 @@ public:
     std::optional<harvard::RateLimits> rate_limits() const { return limits_; }
 
 private:
-    std::unique_ptr<io::ByteTransport> transport_;
+    PumpLink link_;
     HarvardOptions options_;
-    io::HarvardPromptFramer framer_;
     std::optional<harvard::RateUnit> unit_;
     std::optional<harvard::RateLimits> limits_;
     bool running_ = false;
-    bool stale_ = false;
 };
 
 }  // namespace edc

@@ -17,37 +17,42 @@ bool is_running(char status) {
 }  // namespace
 
 NewEraPump::NewEraPump(std::unique_ptr<io::ByteTransport> transport, NewEraOptions options)
-    : transport_(std::move(transport)), options_(options) {}
+    : link_(std::move(transport), std::make_unique<io::NewEraAutoFramer>(), options.timeout),
+      options_(options) {}
 
 NewEraPump::~NewEraPump() = default;
 
-Error NewEraPump::annotate(Error e, std::string_view command) const {
-    e.message =
-        strf("%s (command %.*s)", e.message.c_str(), static_cast<int>(command.size()), command.data());
-    if (e.where.empty()) e.where = transport_->name();
-    return e;
+void NewEraPump::enter_safe_mode(bool on) {
+    safe_mode_ = on;
+    // In safe mode the pump sends alarm packets unprompted. They do not acknowledge the alarm:
+    // the reply to this command carries it again, so they are dropped, not mistaken for it.
+    // One still on the wire when the command is written is told from the reply by the reply
+    // that follows it (pump_link.hpp); 100 ms covers the pump's processing, 8 bytes at 9600
+    // baud and an FTDI adapter's latency timer.
+    link_.set_drain_before_write(on);
+    if (on) {
+        link_.set_unasked(
+            [](std::string_view frame) {
+                const auto r = newera::parse_reply(frame);
+                return r && r->status == 'A';
+            },
+            std::chrono::milliseconds(100));
+    } else {
+        link_.set_unasked({}, std::chrono::milliseconds(100));
+    }
 }
 
 Result<newera::Reply> NewEraPump::exchange(std::string_view command) {
-    if (stale_) {  // a late reply to a command that timed out must not answer this one
-        io::discard_late_replies(*transport_, framer_);
-        stale_ = false;
+    auto frame = link_.exchange(newera::command_bytes(options_.address, command, safe_mode_), command);
+    for (const auto& unasked : link_.take_unasked()) {
+        if (auto alarm = newera::parse_reply(unasked); alarm && alarm->status == 'A') {
+            ++unasked_alarms_;
+            last_unasked_alarm_ = alarm->alarm;
+        }
     }
-    // In safe mode the pump sends alarm packets unprompted. They do not acknowledge the alarm:
-    // the reply to this command carries it again, so they are dropped, not mistaken for it.
-    if (safe_mode_) transport_->drain();
-    if (auto w =
-            transport_->write(newera::command_bytes(options_.address, command, safe_mode_), options_.timeout);
-        !w) {
-        return std::unexpected(annotate(w.error(), command));
-    }
-    auto frame = transport_->read_until(framer_, options_.timeout);
-    if (!frame) {
-        stale_ = frame.error().code == "timeout";
-        return std::unexpected(annotate(frame.error(), command));
-    }
+    if (!frame) return std::unexpected(frame.error());
     auto reply = newera::parse_reply(*frame);
-    if (!reply) return std::unexpected(annotate(reply.error(), command));
+    if (!reply) return std::unexpected(link_.annotate(reply.error(), command));
     if (reply->status != 'A') running_ = is_running(reply->status);
     return reply;
 }
@@ -56,7 +61,7 @@ Result<newera::Reply> NewEraPump::command(std::string_view cmd) {
     auto reply = exchange(cmd);
     if (!reply) return reply;
     const auto& r = *reply;
-    const std::string& where = transport_->name();
+    const std::string& where = link_.name();
     const int n = static_cast<int>(cmd.size());
     if (r.status == 'A') {
         return fail("pump_alarm",
@@ -84,11 +89,11 @@ Result<newera::Reply> NewEraPump::command(std::string_view cmd) {
 Result<void> NewEraPump::set_safe_mode(int host_timeout_s) {
     if (host_timeout_s < 0 || host_timeout_s > 255) {
         return fail("out_of_range", strf("safe-mode timeout %d s outside 0..255", host_timeout_s),
-                    transport_->name());
+                    link_.name());
     }
     auto r = command(strf("SAF%d", host_timeout_s));
     if (!r) return std::unexpected(r.error());
-    safe_mode_ = host_timeout_s > 0;
+    enter_safe_mode(host_timeout_s > 0);
     return {};
 }
 
@@ -104,10 +109,10 @@ Result<char> NewEraPump::acknowledge_alarm() {
         // A pump left in safe mode (its controller died before SAF0; the pump keeps safe mode,
         // power cycles included, until told otherwise) ignores basic-mode commands: ask again
         // as a packet and, when it answers, return it to basic mode like leave_safe_mode().
-        safe_mode_ = true;
+        enter_safe_mode(true);
         auto again = exchange("");
         if (!again) {
-            safe_mode_ = false;
+            enter_safe_mode(false);
             return std::unexpected(s.error());
         }
         if (auto basic = set_safe_mode(0); !basic) return std::unexpected(basic.error());
@@ -129,7 +134,7 @@ Result<void> NewEraPump::set_diameter(double d_m) {
     if (!text || d_m <= 0.0) {
         return fail("out_of_range",
                     strf("syringe diameter %g mm cannot be sent (0 < d <= 9999 mm)", d_m * 1e3),
-                    transport_->name());
+                    link_.name());
     }
     if (auto r = command("DIA" + *text); !r) return std::unexpected(r.error());
     unit_.reset();  // the pump resets its volume and rate units with the diameter
@@ -141,11 +146,11 @@ Result<double> NewEraPump::select_rate_unit(double max_rate) {
     auto choice = newera::choose_rate_unit(max_rate);
     if (!choice) {
         auto e = choice.error();
-        e.where = transport_->name();
+        e.where = link_.name();
         return std::unexpected(std::move(e));
     }
     if (running_ && unit_ && *unit_ != choice->unit) {
-        return fail("not_applicable", "the rate unit cannot change while the pump runs", transport_->name());
+        return fail("not_applicable", "the rate unit cannot change while the pump runs", link_.name());
     }
     unit_ = choice->unit;
     unit_sent_ = false;
@@ -153,14 +158,14 @@ Result<double> NewEraPump::select_rate_unit(double max_rate) {
 }
 
 Result<double> NewEraPump::set_rate(double rate) {
-    if (!unit_) return fail("not_configured", "set_rate before select_rate_unit", transport_->name());
+    if (!unit_) return fail("not_configured", "set_rate before select_rate_unit", link_.name());
     const double per_unit = newera::m3_per_s_per_unit(*unit_);
     const auto text = newera::format_number(rate / per_unit);
     if (!text) {
         return fail("out_of_range",
                     strf("rate %g mL/min does not fit 4 digits in %s", units::m3_per_s_to_ml_per_min(rate),
                          newera::unit_code(*unit_)),
-                    transport_->name());
+                    link_.name());
     }
     // Units go with the number only while stopped: the pump refuses a unit while pumping.
     const std::string cmd =
@@ -171,7 +176,7 @@ Result<double> NewEraPump::set_rate(double rate) {
 }
 
 Result<void> NewEraPump::start() {
-    if (!unit_sent_) return fail("not_configured", "start before set_rate", transport_->name());
+    if (!unit_sent_) return fail("not_configured", "start before set_rate", link_.name());
     if (auto r = command("DIRINF"); !r) return std::unexpected(r.error());
     if (auto r = command("RUN"); !r) return std::unexpected(r.error());
     return {};
@@ -216,11 +221,11 @@ Result<PumpStatus> NewEraPump::status() {
             break;
     }
     if (r->has_error)
-        return fail("pump_error", strf("pump answered ?%s to DIS", r->error.c_str()), transport_->name());
+        return fail("pump_error", strf("pump answered ?%s to DIS", r->error.c_str()), link_.name());
     auto d = newera::parse_dispensed(r->data);
     if (!d) {
         auto e = d.error();
-        e.where = transport_->name();
+        e.where = link_.name();
         return std::unexpected(std::move(e));
     }
     s.dispensed_m3 = last_dispensed_m3_ = d->infused_m3;
@@ -235,7 +240,7 @@ Result<void> NewEraPump::clear_dispensed() {
 }
 
 Result<void> NewEraPump::safe_stop() {
-    transport_->drain();
+    link_.drain();
     auto r = stop();
     if (!r && r.error().code == "pump_alarm") {
         // The alarm reply acknowledged the alarm and the command was not executed: once more.

@@ -9,6 +9,7 @@
 
 #include "drivers/io/transport.hpp"
 #include "drivers/pump/newera_protocol.hpp"
+#include "drivers/pump/pump_link.hpp"
 #include "drivers/pump/syringe_pump.hpp"
 
 namespace edc {
@@ -45,20 +46,27 @@ public:
     Result<bool> leave_safe_mode() override;
     Result<void> safe_stop() override;
 
-    // One command and its reply, alarms and ?errors left in the reply.
+    // One command and its reply, alarms and ?errors left in the reply. In safe mode an alarm
+    // packet the pump sent unasked before the reply is recognised and dropped (pump_link.hpp).
     Result<newera::Reply> exchange(std::string_view command);
     // exchange(), with alarms and ?errors turned into typed errors.
     Result<newera::Reply> command(std::string_view command);
 
-private:
-    Error annotate(Error e, std::string_view command) const;
+    // Alarm packets the pump sent unasked in safe mode, recognised and dropped so far, and the
+    // last one's letter (0: none). They do not acknowledge the alarm: the reply to the command
+    // that followed did, and reported it (an alarm status, or error "pump_alarm").
+    [[nodiscard]] int unasked_alarms() const { return unasked_alarms_; }
+    [[nodiscard]] char last_unasked_alarm() const { return last_unasked_alarm_; }
 
-    std::unique_ptr<io::ByteTransport> transport_;
+private:
+    void enter_safe_mode(bool on);
+
+    PumpLink link_;
     NewEraOptions options_;
-    io::NewEraAutoFramer framer_;
     bool safe_mode_ = false;
     bool running_ = false;
-    bool stale_ = false;
+    int unasked_alarms_ = 0;
+    char last_unasked_alarm_ = 0;
     std::optional<newera::RateUnit> unit_;
     bool unit_sent_ = false;  // the pump has been told unit_ (with a RAT)
     double last_dispensed_m3_ = 0.0;

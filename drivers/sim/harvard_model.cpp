@@ -5,9 +5,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <numbers>
 
 #include "control/decimal.hpp"
+#include "drivers/sim/syringe_mechanics.hpp"
 
 namespace edc::sim {
 namespace {
@@ -56,7 +56,7 @@ double time_factor(char c) {
 // Commands the pump knows; a word matches its full name or any prefix of 4+ letters.
 constexpr const char* commands[] = {"ver",     "diameter", "irate",   "crate",   "irun",     "wrun",
                                     "stop",    "stp",      "ivolume", "wvolume", "civolume", "cwvolume",
-                                    "tvolume", "ctvolume", "status",  "nvram",    "poll"};
+                                    "tvolume", "ctvolume", "status",  "nvram",   "poll"};
 
 std::string resolve(std::string_view word) {
     for (const char* c : commands) {
@@ -107,15 +107,25 @@ HarvardModel::HarvardModel(SimCell& cell, HarvardOptions options)
 }
 
 double HarvardModel::min_rate_m3_per_s() const noexcept {
-    return options_.min_speed_m_per_s * std::numbers::pi * state_.diameter_m * state_.diameter_m / 4.0;
+    return syringe_rate_limits(options_.min_speed_m_per_s, options_.max_speed_m_per_s, state_.diameter_m)
+        .min_m3_per_s;
 }
 double HarvardModel::max_rate_m3_per_s() const noexcept {
-    return options_.max_speed_m_per_s * std::numbers::pi * state_.diameter_m * state_.diameter_m / 4.0;
+    return syringe_rate_limits(options_.min_speed_m_per_s, options_.max_speed_m_per_s, state_.diameter_m)
+        .max_m3_per_s;
+}
+
+PlungerMotion HarvardModel::motion() const noexcept {
+    PlungerMotion m;
+    m.rate_m3_per_s = state_.rate_m3_per_s;
+    m.infusing = state_.infusing;
+    m.target_m3 = state_.target_m3;
+    m.capacity_m3 = options_.syringe_volume_m3;
+    return m;
 }
 
 void HarvardModel::apply_motor() {
-    cell_.set_feed_motor_rate(state_.running && state_.infusing ? state_.rate_m3_per_s : 0.0,
-                              state_.diameter_m);
+    drive_feed(cell_, state_.running, motion(), state_.diameter_m);
 }
 
 void HarvardModel::restore(const HarvardState& saved, double sim_s) {
@@ -141,30 +151,17 @@ void HarvardModel::stall() {
 void HarvardModel::advance(double sim_s) {
     const double dt = sim_s - last_sim_s_;
     last_sim_s_ = std::max(last_sim_s_, sim_s);
-    if (!state_.running || dt <= 0.0) return;
-    double dv = state_.rate_m3_per_s * dt;
-    bool empty = false;
-    bool target = false;
-    if (state_.infusing && dv >= state_.syringe_content_m3) {
-        dv = state_.syringe_content_m3;
-        empty = true;
-    }
-    if (state_.target_m3 > 0.0 && state_.run_volume_m3 + dv >= state_.target_m3) {
-        dv = std::max(0.0, state_.target_m3 - state_.run_volume_m3);
-        target = true;
-    }
-    if (state_.infusing) {
-        state_.infused_m3 += dv;
-        state_.syringe_content_m3 -= dv;
-    } else {
-        state_.withdrawn_m3 += dv;
-        state_.syringe_content_m3 = std::min(options_.syringe_volume_m3, state_.syringe_content_m3 + dv);
-    }
-    state_.run_volume_m3 += dv;
-    if (target) {
+    if (!state_.running) return;
+    SyringeVolumes v{state_.infused_m3, state_.withdrawn_m3, state_.run_volume_m3, state_.syringe_content_m3};
+    const auto step = move_plunger(v, motion(), dt);
+    state_.infused_m3 = v.infused_m3;
+    state_.withdrawn_m3 = v.withdrawn_m3;
+    state_.run_volume_m3 = v.run_m3;
+    state_.syringe_content_m3 = v.content_m3;
+    if (step.target_reached) {  // the Elite stops at its target even as the syringe runs out
         state_.target_reached = true;
         stop_motor();
-    } else if (empty) {
+    } else if (step.emptied) {
         stall();
     }
 }
@@ -264,7 +261,7 @@ void HarvardModel::handle_line(std::string_view raw, Instant now, std::vector<Wi
                 std::string unit;
                 if (!parse_harvard_rate(words[1], words[2], q, unit))
                     argument_error("Unknown units");
-                else if (q < min_rate_m3_per_s() * (1.0 - 1e-9) || q > max_rate_m3_per_s() * (1.0 + 1e-9))
+                else if (!rate_within({min_rate_m3_per_s(), max_rate_m3_per_s()}, q))
                     argument_error("Out of range");
                 else {
                     s.rate_m3_per_s = q;

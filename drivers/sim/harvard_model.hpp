@@ -10,6 +10,7 @@
 
 #include "drivers/sim/sim_cell.hpp"
 #include "drivers/sim/sim_clock.hpp"
+#include "drivers/sim/syringe_mechanics.hpp"
 
 namespace edc::sim {
 
@@ -69,6 +70,7 @@ private:
     void handle_line(std::string_view line, Instant now, std::vector<WireReply>& out);
     [[nodiscard]] std::string prompt() const;
     void apply_motor();
+    [[nodiscard]] PlungerMotion motion() const noexcept;
     void stop_motor();
 
     SimCell& cell_;

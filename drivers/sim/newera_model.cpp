@@ -4,9 +4,9 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
-#include <numbers>
 
 #include "control/decimal.hpp"
+#include "drivers/sim/syringe_mechanics.hpp"
 
 namespace edc::sim {
 namespace {
@@ -138,10 +138,21 @@ double NewEraModel::rate_m3_per_s() const noexcept {
     return state_.rate_value * rate_unit_m3_per_s(state_.rate_unit);
 }
 double NewEraModel::min_rate_m3_per_s() const noexcept {
-    return options_.min_speed_m_per_s * std::numbers::pi * state_.diameter_m * state_.diameter_m / 4.0;
+    return syringe_rate_limits(options_.min_speed_m_per_s, options_.max_speed_m_per_s, state_.diameter_m)
+        .min_m3_per_s;
 }
 double NewEraModel::max_rate_m3_per_s() const noexcept {
-    return options_.max_speed_m_per_s * std::numbers::pi * state_.diameter_m * state_.diameter_m / 4.0;
+    return syringe_rate_limits(options_.min_speed_m_per_s, options_.max_speed_m_per_s, state_.diameter_m)
+        .max_m3_per_s;
+}
+
+PlungerMotion NewEraModel::motion() const noexcept {
+    PlungerMotion m;
+    m.rate_m3_per_s = rate_m3_per_s();
+    m.infusing = state_.infusing;
+    m.target_m3 = state_.target_volume * volume_unit_m3(state_.volume_unit);
+    m.capacity_m3 = options_.syringe_volume_m3;
+    return m;
 }
 
 char NewEraModel::status_letter() const noexcept {
@@ -150,8 +161,7 @@ char NewEraModel::status_letter() const noexcept {
 }
 
 void NewEraModel::apply_motor() {
-    // Withdrawing refills the syringe from reservoir B through a check valve: nothing enters the cell.
-    cell_.set_feed_motor_rate(state_.running && state_.infusing ? rate_m3_per_s() : 0.0, state_.diameter_m);
+    drive_feed(cell_, state_.running, motion(), state_.diameter_m);
 }
 
 void NewEraModel::restore(const NewEraState& saved, double sim_s) {
@@ -177,34 +187,19 @@ void NewEraModel::raise_alarm(char letter) {
 }
 
 void NewEraModel::advance(double sim_s) {
-    double dt = sim_s - last_sim_s_;
+    const double dt = sim_s - last_sim_s_;
     last_sim_s_ = std::max(last_sim_s_, sim_s);
-    if (!state_.running || dt <= 0.0) return;
-    const double q = rate_m3_per_s();
-    double dv = q * dt;
-    bool empty = false;
-    bool target = false;
-    if (state_.infusing && dv >= state_.syringe_content_m3) {
-        dv = state_.syringe_content_m3;
-        empty = true;
-    }
-    const double target_m3 = state_.target_volume * volume_unit_m3(state_.volume_unit);
-    if (target_m3 > 0.0 && state_.run_dispensed_m3 + dv >= target_m3) {
-        dv = std::max(0.0, target_m3 - state_.run_dispensed_m3);
-        target = true;
-        empty = empty && dv >= state_.syringe_content_m3;
-    }
-    if (state_.infusing) {
-        state_.dispensed_inf_m3 += dv;
-        state_.syringe_content_m3 -= dv;
-    } else {
-        state_.dispensed_wdr_m3 += dv;
-        state_.syringe_content_m3 = std::min(options_.syringe_volume_m3, state_.syringe_content_m3 + dv);
-    }
-    state_.run_dispensed_m3 += dv;
-    if (empty)
+    if (!state_.running) return;
+    SyringeVolumes v{state_.dispensed_inf_m3, state_.dispensed_wdr_m3, state_.run_dispensed_m3,
+                     state_.syringe_content_m3};
+    const auto step = move_plunger(v, motion(), dt);
+    state_.dispensed_inf_m3 = v.infused_m3;
+    state_.dispensed_wdr_m3 = v.withdrawn_m3;
+    state_.run_dispensed_m3 = v.run_m3;
+    state_.syringe_content_m3 = v.content_m3;
+    if (step.emptied)
         raise_alarm('S');  // the plunger hits the end of the syringe: the motor stalls
-    else if (target)
+    else if (step.target_reached)
         stop_motor(false);
 }
 
@@ -345,8 +340,8 @@ std::string NewEraModel::execute(std::string_view cmd, std::string_view args, bo
         if (check == NumberCheck::not_a_number) return "?";
         if (check == NumberCheck::too_long) return "?OOR";
         if (s.running && unit != s.rate_unit) return "?NA";  // units are fixed while pumping
-        const double q = v * rate_unit_m3_per_s(unit);
-        if (q < min_rate_m3_per_s() * (1.0 - 1e-9) || q > max_rate_m3_per_s() * (1.0 + 1e-9)) return "?OOR";
+        if (!rate_within({min_rate_m3_per_s(), max_rate_m3_per_s()}, v * rate_unit_m3_per_s(unit)))
+            return "?OOR";
         s.rate_value = v;
         s.rate_unit = unit;
         if (s.running) ++s.rate_changes_while_running;

@@ -11,6 +11,7 @@
 
 #include "drivers/sim/sim_cell.hpp"
 #include "drivers/sim/sim_clock.hpp"
+#include "drivers/sim/syringe_mechanics.hpp"
 
 namespace edc::sim {
 
@@ -82,6 +83,7 @@ private:
     [[nodiscard]] char status_letter() const noexcept;
     void stop_motor(bool pause);
     void apply_motor();
+    [[nodiscard]] PlungerMotion motion() const noexcept;
     [[nodiscard]] std::string frame(std::string_view payload, bool safe) const;
 
     SimCell& cell_;

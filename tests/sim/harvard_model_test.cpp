@@ -4,6 +4,7 @@
 
 #include "drivers/sim/legato_model.hpp"
 #include "drivers/sim/sim_host.hpp"
+#include "drivers/sim/syringe_mechanics.hpp"
 #include "tests/support/decimal_comma_gtest.hpp"
 
 // Every number on the wire with a decimal point, also on a German bench (issue 11, defect 5).
@@ -152,6 +153,58 @@ TEST_F(Legato100, InfusesOnlyAndTurnsNvramOffWithNone) {
     EXPECT_EQ(send("wrun"), "\nCommand error: wrun\r\n   Unknown command\r\n:");
     EXPECT_EQ(send("nvram none"), "\n:");
     EXPECT_FALSE(pump.state().nvram);
+}
+
+// The syringe physics all simulated pumps share (syringe_mechanics.hpp), in millilitres by hand.
+constexpr double ml = 1e-6;
+
+TEST(SyringeMechanics, TheTargetStopsThePlungerShortOfAnEmptySyringe) {
+    SyringeVolumes v{1.5 * ml, 0.0, 1.5 * ml, 5.0 * ml};
+    PlungerMotion m;
+    m.rate_m3_per_s = 1.0 * ml;  // 1 mL/s for 1 s would pass the 2 mL target by 0.5 mL
+    m.target_m3 = 2.0 * ml;
+    m.capacity_m3 = 60.0 * ml;
+    const auto step = move_plunger(v, m, 1.0);
+    EXPECT_TRUE(step.target_reached);
+    EXPECT_FALSE(step.emptied);
+    EXPECT_NEAR(step.moved_m3, 0.5 * ml, 1e-15);
+    EXPECT_NEAR(v.infused_m3, 2.0 * ml, 1e-15);
+    EXPECT_NEAR(v.content_m3, 4.5 * ml, 1e-15);
+}
+
+TEST(SyringeMechanics, AnEmptySyringeDeliversOnlyWhatWasLeft) {
+    SyringeVolumes v{0.0, 0.0, 0.0, 0.3 * ml};
+    PlungerMotion m;
+    m.rate_m3_per_s = 1.0 * ml;
+    m.capacity_m3 = 60.0 * ml;
+    const auto step = move_plunger(v, m, 1.0);
+    EXPECT_TRUE(step.emptied);
+    EXPECT_FALSE(step.target_reached);
+    EXPECT_NEAR(v.infused_m3, 0.3 * ml, 1e-15);
+    EXPECT_EQ(v.content_m3, 0.0);
+    EXPECT_EQ(move_plunger(v, m, 0.0).moved_m3, 0.0);  // no time, no motion
+}
+
+TEST(SyringeMechanics, AWithdrawalFillsTheSyringeNoFurtherThanItsCapacity) {
+    SyringeVolumes v{0.0, 0.0, 0.0, 59.5 * ml};
+    PlungerMotion m;
+    m.rate_m3_per_s = 1.0 * ml;
+    m.infusing = false;
+    m.capacity_m3 = 60.0 * ml;
+    const auto step = move_plunger(v, m, 1.0);
+    EXPECT_FALSE(step.emptied);
+    EXPECT_NEAR(v.withdrawn_m3, 1.0 * ml, 1e-15);
+    EXPECT_NEAR(v.content_m3, 60.0 * ml, 1e-15);
+}
+
+TEST(SyringeMechanics, RateLimitsAreThePlungerSpeedsTimesTheBore) {
+    // protocols.md: a 26.59 mm syringe on the Elite, "0.0366 ul/min to 26.64 ml/min".
+    const auto lim = syringe_rate_limits(6.5911e-8 / 60.0, 0.047975 / 60.0, 26.59e-3);
+    EXPECT_NEAR(lim.max_m3_per_s * 60.0 / ml, 26.64, 0.005);
+    EXPECT_NEAR(lim.min_m3_per_s * 60.0 / (ml * 1e-3), 0.0366, 0.00005);
+    EXPECT_TRUE(rate_within(lim, lim.max_m3_per_s));
+    EXPECT_FALSE(rate_within(lim, lim.max_m3_per_s * 1.001));
+    EXPECT_FALSE(rate_within(lim, lim.min_m3_per_s * 0.999));
 }
 
 }  // namespace

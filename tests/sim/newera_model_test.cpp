@@ -3,8 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <memory>
+#include <mutex>
 #include <numbers>
 
+#include "control/clock/virtual_clock.hpp"
+#include "drivers/pump/newera_pump.hpp"
+#include "drivers/sim/in_process_link.hpp"
 #include "drivers/sim/sim_host.hpp"
 #include "tests/support/csv_numbers.hpp"
 #include "tests/support/decimal_comma_gtest.hpp"
@@ -213,4 +218,55 @@ TEST_F(NewEra, SafeModeTimeoutStopsThePumpAndSendsAnAlarmPacket) {
 }
 
 }  // namespace
+// The NE-1000 driver over an in-process wire (19200 baud) to this model, on a virtual clock only
+// the test thread holds: the motor stalls in safe mode and the pump sends alarm S unasked. The
+// packet is still on the wire when the driver drains and writes DIS, so it arrives first; the
+// reply to DIS (alarm S again, which acknowledges it) follows. Taken for DIS's reply, the unasked
+// packet would leave the real one to answer STP, and STP (executed: the alarm was acknowledged)
+// would seem refused by an alarm.
+TEST(NewEraSafeModeLink, AnAlarmPacketSentUnaskedDoesNotAnswerTheNextCommand) {
+    auto clock = std::make_shared<clk::VirtualClock>(1.0);
+    const clk::Attachment held(*clock);
+    SimCell cell(paper_cell_params());
+    NewEraModel model(cell, NewEraOptions{});
+    std::mutex model_mutex;
+    WireHandlers handlers;
+    handlers.receive = [&](std::string_view b, Instant now) {
+        const std::lock_guard lock(model_mutex);
+        return model.receive(b, now);
+    };
+    handlers.poll = [&](Instant now) {
+        const std::lock_guard lock(model_mutex);
+        return model.poll(now);
+    };
+    LinkTiming timing;
+    timing.baud = 19200;
+    auto link = std::make_shared<InProcessLink>("ne1000", timing, handlers, SimClock(clock));
+    auto transport = link->connect();
+    ASSERT_TRUE(transport) << transport.error().message;
+    edc::NewEraPump pump(std::move(*transport));
+    ASSERT_EQ(pump.acknowledge_alarm().value_or('?'), 'R');  // power-up
+    ASSERT_TRUE(pump.set_safe_mode(10));
+
+    {
+        const std::lock_guard lock(model_mutex);
+        model.raise_alarm('S');
+    }
+    link->poll();  // the alarm packet starts on the wire
+
+    auto during = pump.status();
+    ASSERT_TRUE(during) << during.error().message;
+    EXPECT_EQ(during->state, edc::PumpState::alarm);
+    EXPECT_EQ(during->alarm, "S");
+    EXPECT_EQ(pump.unasked_alarms(), 1);
+    EXPECT_EQ(pump.last_unasked_alarm(), 'S');
+
+    auto stopped = pump.stop();
+    EXPECT_TRUE(stopped) << stopped.error().message;
+    auto after = pump.status();
+    ASSERT_TRUE(after) << after.error().message;
+    EXPECT_EQ(after->state, edc::PumpState::stopped);
+    EXPECT_EQ(model.state().alarm, 0);
+}
+
 }  // namespace edc::sim
