@@ -127,12 +127,16 @@ Result<Identity> probe(std::string_view model, const std::string& port, const Pr
     return m->probe(std::move(*t), *m, options);
 }
 
-ProbeAnyResult probe_any(const std::string& port, const ProbeOptions& options, io::IoThread& io) {
+ProbeAnyResult probe_any(const std::string& port, const ProbeOptions& options, io::IoThread& io,
+                         const ProbeAnyFilter& filter) {
     ProbeAnyResult result;
     const LinkKind link = io::is_tcp_port(port) ? LinkKind::tcp : LinkKind::serial;
     std::vector<std::pair<ProbeFn, unsigned>> asked;
+    if (filter.skip != nullptr) {
+        asked.emplace_back(filter.skip->probe, link == LinkKind::tcp ? 0U : filter.skip->default_baud);
+    }
     for (const InstrumentModel& m : instrument_models()) {
-        if (m.transport != link) continue;
+        if (m.transport != link || (filter.kind && m.kind != *filter.kind)) continue;
         const unsigned baud = link == LinkKind::tcp ? 0U : m.default_baud;
         const std::pair<ProbeFn, unsigned> key{m.probe, baud};
         bool seen = false;

@@ -47,8 +47,12 @@ struct ProbeAnyResult {
 // in registry order, each family once at its default baud: *IDN? at 9600, New Era VER at 19200,
 // Harvard/Legato `ver` at 115200) and stops at the first answer. A port that cannot be opened
 // is tried once. `options.baud` is ignored: each family is asked at its own baud.
-[[nodiscard]] ProbeAnyResult probe_any(const std::string& port, const ProbeOptions& options,
-                                       io::IoThread& io);
+struct ProbeAnyFilter {
+    std::optional<InstrumentKind> kind;     // only this kind's families (the doctor's pump port)
+    const InstrumentModel* skip = nullptr;  // this entry's family at its baud was asked already
+};
+[[nodiscard]] ProbeAnyResult probe_any(const std::string& port, const ProbeOptions& options, io::IoThread& io,
+                                       const ProbeAnyFilter& filter = {});
 
 // The families' queries, for the registry's entries (ProbeFn).
 [[nodiscard]] Result<Identity> probe_scpi_idn(std::unique_ptr<io::ByteTransport> transport,

@@ -419,6 +419,7 @@ SimSnapshot SimHost::snapshot() const {
         s.remote_sense = k.remote_sense;
         s.galvanostat_commands = k.commands;
         s.galvanostat_errors_pending = m.smu->pending_errors();
+        s.galvanostat_command_log = m.smu->command_log();
     }
     const auto reading = m.cell.reading();
     s.cell_current_a = reading.current_a;
@@ -435,6 +436,7 @@ SimSnapshot SimHost::snapshot() const {
         s.pump_alarm = p.alarm;
         s.pump_commands = p.commands;
         s.pump_rate_changes_while_running = p.rate_changes_while_running;
+        s.pump_command_log = m.ne->command_log();
     }
     if (m.elite) {
         const auto& p = m.elite->state();
@@ -445,6 +447,7 @@ SimSnapshot SimHost::snapshot() const {
         s.syringe_content_m3 = p.syringe_content_m3;
         s.pump_alarm = p.stalled ? 'S' : 0;
         s.pump_commands = p.commands;
+        s.pump_command_log = m.elite->command_log();
     }
     s.delivered_flow_m3_per_s = m.cell.delivered_flow_m3_per_s();
     s.bath = m.cell.bath();
