@@ -73,6 +73,7 @@ ProbeAnswer probe_port(const std::string& port, io::IoThread& io) {
     const ProbeAnyResult r = probe_any(port, options, io);
     if (r.identity) return {r.identity->model, r.identity->identity, r.identity->note};
     std::vector<std::string> tried;
+    tried.reserve(r.tried.size());
     for (const auto& t : r.tried) tried.push_back(t.what + ": " + t.error.message);
     return {{}, {}, fmt::format("{}", fmt::join(tried, "; "))};
 }
