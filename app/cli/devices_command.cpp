@@ -9,15 +9,10 @@
 #include "app/cli/cli.hpp"
 #include "app/cli/command_support.hpp"
 #include "app/cli/commands.hpp"
-#include "drivers/galvanostat/galvanostat_factory.hpp"
-#include "drivers/galvanostat/scpi_dialect.hpp"
 #include "drivers/io/io_thread.hpp"
 #include "drivers/io/open_transport.hpp"
 #include "drivers/io/port_discovery.hpp"
-#include "drivers/io/serial_transport.hpp"
-#include "drivers/pump/harvard_pump.hpp"
-#include "drivers/pump/legato_protocol.hpp"
-#include "drivers/pump/newera_pump.hpp"
+#include "drivers/registry/instrument_probe.hpp"
 
 namespace edc::cli {
 namespace {
@@ -39,10 +34,12 @@ recipe's [galvanostat] and [pump] ports can be filled in. Given PORTs (device pa
 edc-sim's pseudo-terminals, or tcp://host:5025 for a Keithley 2450), only those are shown.
 
 Options:
-  --probe       ask each port who answers: *IDN? at 9600 baud (Keithley 2400), the New Era
-                version query at 19200 baud, the Harvard Elite version at 115200 baud;
-                *IDN? over TCP for tcp:// ports (Keithley 2450).
-                Queries only: nothing is configured, no output is switched on.
+  --probe       ask each port who answers, with identity queries only: *IDN? at 9600 baud
+                (Keithley 2400), New Era VER at 19200 baud (basic mode, then as a safe-mode
+                packet), Harvard Elite / KD Scientific Legato `ver` at 115200 baud; *IDN? over
+                TCP for tcp:// ports (Keithley 2450/2460/2461, Keysight B2901A/B2902A).
+                Nothing is configured, no output or motor is switched on, no NVRAM setting
+                is changed. (A New Era pump's power-up alarm is acknowledged by any query.)
   --json        a JSON array of ports
   -v, --verbose debug logging
   -h, --help    this text
@@ -62,59 +59,23 @@ std::vector<std::string> aliases_of(const std::string& device) {
 }
 
 struct ProbeAnswer {
-    std::string instrument;  // "keithley-2400", "keysight-b2901a", "ne-1000", "kds-legato-100", ...; empty: nothing answered
+    std::string instrument;  // "keithley-2400", "keysight-b2901a", "ne-1000", "kds-legato-100", ...; empty:
+                             // nothing answered
     std::string identity;
-    std::string detail;  // what each attempt said, when nothing answered
+    std::string detail;  // what each attempt said when nothing answered; the probe's note otherwise
 };
 
+// The registry's probe (drivers/registry/instrument_probe.hpp): identity queries only.
 ProbeAnswer probe_port(const std::string& port, io::IoThread& io) {
-    ProbeAnswer answer;
+    ProbeOptions options;
+    options.timeout = 700ms;
+    options.connect_timeout = 2000ms;
+    const ProbeAnyResult r = probe_any(port, options, io);
+    if (r.identity) return {r.identity->model, r.identity->identity, r.identity->note};
     std::vector<std::string> tried;
-    if (io::is_tcp_port(port)) {
-        const GalvanostatOptions options{.timeout = 700ms, .connect_timeout = 2000ms};
-        // Every LAN source-meter answers *IDN? the same way; its answer names the model.
-        auto g = make_galvanostat("keithley-2450", port, options, io);
-        if (!g) return {{}, {}, "connect: " + g.error().message};
-        auto id = (*g)->identify();
-        if (!id) return {{}, {}, "*IDN?: " + id.error().code};
-        const ScpiDialect* d = find_scpi_dialect_by_identity(*id);
-        if (d == nullptr) return {{}, *id, "answers *IDN? but is none of: " + scpi_dialect_names()};
-        return {d->model, *id, {}};
-    }
-    {
-        const GalvanostatOptions options{.timeout = 700ms};
-        auto g = make_galvanostat("keithley-2400", port, options, io);
-        if (g) {
-            if (auto id = (*g)->identify())
-                return {"keithley-2400", *id, {}};
-            else
-                tried.push_back("*IDN? at 9600: " + id.error().code);
-        } else {
-            tried.push_back("open: " + g.error().message);
-            answer.detail = fmt::format("{}", fmt::join(tried, "; "));
-            return answer;  // the port itself cannot be opened: no point trying other bauds
-        }
-    }
-    if (auto t = io::open_serial(port, io::SerialSettings{19200}, io)) {
-        NewEraPump pump(std::move(*t), NewEraOptions{0, 700ms});
-        if (auto id = pump.identify())
-            return {"ne-1000", *id, {}};
-        else
-            tried.push_back("New Era VER at 19200: " + id.error().code);
-    }
-    if (auto t = io::open_serial(port, io::SerialSettings{115200}, io)) {
-        // One `ver` for both: the KD Scientific Legato runs the Elite's firmware family and names
-        // itself in the same reply ("Legato 100 ...").
-        HarvardPump pump(std::move(*t), HarvardOptions{0, 700ms});
-        if (auto id = pump.identify()) {
-            if (const auto* legato = legato::model_of_ver(*id)) return {std::string(legato->recipe_name), *id, {}};
-            return {"harvard-elite", *id, {}};
-        } else {
-            tried.push_back("Harvard/Legato ver at 115200: " + id.error().code);
-        }
-    }
-    answer.detail = fmt::format("{}", fmt::join(tried, "; "));
-    return answer;
+    tried.reserve(r.tried.size());
+    for (const auto& t : r.tried) tried.push_back(t.what + ": " + t.error.message);
+    return {{}, {}, fmt::format("{}", fmt::join(tried, "; "))};
 }
 
 // Every enumerated port, or only the ones named (which need not be enumerable: PTYs, TCP).
@@ -206,7 +167,8 @@ int run_devices(const ParsedArgs& args, Console& console) {
             if (a.instrument.empty()) {
                 console.out << fmt::format("  probe: no instrument answered ({})\n", a.detail);
             } else {
-                console.out << fmt::format("  probe: {} answers \"{}\"\n", a.instrument, a.identity);
+                console.out << fmt::format("  probe: {} answers \"{}\"{}\n", a.instrument, a.identity,
+                                           a.detail.empty() ? std::string() : " (" + a.detail + ")");
             }
         }
     }

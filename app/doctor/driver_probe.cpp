@@ -2,87 +2,59 @@
 
 #include <memory>
 
-#include "drivers/galvanostat/galvanostat_factory.hpp"
 #include "drivers/io/io_thread.hpp"
-#include "drivers/io/serial_transport.hpp"
-#include "drivers/pump/harvard_pump.hpp"
-#include "drivers/pump/legato_pump.hpp"
-#include "drivers/pump/newera_pump.hpp"
+#include "drivers/io/open_transport.hpp"
+#include "drivers/registry/instrument_probe.hpp"
 
 namespace edc::doctor {
 namespace {
 
-// A 2450 is reached over TCP: "host" or "host:port" as in recipes becomes tcp://host:port.
-std::string galvanostat_address(const ProbeRequest& r) {
-    if (r.port.starts_with("/") || r.port.starts_with("tcp://")) return r.port;
-    return r.port.find(':') == std::string::npos ? "tcp://" + r.port + ":5025" : "tcp://" + r.port;
+// A galvanostat not on a device path is on the network: "host" or "host:port" as in recipes
+// becomes tcp://host:port (the model's LAN port, 5025 for a serial model's LAN sibling).
+std::string instrument_address(const ProbeRequest& r, const InstrumentModel& m) {
+    if (m.kind != InstrumentKind::galvanostat || r.port.starts_with("/") || r.port.starts_with("tcp://")) {
+        return r.port;
+    }
+    const unsigned port = m.default_tcp_port != 0 ? m.default_tcp_port : 5025U;
+    return r.port.find(':') == std::string::npos ? "tcp://" + r.port + ":" + std::to_string(port)
+                                                 : "tcp://" + r.port;
 }
 
-Result<std::string> ask_galvanostat(const ProbeRequest& r, const DriverProbeOptions& o, io::IoThread& io) {
-    GalvanostatOptions options;
-    options.baud = o.galvanostat_baud;
+std::string described(const Identity& id, const std::string& asked) {
+    if (id.model.empty()) return id.identity + " (" + id.note + ")";
+    std::string text = id.identity;
+    if (id.model != asked) text += " (a " + id.model + ", not " + asked + ")";
+    if (!id.note.empty()) text += " [" + id.note + "]";
+    return text;
+}
+
+// The registry's probe for the configured model (identity queries only: the doctor changes
+// nothing); when a pump does not answer its model's query, every family at its own baud, so a bench whose
+// instrument is not the expected one hears which one answered.
+Result<std::string> ask(const ProbeRequest& r, const DriverProbeOptions& o, io::IoThread& io) {
+    const auto kind = r.role == "pump" ? InstrumentKind::pump : InstrumentKind::galvanostat;
+    auto m = lookup_instrument(r.model, kind, r.port);
+    if (!m) return std::unexpected(m.error());
+    ProbeOptions options;
+    options.baud = kind == InstrumentKind::pump ? o.pump_baud : o.galvanostat_baud;
     options.timeout = o.timeout;
-    const std::string model = r.port.starts_with("/") ? r.model : std::string("keithley-2450");
-    auto g = make_galvanostat(model, galvanostat_address(r), options, io);
-    if (!g) return std::unexpected(g.error());
-    return (*g)->identify();
-}
-
-// The pump classes are built directly (not through make_syringe_pump): the factory configures
-// safe mode and NVRAM, and the doctor must change nothing.
-Result<std::string> ask_pump_model(const std::string& model, const std::string& port,
-                                   const DriverProbeOptions& o, io::IoThread& io) {
-    if (model == "ne-1000") {
-        auto t = io::open_serial(port, io::SerialSettings{o.pump_baud != 0 ? o.pump_baud : 19200u}, io);
-        if (!t) return std::unexpected(t.error());
-        NewEraPump pump(std::move(*t), NewEraOptions{0, o.timeout});
-        return pump.identify();
+    const std::string address = instrument_address(r, **m);
+    if (io::is_tcp_port(address) && (*m)->transport != LinkKind::tcp) {
+        // The recipe's model has no LAN port: whoever answers *IDN? there is named.
+        const ProbeAnyResult any = probe_any(address, options, io);
+        if (any.identity) return described(*any.identity, r.model);
+        if (any.tried.empty()) return fail("unknown_model", "no LAN model to ask", address);
+        return std::unexpected(any.tried.back().error);
     }
-    if (model == "harvard-elite") {
-        auto t = io::open_serial(port, io::SerialSettings{o.pump_baud != 0 ? o.pump_baud : 115200u}, io);
-        if (!t) return std::unexpected(t.error());
-        HarvardPump pump(std::move(*t), HarvardOptions{0, o.timeout});
-        return pump.identify();
-    }
-    if (legato::find_model(model) != nullptr) {
-        auto t = io::open_serial(port, io::SerialSettings{o.pump_baud != 0 ? o.pump_baud : 115200u}, io);
-        if (!t) return std::unexpected(t.error());
-        LegatoOptions lo;
-        lo.model = model;
-        lo.timeout = o.timeout;
-        LegatoPump pump(std::move(*t), lo);
-        return pump.identify();  // `ver` only; "wrong_model" when another Legato answers
-    }
-    return fail("unknown_model",
-                "unknown pump model '" + model +
-                    "'; expected ne-1000, harvard-elite, kds-legato-100, kds-legato-180 or kds-legato-200",
-                port);
-}
-
-// The Elite and the Legato answer the same `ver`; the reply names which one is there.
-std::string answering_model(const std::string& asked, const std::string& identity) {
-    if (asked != "harvard-elite") return asked;
-    const auto* legato = legato::model_of_ver(identity);
-    return legato != nullptr ? std::string(legato->recipe_name) : asked;
-}
-
-// The configured model first; then the other families, so a bench whose pump is not the
-// expected one hears which one answered.
-Result<std::string> ask_pump(const ProbeRequest& r, const DriverProbeOptions& o, io::IoThread& io) {
-    auto first = ask_pump_model(r.model, r.port, o, io);
-    if (first) {
-        const auto who = answering_model(r.model, *first);
-        return who == r.model ? *first : *first + " (a " + who + ", not " + r.model + ")";
-    }
-    if (first.error().code == "unknown_model") return first;
-    if (o.pump_baud == 0) {
-        for (const char* other : {"harvard-elite", "ne-1000"}) {
-            if (r.model == other) continue;
-            if (auto second = ask_pump_model(other, r.port, o, io))
-                return *second + " (a " + answering_model(other, *second) + ", not " + r.model + ")";
-        }
-    }
-    return first;
+    auto first = probe(r.model, address, options, io);
+    if (first) return described(*first, r.model);
+    if (kind != InstrumentKind::pump || o.pump_baud != 0) return std::unexpected(first.error());
+    ProbeAnyFilter others;
+    others.kind = InstrumentKind::pump;
+    others.skip = *m;
+    const ProbeAnyResult any = probe_any(address, options, io, others);
+    if (any.identity) return described(*any.identity, r.model);
+    return std::unexpected(first.error());
 }
 
 }  // namespace
@@ -91,7 +63,7 @@ Prober make_driver_prober(DriverProbeOptions options) {
     auto io = std::make_shared<std::unique_ptr<io::IoThread>>();
     return [options, io](const ProbeRequest& r) -> Result<std::string> {
         if (!*io) *io = std::make_unique<io::IoThread>();
-        return r.role == "pump" ? ask_pump(r, options, **io) : ask_galvanostat(r, options, **io);
+        return ask(r, options, **io);
     };
 }
 

@@ -100,11 +100,9 @@ Check check_instruments(const DoctorOptions& o) {
         return c;
     }
     std::vector<std::string> answers, silent;
-    // A galvanostat on the network is a 2450 (the 2400 has RS-232 only).
-    const bool networked = !o.galvanostat_port.empty() && !o.galvanostat_port.starts_with('/');
-    const ProbeRequest requests[] = {
-        {"galvanostat", networked ? "keithley-2450" : o.galvanostat_model, o.galvanostat_port},
-        {"pump", o.pump_model, o.pump_port}};
+    // A galvanostat on the network answers *IDN? with its model (the prober asks the registry).
+    const ProbeRequest requests[] = {{"galvanostat", o.galvanostat_model, o.galvanostat_port},
+                                     {"pump", o.pump_model, o.pump_port}};
     for (const ProbeRequest& r : requests) {
         if (r.port.empty()) continue;
         if (r.port.starts_with('/') && !detail::resolve_under(o.root, r.port)) {
@@ -126,8 +124,10 @@ Check check_instruments(const DoctorOptions& o) {
         c.status = Status::fail;
         c.message = fmt::format("no answer from {}", fmt::join(silent, "; "));
         c.fix =
-            "check power, cable and settings (Keithley 2400: RS-232 9600 8N1, terminator CR; New Era: "
-            "19200 baud, address 0; Harvard Elite: 115200); `edc devices --probe` shows who answers where";
+            "check power, cable and settings (Keithley 2400: RS-232 9600 8N1, terminator CR; LAN "
+            "source-meters: "
+            "tcp://host:5025; New Era: 19200 baud, address 0; Harvard Elite, KD Scientific Legato: 115200); "
+            "`edc devices --probe` shows who answers where";
         if (!answers.empty()) c.message += fmt::format("; answered: {}", fmt::join(answers, "; "));
         return c;
     }

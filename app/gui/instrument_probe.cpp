@@ -1,11 +1,11 @@
 #include "app/gui/instrument_probe.hpp"
 
+#include <chrono>
 #include <memory>
 
 #include "app/runtime/instrument_ports.hpp"
-#include "drivers/galvanostat/galvanostat_factory.hpp"
 #include "drivers/io/io_thread.hpp"
-#include "drivers/pump/pump_factory.hpp"
+#include "drivers/registry/instrument_probe.hpp"
 
 namespace edc::gui {
 
@@ -13,30 +13,40 @@ Result<std::vector<io::PortInfo>> scan_ports() {
     return io::list_serial_ports();
 }
 
+namespace {
+
+// The registry's probe (identity queries only: no `NVRAM off`, no safe mode, nothing configured).
+Result<std::string> ask(const std::string& model, const std::string& port, unsigned baud, io::IoThread& io) {
+    ProbeOptions options;
+    options.baud = baud;
+    options.timeout = std::chrono::milliseconds(1000);
+    auto id = probe(model, port, options, io);
+    if (!id) return std::unexpected(id.error());
+    std::string text = id->identity;
+    if (id->model != model)
+        text += " (" + (id->model.empty() ? std::string("not a known model") : "a " + id->model) + ", not " +
+                model + ")";
+    if (!id->note.empty()) text += " [" + id->note + "]";
+    return text;
+}
+
+}  // namespace
+
 std::vector<InstrumentIdentity> identify_instruments(const recipes::Recipe& recipe) {
     std::vector<InstrumentIdentity> out;
-    io::IoThread io;  // declared first: destroyed after the drivers that use it
+    io::IoThread io;
     {
         InstrumentIdentity g{"galvanostat", std::string(recipes::to_string(recipe.galvanostat.model)),
                              app::galvanostat_port(recipe.galvanostat)};
-        GalvanostatOptions options;
-        if (recipe.galvanostat.baud > 0) options.baud = static_cast<unsigned>(recipe.galvanostat.baud);
-        auto galvanostat = make_galvanostat(g.model, g.port, options, io);
-        if (galvanostat)
-            g.identity = (*galvanostat)->identify();
-        else
-            g.identity = std::unexpected(galvanostat.error());
+        g.identity =
+            ask(g.model, g.port,
+                recipe.galvanostat.baud > 0 ? static_cast<unsigned>(recipe.galvanostat.baud) : 0U, io);
         out.push_back(std::move(g));
     }
     if (recipe.pump) {
         InstrumentIdentity p{"pump", std::string(recipes::to_string(recipe.pump->model)), recipe.pump->port};
-        PumpOptions options;
-        options.baud = recipe.pump->baud > 0 ? static_cast<unsigned>(recipe.pump->baud) : 0U;
-        auto pump = make_syringe_pump(p.model, p.port, options, io);
-        if (pump)
-            p.identity = (*pump)->identify();
-        else
-            p.identity = std::unexpected(pump.error());
+        p.identity =
+            ask(p.model, p.port, recipe.pump->baud > 0 ? static_cast<unsigned>(recipe.pump->baud) : 0U, io);
         out.push_back(std::move(p));
     }
     return out;

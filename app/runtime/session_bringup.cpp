@@ -12,8 +12,8 @@
 #include "drivers/galvanostat/galvanostat_factory.hpp"
 #include "drivers/io/open_transport.hpp"
 #include "drivers/io/reopening_transport.hpp"
-#include "drivers/pump/legato_protocol.hpp"
 #include "drivers/pump/pump_factory.hpp"
+#include "drivers/registry/instrument_registry.hpp"
 #include "edc/version.hpp"
 
 namespace edc::app {
@@ -77,20 +77,21 @@ std::optional<run::RunEvent> RunSession::Impl::check_instruments() {
         const std::string pmodel(recipes::to_string(r.pump->model));
         io::ReopeningTransport* plink = nullptr;
         auto p = [&]() -> Result<std::unique_ptr<SyringePump>> {
-            const bool known = pmodel == "ne-1000" || pmodel == "harvard-elite" || legato::find_model(pmodel) != nullptr;
-            if (!known) return make_syringe_pump(pmodel, pport, popt, *io_);  // refused, in its words
+            // The registry's entry: refused in its words when the recipe's model is none.
+            auto entry = lookup_instrument(pmodel, InstrumentKind::pump, pport);
+            if (!entry) return std::unexpected(entry.error());
             io::ReopeningTransport::Opener open;
             if (sim_ && sim_->options().in_process) {
                 open = [sim = sim_.get()] { return sim->connect_pump(); };
             } else {
-                const unsigned baud = popt.baud != 0 ? popt.baud : (pmodel == "ne-1000" ? 19200U : 115200U);
+                const unsigned baud = serial_baud(**entry, popt.baud);
                 open = [pport, baud, io = io_.get()] { return io::open_serial(pport, io::SerialSettings{baud}, *io); };
             }
             auto first = open();
             if (!first) return std::unexpected(first.error());
             auto link = std::make_unique<io::ReopeningTransport>(std::move(*first), std::move(open), pport);
             plink = link.get();
-            return make_syringe_pump(pmodel, std::move(link), popt);
+            return (*entry)->make_pump(**entry, std::move(link), popt);
         }();
         if (p) {
             pump_ = std::make_unique<PumpChannel>(std::move(*p), clock_, feed_,

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "drivers/registry/instrument_registry.hpp"
 #include "drivers/sim/deposit_score.hpp"
 #include "drivers/sim/sim_fault.hpp"
 
@@ -25,8 +26,13 @@ Result<std::unique_ptr<SimRig>> SimRig::start(const recipes::Recipe& recipe, Sim
         faults.push_back(*spec);
     }
     sim::SimHostConfig cfg;
-    cfg.galvanostat_model = std::string(recipes::to_string(recipe.galvanostat.model));
-    cfg.pump_model = recipe.pump ? std::string(recipes::to_string(recipe.pump->model)) : std::string();
+    // The simulator that stands in for the recipe's model is the registry entry's.
+    auto simulator_of = [](std::string_view model) {
+        const InstrumentModel* m = find_instrument(model);
+        return std::string(m != nullptr ? m->sim_model : model);
+    };
+    cfg.galvanostat_model = simulator_of(recipes::to_string(recipe.galvanostat.model));
+    cfg.pump_model = recipe.pump ? simulator_of(recipes::to_string(recipe.pump->model)) : std::string();
     cfg.cell = recipe.plan.cell;
     cfg.plant = options.plant;
     if (recipe.pump) {

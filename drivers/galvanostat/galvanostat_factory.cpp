@@ -4,15 +4,16 @@
 #include "drivers/galvanostat/scpi_dialect.hpp"
 #include "drivers/galvanostat/scpi_source_meter.hpp"
 #include "drivers/io/open_transport.hpp"
+#include "drivers/registry/instrument_registry.hpp"
 
 namespace edc {
 namespace {
 
 Error unknown_model(const std::string& model, const std::string& where) {
-    return Error{
-        "unknown_model",
-        strf("galvanostat model '%s' is not supported (%s)", model.c_str(), scpi_dialect_names().c_str()),
-        where};
+    return Error{"unknown_model",
+                 strf("galvanostat model '%s' is not supported (known: %s)", model.c_str(),
+                      model_names(InstrumentKind::galvanostat).c_str()),
+                 where};
 }
 
 }  // namespace

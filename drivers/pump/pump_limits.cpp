@@ -6,32 +6,15 @@
 
 #include "control/model/units.hpp"
 #include "control/text.hpp"
+#include "drivers/registry/instrument_registry.hpp"
 
 namespace edc {
 
-namespace {
-
-constexpr double per_min = 1.0 / 60.0;
-
-// NE-1000: protocols.md section 4 gives only "max ~2-3 mL/min at 4.7 mm, ~100+ mL/min at
-// 26.6 mm"; 185 mm/min top speed matches both (3.2 and 103 mL/min). Elite: chosen so a
-// 26.59 mm syringe gives protocols.md's `irate lim` reply "0.0366 ul/min to 26.64 ml/min".
-constexpr PlungerSpeedRange newera_1000{6.8e-7 * per_min, 0.185 * per_min};
-constexpr PlungerSpeedRange harvard_elite{6.5911e-8 * per_min, 0.047975 * per_min};
-// KD Scientific Legato 100/180/200: flow range "1.28 pl/min (0.5 ul syringe, 0.103 mm bore) to
-// 216 ml/min (140 ml syringe, 38 mm bore)" (docs/protocols/legato.md).
-constexpr PlungerSpeedRange kds_legato{1.536e-7 * per_min, 0.1905 * per_min};
-
-}  // namespace
-
+// The figures are the registry entries' (instrument_registry.cpp).
 Result<PlungerSpeedRange> plunger_speed_range(std::string_view model) {
-    if (model == "ne-1000") return newera_1000;
-    if (model == "harvard-elite") return harvard_elite;
-    if (model == "kds-legato-100" || model == "kds-legato-180" || model == "kds-legato-200") return kds_legato;
-    return fail("unknown_model",
-                strf("pump model '%.*s' has no rate table (ne-1000, harvard-elite, kds-legato-100/180/200)",
-                     static_cast<int>(model.size()), model.data()),
-                "pump_rate_range");
+    auto m = lookup_instrument(model, InstrumentKind::pump, "pump_rate_range");
+    if (!m) return std::unexpected(m.error());
+    return (*m)->plunger_speed;
 }
 
 Result<PumpRateRange> pump_rate_range(std::string_view model, double inner_diameter_m) {

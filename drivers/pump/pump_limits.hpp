@@ -22,7 +22,8 @@ struct PumpRateRange {
     double max_m3_per_s = 0.0;
 };
 
-// The recipe's model names: "ne-1000", "harvard-elite", "kds-legato-100/180/200". Error "unknown_model" otherwise.
+// A registry entry's plunger-speed range (instrument_registry.hpp). Error "unknown_model" (listing
+// model_names(pump)) otherwise.
 [[nodiscard]] Result<PlungerSpeedRange> plunger_speed_range(std::string_view model);
 
 // Rate range on a syringe of inner diameter `inner_diameter_m` (> 0).

@@ -199,6 +199,7 @@ void HarvardModel::handle_line(std::string_view raw, Instant now, std::vector<Wi
     if (!line.empty() && line.front() == ':') line.remove_prefix(1);  // PHD ULTRA style address separator
     const bool fast = !line.empty() && line.front() == '@';
     if (fast) line.remove_prefix(1);
+    if (line.find_first_not_of(" \t") != std::string_view::npos) log_.add(fast ? "@" + std::string(line) : std::string(line));
     std::vector<std::string> words;
     std::string word;
     for (char c : line) {

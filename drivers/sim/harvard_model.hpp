@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "drivers/sim/command_log.hpp"
 #include "drivers/sim/sim_cell.hpp"
 #include "drivers/sim/sim_clock.hpp"
 #include "drivers/sim/syringe_mechanics.hpp"
@@ -60,6 +61,8 @@ public:
     void empty_syringe() noexcept { state_.syringe_content_m3 = 0.0; }
 
     [[nodiscard]] const HarvardState& state() const noexcept { return state_; }
+    // Every command as parsed, in order (command_log.hpp).
+    [[nodiscard]] std::vector<std::string> command_log() const { return log_.entries(); }
     // A simulator restarted from its state file (sim_state_file.hpp), its own clock restarting
     // at `sim_s`: settings, counters, target and the motor as saved.
     void restore(const HarvardState& saved, double sim_s);
@@ -67,6 +70,7 @@ public:
     [[nodiscard]] double max_rate_m3_per_s() const noexcept;
 
 private:
+    CommandLog log_;
     void handle_line(std::string_view line, Instant now, std::vector<WireReply>& out);
     [[nodiscard]] std::string prompt() const;
     void apply_motor();

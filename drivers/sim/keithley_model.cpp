@@ -111,6 +111,7 @@ std::vector<WireReply> KeithleyModel::receive(std::string_view bytes, Instant no
 
 void KeithleyModel::execute_line(std::string_view line, Instant now, std::vector<WireReply>& out) {
     Context ctx{now, {}, options_.command_processing_s};
+    log_.add(line);
     for (const auto& c : parse_scpi_message(line)) {
         ++state_.commands;
         if (c.error_code != 0) {

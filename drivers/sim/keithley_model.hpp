@@ -10,6 +10,7 @@
 
 #include "drivers/sim/scpi_error_queue.hpp"
 #include "drivers/sim/scpi_parser.hpp"
+#include "drivers/sim/command_log.hpp"
 #include "drivers/sim/sim_cell.hpp"
 #include "drivers/sim/sim_clock.hpp"
 #include "drivers/sim/smu_dialect.hpp"
@@ -69,6 +70,8 @@ public:
     void inject_error(int code, const std::string& text);
 
     [[nodiscard]] const KeithleyState& state() const noexcept { return state_; }
+    // Every command as parsed, in order (command_log.hpp).
+    [[nodiscard]] std::vector<std::string> command_log() const { return log_.entries(); }
     // A simulator restarted from its state file (sim_state_file.hpp): the settings saved there
     // (output, off mode, source function, level, range, compliance, NPLC, sense) take effect.
     void restore(const KeithleyState& saved);
@@ -77,6 +80,7 @@ public:
     [[nodiscard]] SmuFamily family() const noexcept { return dialect_.family; }
 
 private:
+    CommandLog log_;
     struct Context;
     enum class Cmd;
     struct Entry;

@@ -279,6 +279,7 @@ void NewEraModel::handle_packet(std::string_view text, bool safe, Instant now, s
     std::string_view rest(t);
     rest.remove_prefix(i);
     ++state_.commands;
+    log_.add(safe ? "safe " + std::string(rest) : std::string(rest));  // "VER", "safe VER"
     char head[4];
     std::snprintf(head, sizeof head, "%02d", options_.address);
     std::string payload = head;

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "drivers/sim/command_log.hpp"
 #include "drivers/sim/sim_cell.hpp"
 #include "drivers/sim/sim_clock.hpp"
 #include "drivers/sim/syringe_mechanics.hpp"
@@ -69,6 +70,8 @@ public:
     void empty_syringe() noexcept { state_.syringe_content_m3 = 0.0; }
 
     [[nodiscard]] const NewEraState& state() const noexcept { return state_; }
+    // Every command as parsed, in order (command_log.hpp).
+    [[nodiscard]] std::vector<std::string> command_log() const { return log_.entries(); }
     // A simulator restarted from its state file (sim_state_file.hpp), its own clock restarting
     // at `sim_s`: settings, counters, the motor and a pending alarm as saved. The safe-mode
     // watchdog starts counting afresh (no host packet since the restart).
@@ -78,6 +81,7 @@ public:
     [[nodiscard]] double max_rate_m3_per_s() const noexcept;
 
 private:
+    CommandLog log_;
     void handle_packet(std::string_view text, bool safe, Instant now, std::vector<WireReply>& out);
     [[nodiscard]] std::string execute(std::string_view command, std::string_view args, bool& known);
     [[nodiscard]] char status_letter() const noexcept;

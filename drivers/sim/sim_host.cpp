@@ -9,11 +9,9 @@
 #include <optional>
 #include <thread>
 
-#include "drivers/sim/harvard_model.hpp"
-#include "drivers/sim/legato_model.hpp"
 #include "drivers/sim/in_process_link.hpp"
-#include "drivers/sim/newera_model.hpp"
 #include "drivers/sim/sim_clock.hpp"
+#include "drivers/sim/sim_models.hpp"
 #include "drivers/sim/sim_state_file.hpp"
 #include "drivers/sim/wire_server.hpp"
 
@@ -273,95 +271,62 @@ Result<SimEndpoints> SimHost::start() {
     const double ftdi = cfg.ftdi_latency ? 0.016 : 0.0;
     SimEndpoints ends;
 
-    if (const SmuDialect* smu = find_smu_dialect(cfg.galvanostat_model); smu != nullptr) {
-        const bool lan = smu->lan;
-        KeithleyOptions opts;
-        opts.model = smu->id;
-        if (!lan) opts.reply_terminator = cfg.galvanostat_reply_terminator;
-        opts.line_frequency_hz = cfg.line_frequency_hz;
-        m.smu.emplace(m.cell, opts);
-        LinkTiming timing{lan ? 0U : cfg.galvanostat_baud, cfg.link_delays, lan ? 0.0 : ftdi};
+    // Every simulated instrument starts the same way: its entry builds it (sim_models.cpp), and
+    // it is put on an in-process link, a loopback TCP port or a PTY.
+    const SimSlots slots{m.smu, m.ne, m.elite};
+    auto start_one = [&](SimRole role, const std::string& name, unsigned baud, std::shared_ptr<InProcessLink>& link,
+                         std::unique_ptr<WireServer>& server, std::string& endpoint) -> Result<void> {
+        if (name.empty() || name == "none") return {};
+        const SimModelEntry* e = find_sim_model(name, role);
+        const char* what = role == SimRole::galvanostat ? "galvanostat" : "pump";
+        if (e == nullptr) {
+            return fail("sim_model",
+                        std::string("unknown ") + what + " model '" + name + "' (known: " + sim_model_names(role) +
+                            ", none)",
+                        role == SimRole::galvanostat ? "SimHostConfig.galvanostat_model" : "SimHostConfig.pump_model");
+        }
+        std::shared_ptr<SimInstrument> instrument = e->build(*e, m.cell, cfg, slots);
+        const LinkTiming timing{e->lan ? 0U : (baud != 0 ? baud : e->default_baud), cfg.link_delays,
+                                e->lan ? 0.0 : ftdi};
         WireHandlers h;
-        h.receive = [&m](std::string_view bytes, Instant now) {
+        h.receive = [&m, instrument](std::string_view bytes, Instant now) {
             std::lock_guard lock(m.mu);
             m.advance_to(now.sim_s);
-            return m.smu->receive(bytes, now);
+            return instrument->receive(bytes, now);
         };
-        if (cfg.in_process) {
-            m.galvo_link = std::make_shared<InProcessLink>(cfg.galvanostat_model, timing, std::move(h), m.clock);
-            ends.galvanostat = m.galvo_link->endpoint();
-        } else {
-            std::optional<WireServer::Port> port;
-            if (lan) {
-                auto tcp = TcpPort::listen_loopback(cfg.galvanostat_tcp_port);
-                if (!tcp) return std::unexpected(tcp.error());
-                port.emplace(std::move(*tcp));
-            } else {
-                auto pty = PtyPort::open();
-                if (!pty) return std::unexpected(pty.error());
-                port.emplace(std::move(*pty));
-            }
-            m.galvo_server = std::make_unique<WireServer>(cfg.galvanostat_model, std::move(*port), timing,
-                                                          std::move(h), m.clock);
-            ends.galvanostat = m.galvo_server->endpoint();
-        }
-    } else if (!cfg.galvanostat_model.empty() && cfg.galvanostat_model != "none") {
-        std::string known;
-        for (const auto& d : smu_dialects()) known += std::string(d.model) + ", ";
-        return fail("sim_model",
-                    "unknown galvanostat model '" + cfg.galvanostat_model + "' (known: " + known + "none)",
-                    "SimHostConfig.galvanostat_model");
-    }
-
-    if (cfg.pump_model == "ne-1000" || cfg.pump_model == "harvard-elite" || is_legato_model(cfg.pump_model)) {
-        const bool ne = cfg.pump_model == "ne-1000";
-        const unsigned baud = cfg.pump_baud != 0 ? cfg.pump_baud : (ne ? 19200U : 115200U);
-        WireHandlers h;
-        if (ne) {
-            NewEraOptions o;
-            o.address = cfg.pump_address;
-            o.diameter_m = cfg.syringe_diameter_m;
-            o.syringe_volume_m3 = cfg.syringe_volume_m3;
-            m.ne.emplace(m.cell, o);
-            h.receive = [&m](std::string_view bytes, Instant now) {
+        if (instrument->has_poll()) {
+            h.poll = [&m, instrument](Instant now) {
                 std::lock_guard lock(m.mu);
                 m.advance_to(now.sim_s);
-                return m.ne->receive(bytes, now);
-            };
-            h.poll = [&m](Instant now) {
-                std::lock_guard lock(m.mu);
-                m.advance_to(now.sim_s);
-                return m.ne->poll(now);
-            };
-        } else {
-            // The Legato runs the Elite's firmware family: the same model with its own options.
-            HarvardOptions o = legato_options(cfg.pump_model).value_or(HarvardOptions{});
-            o.address = cfg.pump_address;
-            o.diameter_m = cfg.syringe_diameter_m;
-            o.syringe_volume_m3 = cfg.syringe_volume_m3;
-            m.elite.emplace(m.cell, o);
-            h.receive = [&m](std::string_view bytes, Instant now) {
-                std::lock_guard lock(m.mu);
-                m.advance_to(now.sim_s);
-                return m.elite->receive(bytes, now);
+                return instrument->poll(now);
             };
         }
-        const LinkTiming timing{baud, cfg.link_delays, ftdi};
         if (cfg.in_process) {
-            m.pump_link = std::make_shared<InProcessLink>(cfg.pump_model, timing, std::move(h), m.clock);
-            ends.pump = m.pump_link->endpoint();
+            link = std::make_shared<InProcessLink>(name, timing, std::move(h), m.clock);
+            endpoint = link->endpoint();
+            return {};
+        }
+        std::optional<WireServer::Port> port;
+        if (e->lan) {
+            auto tcp = TcpPort::listen_loopback(role == SimRole::galvanostat ? cfg.galvanostat_tcp_port : 0);
+            if (!tcp) return std::unexpected(tcp.error());
+            port.emplace(std::move(*tcp));
         } else {
             auto pty = PtyPort::open();
             if (!pty) return std::unexpected(pty.error());
-            m.pump_server = std::make_unique<WireServer>(cfg.pump_model, std::move(*pty), timing, std::move(h),
-                                                         m.clock);
-            ends.pump = m.pump_server->endpoint();
+            port.emplace(std::move(*pty));
         }
-    } else if (!cfg.pump_model.empty() && cfg.pump_model != "none") {
-        return fail("sim_model",
-                    "unknown pump model '" + cfg.pump_model +
-                        "' (known: ne-1000, harvard-elite, kds-legato-100, kds-legato-180, kds-legato-200, none)",
-                    "SimHostConfig.pump_model");
+        server = std::make_unique<WireServer>(name, std::move(*port), timing, std::move(h), m.clock);
+        endpoint = server->endpoint();
+        return {};
+    };
+    if (auto g = start_one(SimRole::galvanostat, cfg.galvanostat_model, cfg.galvanostat_baud, m.galvo_link,
+                           m.galvo_server, ends.galvanostat);
+        !g) {
+        return std::unexpected(g.error());
+    }
+    if (auto p = start_one(SimRole::pump, cfg.pump_model, cfg.pump_baud, m.pump_link, m.pump_server, ends.pump); !p) {
+        return std::unexpected(p.error());
     }
 
     if (auto loaded = m.load_state(); !loaded) return std::unexpected(loaded.error());
@@ -419,6 +384,7 @@ SimSnapshot SimHost::snapshot() const {
         s.remote_sense = k.remote_sense;
         s.galvanostat_commands = k.commands;
         s.galvanostat_errors_pending = m.smu->pending_errors();
+        s.galvanostat_command_log = m.smu->command_log();
     }
     const auto reading = m.cell.reading();
     s.cell_current_a = reading.current_a;
@@ -435,6 +401,7 @@ SimSnapshot SimHost::snapshot() const {
         s.pump_alarm = p.alarm;
         s.pump_commands = p.commands;
         s.pump_rate_changes_while_running = p.rate_changes_while_running;
+        s.pump_command_log = m.ne->command_log();
     }
     if (m.elite) {
         const auto& p = m.elite->state();
@@ -445,6 +412,7 @@ SimSnapshot SimHost::snapshot() const {
         s.syringe_content_m3 = p.syringe_content_m3;
         s.pump_alarm = p.stalled ? 'S' : 0;
         s.pump_commands = p.commands;
+        s.pump_command_log = m.elite->command_log();
     }
     s.delivered_flow_m3_per_s = m.cell.delivered_flow_m3_per_s();
     s.bath = m.cell.bath();

@@ -92,6 +92,7 @@ struct SimSnapshot {
     double shorted_s = 0.0;  // output off in NORMal mode after it had been on
     long galvanostat_commands = 0;
     std::size_t galvanostat_errors_pending = 0;
+    std::vector<std::string> galvanostat_command_log;  // as the instrument parsed them (command_log.hpp)
     // pump
     bool pump_present = false;
     bool pump_running = false;
@@ -102,6 +103,7 @@ struct SimSnapshot {
     char pump_alarm = 0;
     long pump_commands = 0;
     long pump_rate_changes_while_running = 0;
+    std::vector<std::string> pump_command_log;  // "VER", "safe VER", "ver", "@irate 1.2 ml/min", ...
     // cell
     model::BathState bath;
     model::Concentrations electrode;

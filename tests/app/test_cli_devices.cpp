@@ -2,8 +2,15 @@
 // what answers on a port: here edc-sim's instruments on pseudo-terminals and loopback TCP.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
+#include "drivers/io/io_thread.hpp"
+#include "drivers/io/serial_transport.hpp"
+#include "drivers/pump/newera_pump.hpp"
 #include "drivers/sim/sim_host.hpp"
 #include "test_cli_support.hpp"
 
@@ -115,6 +122,86 @@ INSTANTIATE_TEST_SUITE_P(ScpiDialects, CliDevicesLan,
                              }
                              return name;
                          });
+
+// Issue 14 item 4: `edc devices --probe` names every simulated instrument, and the simulator's
+// command log shows that only identity queries reached it. The allowed queries are the
+// manuals' identity commands, written out here (not taken from the registry under test).
+struct ProbeCase {
+    const char* name;
+    const char* galvanostat;  // simulator models
+    const char* pump;
+    const char* expected;              // what --probe must name
+    bool safe_mode;                    // the NE-1000 is left in safe mode before the probe
+    std::vector<std::string> allowed;  // the only commands the instrument may see
+};
+
+void PrintTo(const ProbeCase& c, std::ostream* os) {
+    *os << c.name;
+}
+
+class CliDevicesProbe : public CliTest, public ::testing::WithParamInterface<ProbeCase> {};
+
+// Leaves the simulated NE-1000 in safe mode (a controller that died before SAF0): the power-up
+// alarm acknowledged, then SAF 60.
+void leave_in_safe_mode(const std::string& port) {
+    io::IoThread io;
+    auto t = io::open_serial(port, io::SerialSettings{19200}, io);
+    ASSERT_TRUE(t) << t.error().message;
+    NewEraPump pump(std::move(*t), NewEraOptions{0, std::chrono::milliseconds(1000)});
+    ASSERT_TRUE(pump.acknowledge_alarm());
+    auto safe = pump.set_safe_mode(60);
+    ASSERT_TRUE(safe) << safe.error().message;
+}
+
+TEST_P(CliDevicesProbe, NamesTheSimulatedInstrumentAndSendsOnlyIdentityQueries) {
+    const ProbeCase& c = GetParam();
+    sim::SimHostConfig cfg;
+    cfg.galvanostat_model = c.galvanostat;
+    cfg.pump_model = c.pump;
+    cfg.link_delays = false;
+    sim::SimHost host(cfg);
+    auto ends = host.start();
+    ASSERT_TRUE(ends) << ends.error().message;
+    const std::string port = ends->galvanostat.empty() ? ends->pump : ends->galvanostat;
+    std::size_t before = 0;
+    if (c.safe_mode) {
+        leave_in_safe_mode(port);
+        before = host.snapshot().pump_command_log.size();
+        ASSERT_EQ(host.snapshot().pump_command_log.back(), "SAF60");
+    }
+    const auto r = run_cli({"devices", "--probe", "--json", port});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const json list = json::parse(r.out);
+    ASSERT_EQ(list.size(), 1U);
+    EXPECT_EQ(list.at(0).at("probe").at("instrument"), c.expected) << r.out;
+    const auto snap = host.snapshot();
+    host.stop();
+    auto log = ends->galvanostat.empty() ? snap.pump_command_log : snap.galvanostat_command_log;
+    ASSERT_GE(log.size(), before);
+    log.erase(log.begin(), log.begin() + static_cast<std::ptrdiff_t>(before));
+    EXPECT_FALSE(log.empty()) << "the instrument heard nothing";
+    for (const auto& command : log) {
+        EXPECT_NE(std::find(c.allowed.begin(), c.allowed.end(), command), c.allowed.end())
+            << "the probe sent '" << command << "', which is not an identity query";
+    }
+    EXPECT_FALSE(snap.output_ever_on);
+    EXPECT_FALSE(snap.pump_running);
+    EXPECT_EQ(snap.galvanostat_errors_pending, 0U);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    SimulatedInstruments, CliDevicesProbe,
+    ::testing::Values(ProbeCase{"Keithley2400OnAPty", "keithley-2400", "", "keithley-2400", false, {"*IDN?"}},
+                      ProbeCase{"Keithley2450OnTcp", "keithley-2450", "", "keithley-2450", false, {"*IDN?"}},
+                      ProbeCase{"Keithley2460OnTcp", "keithley-2460", "", "keithley-2460", false, {"*IDN?"}},
+                      ProbeCase{
+                          "KeysightB2901aOnTcp", "keysight-b2901a", "", "keysight-b2901a", false, {"*IDN?"}},
+                      // The power-up alarm R answers the first VER; the probe asks again.
+                      ProbeCase{"NewEraInBasicMode", "", "ne-1000", "ne-1000", false, {"VER"}},
+                      ProbeCase{"NewEraLeftInSafeMode", "", "ne-1000", "ne-1000", true, {"safe VER"}},
+                      ProbeCase{"HarvardElite", "", "harvard-elite", "harvard-elite", false, {"ver"}},
+                      ProbeCase{"Legato100", "", "kds-legato-100", "kds-legato-100", false, {"ver"}}),
+    [](const auto& p) { return std::string(p.param.name); });
 
 TEST_F(CliDevices, ProbeOfAMissingPortSaysWhy) {
     const auto r = run_cli({"devices", "--probe", "--json", file("ttyNONE")});

@@ -11,8 +11,11 @@
 
 #include "app/gui/csv_export.hpp"
 #include "app/gui/gui_format.hpp"
+#include "app/gui/instrument_probe.hpp"
 #include "app/gui/journal_queries.hpp"
+#include "drivers/sim/sim_host.hpp"
 #include "gui_test_support.hpp"
+#include "recipes/format/recipe.hpp"
 #include "tests/support/decimal_comma_locale.hpp"
 
 using namespace edc;
@@ -58,6 +61,36 @@ QStringList csv_lines(const QString& path) {
 class RunSimulatedTest : public QObject {
     Q_OBJECT
 private slots:
+    // Issue 14: the Instruments screen's Identify asks through the registry's probe; a Harvard
+    // Elite hears `ver` only (once it was told `NVRAM off`), the 2400 only *IDN?.
+    void IdentifySendsOnlyIdentityQueries() {
+        sim::SimHostConfig cfg;
+        cfg.pump_model = "harvard-elite";
+        cfg.link_delays = false;
+        sim::SimHost host(cfg);
+        const auto ends = host.start();
+        QVERIFY2(ends.has_value(), ends ? "" : ends.error().message.c_str());
+        std::string text = test::read_text(test::example_recipe("g-bi033sb067.toml")).toStdString();
+        auto swap = [&text](const std::string& from, const std::string& to) {
+            const auto at = text.find(from);
+            if (at != std::string::npos) text.replace(at, from.size(), to);
+        };
+        swap("\"ne-1000\"", "\"harvard-elite\"");
+        swap("safe_mode_timeout = \"5 s\"", "");
+        swap("\"/dev/edc-galvanostat\"", "\"" + ends->galvanostat + "\"");
+        swap("\"/dev/edc-pump\"", "\"" + ends->pump + "\"");
+        const auto recipe = recipes::parse_recipe(text, "identify.toml");
+        QVERIFY2(recipe.has_value(), recipe ? "" : recipe.error().message.c_str());
+        const auto found = identify_instruments(*recipe);
+        const auto snap = host.snapshot();
+        host.stop();
+        QCOMPARE(found.size(), std::size_t{2});
+        for (const auto& i : found)
+            QVERIFY2(i.identity.has_value(), i.identity ? "" : i.identity.error().message.c_str());
+        QCOMPARE(snap.galvanostat_command_log, std::vector<std::string>{"*IDN?"});
+        QCOMPARE(snap.pump_command_log, std::vector<std::string>{"ver"});
+    }
+
     void SimulatedRunGoesThroughTheStatesAndFillsTheCharts() {
         test::GuiFixture f(test::example_recipe("g-bi033sb067.toml"));
         MainWindow& w = *f.window;

@@ -1,4 +1,4 @@
-// drivers/pump/pump_limits: the rate range a pump model has on a syringe bore, against
+// drivers/pump/pump_limits and drivers/registry: the rate range a pump model has on a syringe bore, against
 // protocols.md's figures (computed here from the manual's numbers), against the simulators' own
 // independent tables, and the unit conversions its messages use.
 #include <gtest/gtest.h>
@@ -7,7 +7,10 @@
 #include <string>
 
 #include "control/model/units.hpp"
+#include "drivers/io/io_thread.hpp"
 #include "drivers/pump/pump_limits.hpp"
+#include "drivers/registry/instrument_probe.hpp"
+#include "drivers/registry/instrument_registry.hpp"
 #include "drivers/sim/harvard_model.hpp"
 #include "drivers/sim/legato_model.hpp"
 #include "drivers/sim/newera_model.hpp"
@@ -21,8 +24,12 @@ constexpr double ml_per_min = 1e-6 / 60.0;  // m3/s, by hand
 
 // protocols.md section 5: the Elite's `irate lim` on a 26.59 mm syringe is
 // "0.0366 ul/min to 26.64 ml/min"; the rate is plunger speed times area, so it scales with d^2.
-double elite_max_ml_min(double d_mm) { return 26.64 * (d_mm / 26.59) * (d_mm / 26.59); }
-double elite_min_ul_min(double d_mm) { return 0.0366 * (d_mm / 26.59) * (d_mm / 26.59); }
+double elite_max_ml_min(double d_mm) {
+    return 26.64 * (d_mm / 26.59) * (d_mm / 26.59);
+}
+double elite_min_ul_min(double d_mm) {
+    return 0.0366 * (d_mm / 26.59) * (d_mm / 26.59);
+}
 
 }  // namespace
 
@@ -37,8 +44,10 @@ TEST(PumpLimits, EliteTopRateScalesWithTheBoreSquared) {
     for (const double d_mm : {4.7, 14.5, 38.4, 48.0}) {
         const auto r = pump_rate_range("harvard-elite", d_mm * 1e-3);
         ASSERT_TRUE(r);
-        EXPECT_NEAR(r->max_m3_per_s / ml_per_min, elite_max_ml_min(d_mm), 1e-3 * elite_max_ml_min(d_mm)) << d_mm;
-        EXPECT_NEAR(r->min_m3_per_s / (1e-9 / 60.0), elite_min_ul_min(d_mm), 1e-3 * elite_min_ul_min(d_mm)) << d_mm;
+        EXPECT_NEAR(r->max_m3_per_s / ml_per_min, elite_max_ml_min(d_mm), 1e-3 * elite_max_ml_min(d_mm))
+            << d_mm;
+        EXPECT_NEAR(r->min_m3_per_s / (1e-9 / 60.0), elite_min_ul_min(d_mm), 1e-3 * elite_min_ul_min(d_mm))
+            << d_mm;
     }
     // The paper recipe's 38.4 mm syringe: 55.56 mL/min, below its plan's 77 mL/min peak.
     EXPECT_NEAR(elite_max_ml_min(38.4), 55.56, 0.01);
@@ -132,4 +141,67 @@ TEST(PumpLimits, LegatoRangeIsTheCataloguesFlowRange) {
     EXPECT_NEAR(bottom->min_m3_per_s / (1e-15 / 60.0), 1.28, 0.01);  // pl/min
     EXPECT_TRUE(check_planned_rate("kds-legato-100", 38.4e-3, 77.45 * ml_per_min));
     EXPECT_FALSE(check_planned_rate("kds-legato-200", 38.4e-3, 221.0 * ml_per_min));
+}
+
+// Issue 14 item 4: one registry of models. Every error naming an unknown model lists the known
+// ones (written out here, from the README's list, not from the registry under test).
+TEST(InstrumentRegistry, UnknownModelsListTheKnownOnes) {
+    const char* pumps[] = {"ne-1000", "harvard-elite", "kds-legato-100", "kds-legato-180", "kds-legato-200"};
+    const char* galvanostats[] = {"keithley-2400", "keithley-2450",   "keithley-2460",
+                                  "keithley-2461", "keysight-b2901a", "keysight-b2902a"};
+    const auto pump = lookup_instrument("ne-4000", InstrumentKind::pump, "test");
+    ASSERT_FALSE(pump);
+    EXPECT_EQ(pump.error().code, "unknown_model");
+    const auto rate = pump_rate_range("ne-4000", 26.6e-3);
+    ASSERT_FALSE(rate);
+    // A galvanostat's name is not a pump: the pump list, and only it.
+    const auto wrong_kind = lookup_instrument("keithley-2400", InstrumentKind::pump, "test");
+    ASSERT_FALSE(wrong_kind);
+    for (const char* p : pumps) {
+        EXPECT_NE(pump.error().message.find(p), std::string::npos) << pump.error().message;
+        EXPECT_NE(rate.error().message.find(p), std::string::npos) << rate.error().message;
+    }
+    EXPECT_EQ(wrong_kind.error().message.find("keysight"), std::string::npos) << wrong_kind.error().message;
+    const auto galvanostat = lookup_instrument("keithley-6221", InstrumentKind::galvanostat, "test");
+    ASSERT_FALSE(galvanostat);
+    for (const char* g : galvanostats) {
+        EXPECT_NE(galvanostat.error().message.find(g), std::string::npos) << galvanostat.error().message;
+    }
+    io::IoThread io;
+    const auto probed = probe("ne-4000", "/dev/null", ProbeOptions{}, io);
+    ASSERT_FALSE(probed);
+    EXPECT_EQ(probed.error().code, "unknown_model");
+    EXPECT_NE(probed.error().message.find("kds-legato-180"), std::string::npos) << probed.error().message;
+    EXPECT_NE(probed.error().message.find("keysight-b2902a"), std::string::npos) << probed.error().message;
+}
+
+// The registry's transports and bauds are the manuals' (protocols.md), and each entry names a
+// simulator that starts under that name.
+TEST(InstrumentRegistry, EntriesCarryTheManualsWiringAndTheirSimulatorStarts) {
+    struct Expected {
+        const char* name;
+        LinkKind transport;
+        unsigned baud;
+    };
+    const Expected table[] = {
+        {"keithley-2400", LinkKind::serial, 9600},   {"keithley-2450", LinkKind::tcp, 0},
+        {"keysight-b2901a", LinkKind::tcp, 0},       {"ne-1000", LinkKind::serial, 19200},
+        {"harvard-elite", LinkKind::serial, 115200}, {"kds-legato-200", LinkKind::serial, 115200}};
+    for (const auto& e : table) {
+        const InstrumentModel* m = find_instrument(e.name);
+        ASSERT_NE(m, nullptr) << e.name;
+        EXPECT_EQ(m->transport, e.transport) << e.name;
+        if (e.transport == LinkKind::serial) EXPECT_EQ(m->default_baud, e.baud) << e.name;
+        if (e.transport == LinkKind::tcp) EXPECT_EQ(m->default_tcp_port, 5025) << e.name;
+    }
+    for (const InstrumentModel& m : instrument_models()) {
+        sim::SimHostConfig cfg;
+        cfg.in_process = true;
+        cfg.galvanostat_model = m.kind == InstrumentKind::galvanostat ? std::string(m.sim_model) : "";
+        cfg.pump_model = m.kind == InstrumentKind::pump ? std::string(m.sim_model) : "";
+        sim::SimHost host(cfg);
+        const auto ends = host.start();
+        EXPECT_TRUE(ends) << m.name << ": " << (ends ? "" : ends.error().message);
+        host.stop();
+    }
 }

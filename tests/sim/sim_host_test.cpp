@@ -232,6 +232,21 @@ TEST(SimHost, UnknownModelIsAStartError) {
     const auto ends = host.start();
     ASSERT_FALSE(ends);
     EXPECT_EQ(ends.error().code, "sim_model");
+    // The message lists the simulator models of that role (written out here by hand).
+    for (const char* known :
+         {"ne-1000", "harvard-elite", "kds-legato-100", "kds-legato-180", "kds-legato-200"}) {
+        EXPECT_NE(ends.error().message.find(known), std::string::npos) << ends.error().message;
+    }
+    EXPECT_EQ(ends.error().message.find("keithley"), std::string::npos) << ends.error().message;
+    c.pump_model = "ne-1000";
+    c.galvanostat_model = "keithley-6221";
+    SimHost other(c);
+    const auto refused = other.start();
+    ASSERT_FALSE(refused);
+    for (const char* known :
+         {"keithley-2400", "keithley-2450", "keithley-2461", "keysight-b2901a", "keysight-b2902a"}) {
+        EXPECT_NE(refused.error().message.find(known), std::string::npos) << refused.error().message;
+    }
 }
 
 TEST(SimHostDeposition, CurrentAndFeedOverTheWireGradeTheFilm) {
