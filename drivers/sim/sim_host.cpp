@@ -108,14 +108,26 @@ struct SimHost::Impl {
                 if (ne) ne->empty_syringe();
                 if (elite) elite->empty_syringe();
                 break;
-            // In-process links only: a PTY port has no stable name here to vanish and return.
+            // An in-process link or a PTY (with its stable name); a TCP port ignores it.
             case FaultKind::galvanostat_reenumerate:
                 if (galvo_link) galvo_link->unplug(clock.clock().now_s() + away_s);
+                if (galvo_server) galvo_server->unplug(clock.clock().now_s() + away_s);
                 break;
             case FaultKind::pump_reenumerate:
                 if (pump_link) pump_link->unplug(clock.clock().now_s() + away_s);
+                if (pump_server) pump_server->unplug(clock.clock().now_s() + away_s);
                 break;
         }
+    }
+
+    // A PTY's stable name and its re-enumeration reports (before the server starts).
+    [[nodiscard]] Result<void> name_port(WireServer& server, const std::string& instrument) {
+        if (cfg.on_port_change) {
+            server.on_port_change(
+                [this, instrument](const std::string& endpoint) { cfg.on_port_change(instrument, endpoint); });
+        }
+        if (cfg.link_dir.empty() || !server.endpoint().starts_with("/dev/")) return {};
+        return server.link_as(cfg.link_dir / instrument);
     }
 
     // The truth a restart must keep (caller holds mu).
@@ -304,6 +316,16 @@ Result<SimEndpoints> SimHost::start() {
             m.galvo_server = std::make_unique<WireServer>(cfg.galvanostat_model, std::move(*port), timing,
                                                           std::move(h), m.clock);
             ends.galvanostat = m.galvo_server->endpoint();
+            if (lan && std::ranges::any_of(cfg.faults, [](const FaultSpec& f) {
+                    return f.kind == FaultKind::galvanostat_reenumerate;
+                })) {
+                return fail("fault_kind",
+                            "galvanostat-reenumerate: the " + cfg.galvanostat_model +
+                                " is on LAN (TCP), it has no USB adapter to re-enumerate",
+                            "SimHostConfig.faults");
+            }
+            if (auto named = m.name_port(*m.galvo_server, "galvanostat"); !named)
+                return std::unexpected(named.error());
         }
     } else if (!cfg.galvanostat_model.empty() && cfg.galvanostat_model != "none") {
         std::string known;
@@ -356,6 +378,7 @@ Result<SimEndpoints> SimHost::start() {
             m.pump_server = std::make_unique<WireServer>(cfg.pump_model, std::move(*pty), timing, std::move(h),
                                                          m.clock);
             ends.pump = m.pump_server->endpoint();
+            if (auto named = m.name_port(*m.pump_server, "pump"); !named) return std::unexpected(named.error());
         }
     } else if (!cfg.pump_model.empty() && cfg.pump_model != "none") {
         return fail("sim_model",
