@@ -1,10 +1,9 @@
 #include "app/runtime/sim_rig.hpp"
 
-#include <stdlib.h>  // mkdtemp
-
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>  // mkdtemp
 #include <exception>
 #include <filesystem>
 #include <system_error>
@@ -20,7 +19,9 @@ namespace {
 Result<std::filesystem::path> make_link_dir() {
     std::error_code ec;
     auto tmp = std::filesystem::temp_directory_path(ec);
-    if (ec) return fail("sim_link", "no temporary directory for the simulator's port links: " + ec.message(), "SimRig");
+    if (ec)
+        return fail("sim_link", "no temporary directory for the simulator's port links: " + ec.message(),
+                    "SimRig");
     std::string name = (tmp / "edc-sim-ports-XXXXXX").string();
     if (::mkdtemp(name.data()) == nullptr) {
         return fail("sim_link", "cannot create a directory for the simulator's port links in " + tmp.string(),
@@ -40,7 +41,8 @@ Result<std::unique_ptr<SimRig>> SimRig::start(const recipes::Recipe& recipe, Sim
         if (spec->kind == sim::FaultKind::galvanostat_reenumerate && !options.in_process && smu != nullptr &&
             smu->lan) {
             return fail("fault_kind",
-                        "galvanostat-reenumerate: the " + std::string(recipes::to_string(recipe.galvanostat.model)) +
+                        "galvanostat-reenumerate: the " +
+                            std::string(recipes::to_string(recipe.galvanostat.model)) +
                             " is on LAN (TCP), it has no USB adapter to re-enumerate (use --virtual)",
                         "--fault " + text);
         }
@@ -79,7 +81,8 @@ Result<std::unique_ptr<SimRig>> SimRig::start(const recipes::Recipe& recipe, Sim
     if (!rig->link_dir_.empty()) {
         if (rig->endpoints_.galvanostat.starts_with("/dev/"))
             rig->endpoints_.galvanostat = (rig->link_dir_ / "galvanostat").string();
-        if (rig->endpoints_.pump.starts_with("/dev/")) rig->endpoints_.pump = (rig->link_dir_ / "pump").string();
+        if (rig->endpoints_.pump.starts_with("/dev/"))
+            rig->endpoints_.pump = (rig->link_dir_ / "pump").string();
     }
     return rig;
 }

@@ -10,9 +10,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -156,6 +159,21 @@ private:
     int fd_;
 };
 
+// A descriptor on a pseudo-terminal, as a driver holds one.
+class HeldPort {
+public:
+    explicit HeldPort(const std::string& path) : fd_(::open(path.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK)) {}
+    ~HeldPort() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    HeldPort(const HeldPort&) = delete;
+    HeldPort& operator=(const HeldPort&) = delete;
+    [[nodiscard]] int get() const { return fd_; }
+
+private:
+    int fd_;
+};
+
 }  // namespace
 
 // The pump's USB adapter re-enumerates under edc-sim --link-dir: its /dev/pts/N goes (a driver's
@@ -177,16 +195,17 @@ TEST(EdcSimLinks, AReenumeratedPumpReturnsUnderItsNameOnAFreshPseudoTerminal) {
     ASSERT_TRUE(links_printed(sim)) << sim.output();
     const std::string old = fs::read_symlink(pump).string();
     // Held open, as a driver would: the kernel cannot hand the old number to anyone else.
-    const int held = ::open(pump.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK);
-    ASSERT_GE(held, 0) << pump;
+    const HeldPort held(pump);
+    ASSERT_GE(held.get(), 0) << pump;
     (void)sim.poll();
     ASSERT_EQ(sim.output().find("unplugged pump"), std::string::npos) << "the fault came before the test";
 
     ASSERT_TRUE(printed(sim, "unplugged pump")) << sim.output();
     EXPECT_FALSE(fs::exists(old)) << old << " is still there";
     char byte = 0;
-    EXPECT_LE(::read(held, &byte, 1), 0) << "the old PTY still reads";
-    ::close(held);
+    const ssize_t n = ::read(held.get(), &byte, 1);  // hung up: EOF or EIO, not "nothing yet" (EAGAIN)
+    EXPECT_TRUE(n == 0 || (n < 0 && errno == EIO))
+        << "the old PTY still works: read " << n << " errno " << errno;
 
     ASSERT_TRUE(printed(sim, "replugged pump ")) << sim.output();
     const std::string fresh = fs::read_symlink(pump).string();
@@ -215,7 +234,20 @@ TEST(EdcRunSimPty, PumpReenumerationCompletesTheRunWithTheGapJournaled) {
     const auto edc = edc_binary();
     if (!edc) GTEST_SKIP() << "edc not built";
     const fs::path db = temp_db("run-pty-reenumerate");
-    EdcProcess run(*edc, {"run", example("g-bi033sb067.toml"), "--sim", "--speed", "20", "--fault",
+    // The paper's recipe with a long link_loss_grace: at 20x the default 5 s is 250 ms of wall
+    // time, which a busy machine can take from the reopening thread; 30 s (1.5 s real) cannot.
+    const fs::path recipe = db.parent_path() / "g-bi033sb067-grace30.toml";
+    {
+        std::ifstream in(example("g-bi033sb067.toml"));
+        std::stringstream text;
+        text << in.rdbuf();
+        std::string body = text.str();
+        const auto section = body.find("[recipe]\n");
+        ASSERT_NE(section, std::string::npos);
+        body.insert(section + 9, "link_loss_grace = \"30 s\"\n");
+        std::ofstream(recipe) << body;
+    }
+    EdcProcess run(*edc, {"run", recipe.string(), "--sim", "--speed", "20", "--fault",
                           "pump-reenumerate@60+1", "--db", db.string()});
     ASSERT_TRUE(run.started());
     ASSERT_TRUE(run.wait(180s)) << run.output();
@@ -237,10 +269,12 @@ TEST(EdcRunSimPty, PumpReenumerationCompletesTheRunWithTheGapJournaled) {
     ASSERT_NE(lost, nullptr) << run.output();
     EXPECT_EQ(lost->message.rfind("pump link lost", 0), 0U) << lost->message;
     EXPECT_GE(lost->t_s, 60.0);
+    EXPECT_NE(lost->message.find("for up to 30 s"), std::string::npos) << lost->message;
     ASSERT_NE(restored, nullptr) << run.output();
     EXPECT_EQ(restored->message.rfind("pump link restored", 0), 0U) << restored->message;
     EXPECT_GT(restored->t_s, lost->t_s);
-    EXPECT_NE(restored->message.find("infusing"), std::string::npos) << restored->message;
+    // (Whether the pump is still infusing then depends on the wall time the reopening took: its
+    // safe-mode timeout (5 s) may stop it first, as a real NE-1000's would; the run restarts it.)
     // The port the journal names is the stable one, in the rig's directory, removed at the end.
     const auto port = lost->message.substr(std::string("pump link lost: ").size());
     const auto link = port.substr(0, port.find(' '));
