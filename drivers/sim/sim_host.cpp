@@ -123,8 +123,9 @@ struct SimHost::Impl {
     // A PTY's stable name and its re-enumeration reports (before the server starts).
     [[nodiscard]] Result<void> name_port(WireServer& server, const std::string& instrument) {
         if (cfg.on_port_change) {
-            server.on_port_change(
-                [this, instrument](const std::string& endpoint) { cfg.on_port_change(instrument, endpoint); });
+            server.on_port_change([this, instrument](const std::string& endpoint) {
+                cfg.on_port_change(instrument, endpoint);
+            });
         }
         if (cfg.link_dir.empty() || !server.endpoint().starts_with("/dev/")) return {};
         return server.link_as(cfg.link_dir / instrument);
@@ -378,7 +379,8 @@ Result<SimEndpoints> SimHost::start() {
             m.pump_server = std::make_unique<WireServer>(cfg.pump_model, std::move(*pty), timing, std::move(h),
                                                          m.clock);
             ends.pump = m.pump_server->endpoint();
-            if (auto named = m.name_port(*m.pump_server, "pump"); !named) return std::unexpected(named.error());
+            if (auto named = m.name_port(*m.pump_server, "pump"); !named)
+                return std::unexpected(named.error());
         }
     } else if (!cfg.pump_model.empty() && cfg.pump_model != "none") {
         return fail("sim_model",
