@@ -79,9 +79,11 @@ Options:
                      when the instrument checks begin: the time the progress lines and the
                      journal show; repeatable); KIND is galvanostat-timeout,
                      galvanostat-disconnect, galvanostat-garbage, galvanostat-scpi-error,
-                     compliance-trip, pump-timeout, pump-disconnect, pump-stall, pump-alarm
-                     or syringe-empty; KIND@safe-state fires it when the run's first
-                     safe-state sequence starts (a compound fault, after another fault)
+                     compliance-trip, pump-timeout, pump-disconnect, pump-stall, pump-alarm,
+                     syringe-empty, galvanostat-reenumerate or pump-reenumerate (KIND@S+AWAY:
+                     the port vanishes and returns AWAY s later (default 3) under the same
+                     name, on pseudo-terminals too); KIND@safe-state fires it when the run's
+                     first safe-state sequence starts (a compound fault, after another fault)
   --signal NAME@S    with --sim: this process sends itself signal NAME (INT, TERM or KILL) at
                      run time S: an operator's Ctrl-C, a service stop or a crash rehearsed
                      at a chosen point of the run (repeatable)

@@ -3,24 +3,48 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>  // mkdtemp
 #include <exception>
+#include <filesystem>
+#include <system_error>
 
 #include "drivers/registry/instrument_registry.hpp"
 #include "drivers/sim/deposit_score.hpp"
 #include "drivers/sim/sim_fault.hpp"
+#include "drivers/sim/smu_dialect.hpp"
 
 namespace edc::app {
+namespace {
+
+// A private directory for the simulated adapters' stable names, as udev gives real ones.
+Result<std::filesystem::path> make_link_dir() {
+    std::error_code ec;
+    auto tmp = std::filesystem::temp_directory_path(ec);
+    if (ec)
+        return fail("sim_link", "no temporary directory for the simulator's port links: " + ec.message(),
+                    "SimRig");
+    std::string name = (tmp / "edc-sim-ports-XXXXXX").string();
+    if (::mkdtemp(name.data()) == nullptr) {
+        return fail("sim_link", "cannot create a directory for the simulator's port links in " + tmp.string(),
+                    "SimRig");
+    }
+    return std::filesystem::path(name);
+}
+
+}  // namespace
 
 Result<std::unique_ptr<SimRig>> SimRig::start(const recipes::Recipe& recipe, SimRigOptions options) {
     std::vector<sim::FaultSpec> faults;
     for (const auto& text : options.faults) {
         auto spec = sim::parse_fault(text);
         if (!spec) return std::unexpected(spec.error());
-        if (sim::is_reenumerate(spec->kind) && !options.in_process) {
+        const auto* smu = sim::find_smu_dialect(recipes::to_string(recipe.galvanostat.model));
+        if (spec->kind == sim::FaultKind::galvanostat_reenumerate && !options.in_process && smu != nullptr &&
+            smu->lan) {
             return fail("fault_kind",
-                        std::string(sim::to_string(spec->kind)) +
-                            " needs in-process instruments (--virtual): a pseudo-terminal that vanishes and "
-                            "returns under a stable name is not simulated yet",
+                        "galvanostat-reenumerate: the " +
+                            std::string(recipes::to_string(recipe.galvanostat.model)) +
+                            " is on LAN (TCP), it has no USB adapter to re-enumerate (use --virtual)",
                         "--fault " + text);
         }
         faults.push_back(*spec);
@@ -50,10 +74,22 @@ Result<std::unique_ptr<SimRig>> SimRig::start(const recipes::Recipe& recipe, Sim
     cfg.state_file = options.state_file;
     cfg.outage_s = options.outage_s;
     std::unique_ptr<SimRig> rig(new SimRig(std::move(options), faults));
+    if (!cfg.in_process) {  // the drivers open the PTYs by stable names, and reopen by them
+        auto dir = make_link_dir();
+        if (!dir) return std::unexpected(dir.error());
+        rig->link_dir_ = *dir;
+        cfg.link_dir = *dir;
+    }
     rig->host_ = std::make_unique<sim::SimHost>(cfg);
     auto ends = rig->host_->start();
     if (!ends) return std::unexpected(ends.error());
     rig->endpoints_ = *ends;
+    if (!rig->link_dir_.empty()) {
+        if (rig->endpoints_.galvanostat.starts_with("/dev/"))
+            rig->endpoints_.galvanostat = (rig->link_dir_ / "galvanostat").string();
+        if (rig->endpoints_.pump.starts_with("/dev/"))
+            rig->endpoints_.pump = (rig->link_dir_ / "pump").string();
+    }
     return rig;
 }
 
@@ -94,7 +130,11 @@ std::vector<FiredFault> SimRig::fired() const {
 
 SimRig::~SimRig() {
     stop_faults();
-    if (host_) host_->stop();
+    if (host_) host_->stop();  // removes the links
+    if (!link_dir_.empty()) {
+        std::error_code ec;
+        std::filesystem::remove_all(link_dir_, ec);
+    }
 }
 
 void SimRig::run_started(const RunClock& clock) {

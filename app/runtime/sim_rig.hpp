@@ -7,6 +7,7 @@
 //
 // Thread: owns the fault injector's, from run_started() to stop_faults(). The simulators run
 // their own (drivers/sim).
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -46,6 +47,9 @@ public:
     SimRig(const SimRig&) = delete;
     SimRig& operator=(const SimRig&) = delete;
 
+    // The ports the drivers open: on PTYs the stable links DIR/galvanostat and DIR/pump in a
+    // private directory the rig removes at the end (a re-enumerated PTY returns under them);
+    // a LAN model's tcp:// address; "inproc://MODEL" for in-process instruments.
     [[nodiscard]] const sim::SimEndpoints& endpoints() const noexcept { return endpoints_; }
     [[nodiscard]] const SimRigOptions& options() const noexcept { return options_; }
     [[nodiscard]] const std::shared_ptr<clk::Clock>& clock() const noexcept { return options_.clock; }
@@ -86,6 +90,7 @@ private:
     SimRigOptions options_;
     std::unique_ptr<sim::SimHost> host_;
     sim::SimEndpoints endpoints_;
+    std::filesystem::path link_dir_;  // empty: in-process instruments
     mutable std::mutex mutex_;
     clk::ClockCondition wake_;
     std::vector<Due> due_;                           // guarded by mutex_

@@ -2,7 +2,8 @@
 // loopback TCP, for CI and for trying edc without a bench. Prints one machine-readable line
 // per instrument ("galvanostat keithley-2400 /dev/pts/5"), runs until SIGINT/SIGTERM, then
 // prints what was commanded. With --link-dir the pseudo-terminals also get stable names
-// (DIR/galvanostat, DIR/pump) that a recipe's ports can name across restarts. With --state
+// (DIR/galvanostat, DIR/pump) that a recipe's ports can name across restarts and across a
+// simulated re-enumeration (the PTY goes and a fresh one returns under the name). With --state
 // the cell and the instruments outlive the process: a restarted edc-sim keeps bath and film.
 #include <csignal>
 #include <cstdint>
@@ -12,7 +13,6 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -43,8 +43,9 @@ Instruments
   --ftdi-latency             add a 16 ms FTDI latency timer to every serial reply
   --link-dir DIR             also name the pseudo-terminals DIR/galvanostat and DIR/pump
                              (symbolic links, replaced when another edc-sim takes the names,
-                             removed on exit); a recipe's ports can name them. The LAN models
-                             are on TCP: their address is printed as usual
+                             removed on exit); a recipe's ports can name them, also across a
+                             re-enumeration fault. The LAN models are on TCP: their address is
+                             printed as usual
 State
   --state FILE               the instruments' physical truth (bath, film, syringe and counters,
                              output on/off and current, pump running and rate): loaded at start
@@ -58,8 +59,12 @@ Time and faults
   --fault KIND@SECONDS       inject a fault at a simulated time; repeatable. KIND:
                              galvanostat-timeout, galvanostat-disconnect, galvanostat-garbage,
                              galvanostat-scpi-error, compliance-trip, pump-timeout,
-                             pump-disconnect, pump-stall, pump-alarm, syringe-empty
-                             (galvanostat-reenumerate, pump-reenumerate: edc run --virtual only)
+                             pump-disconnect, pump-stall, pump-alarm, syringe-empty,
+                             galvanostat-reenumerate, pump-reenumerate (KIND@SECONDS[+AWAY]: the
+                             USB adapter vanishes with its PTY and --link-dir name, and AWAY
+                             seconds later (default 3) returns on a fresh /dev/pts/N under the
+                             same name; prints "unplugged NAME", then "replugged NAME PATH";
+                             the instrument keeps its state; not for the LAN models)
 Cell (defaults: the paper's recipe)
   --bath-bi MM --bath-sb MM  bath A concentrations, mM (50, 50)
   --feed-bi MM --feed-sb MM  feed B concentrations, mM (0, 50)
@@ -92,30 +97,6 @@ double number(std::string_view flag, const char* text) {
     const auto v = edc::decimal::parse(text);
     if (!v) die(std::string(flag) + " needs a number, got '" + text + "'");
     return *v;
-}
-
-// DIR/NAME -> target, made under a temporary name and renamed over an older link, so a recipe
-// naming DIR/NAME never finds it missing while another edc-sim takes it over.
-std::string make_port_link(const std::string& dir, const char* name, const std::string& target) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) return "cannot create the directory " + dir + ": " + ec.message();
-    const fs::path link = fs::path(dir) / name;
-    const fs::path fresh = fs::path(dir) / (std::string(".") + name + ".new");
-    fs::remove(fresh, ec);
-    fs::create_symlink(target, fresh, ec);
-    if (!ec) fs::rename(fresh, link, ec);
-    if (ec) return "cannot link " + link.string() + " to " + target + ": " + ec.message();
-    return {};
-}
-
-// Removes the links this process made, unless another edc-sim has taken the name since.
-void remove_port_links(const std::vector<std::pair<std::string, std::string>>& links) {
-    for (const auto& [link, target] : links) {
-        std::error_code ec;
-        if (std::filesystem::read_symlink(link, ec) == target && !ec) std::filesystem::remove(link, ec);
-    }
 }
 
 }  // namespace
@@ -180,10 +161,6 @@ int main(int argc, char** argv) {
             if (!f) die(f.error().message + " (" + f.error().where + ")");
             if (f->trigger != sim::FaultTrigger::at_time)
                 die("--fault " + std::string(v) + ": edc-sim sees no run's safe state; give a time (KIND@SECONDS)");
-            if (sim::is_reenumerate(f->kind))
-                die("--fault " + std::string(v) +
-                    ": re-enumeration needs in-process instruments (edc run --sim --virtual); a "
-                    "pseudo-terminal that vanishes and returns under its --link-dir name is not simulated yet");
             cfg.faults.push_back(*f);
         } else if (a == "--bath-bi")
             chem.bath_a.bi_mol_per_m3 = number(a, v) * units::mol_per_m3_per_mm;
@@ -249,24 +226,26 @@ int main(int argc, char** argv) {
     sigaddset(&stop_signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+    cfg.link_dir = link_dir;
+    cfg.on_port_change = [](const std::string& instrument, const std::string& endpoint) {
+        if (endpoint.empty())
+            std::printf("unplugged %s\n", instrument.c_str());
+        else
+            std::printf("replugged %s %s\n", instrument.c_str(), endpoint.c_str());
+        std::fflush(stdout);
+    };
     sim::SimHost host(cfg);
     auto ends = host.start();
+    if (!ends && ends.error().code == "sim_link") die("--link-dir: " + ends.error().message);
     if (!ends) die(ends.error().message + " (" + ends.error().where + ")");
     if (!ends->galvanostat.empty())
         std::printf("galvanostat %s %s\n", cfg.galvanostat_model.c_str(), ends->galvanostat.c_str());
     if (!ends->pump.empty()) std::printf("pump %s %s\n", cfg.pump_model.c_str(), ends->pump.c_str());
-    std::vector<std::pair<std::string, std::string>> links;  // {link, target}
-    if (!link_dir.empty()) {
+    if (!link_dir.empty()) {  // made by the host (sim_host.hpp), removed by its stop()
         for (const auto& [name, end] : {std::pair<const char*, std::string>{"galvanostat", ends->galvanostat},
                                         std::pair<const char*, std::string>{"pump", ends->pump}}) {
             if (!end.starts_with("/dev/")) continue;  // absent, or a LAN model on TCP
-            if (const auto why = make_port_link(link_dir, name, end); !why.empty()) {
-                remove_port_links(links);
-                host.stop();
-                die("--link-dir: " + why);
-            }
-            links.emplace_back((std::filesystem::path(link_dir) / name).string(), end);
-            std::printf("link %s %s\n", name, links.back().first.c_str());
+            std::printf("link %s %s\n", name, (std::filesystem::path(link_dir) / name).string().c_str());
         }
     }
     std::printf("speed %g\n", cfg.speed_factor);
@@ -277,7 +256,6 @@ int main(int argc, char** argv) {
     int sig = 0;
     sigwait(&stop_signals, &sig);
     const auto s = host.snapshot();
-    remove_port_links(links);
     host.stop();
 
     std::printf("summary sim_time_s %.3f signal %s\n", s.sim_time_s, sig == SIGINT ? "SIGINT" : "SIGTERM");

@@ -106,14 +106,27 @@ struct SimHost::Impl {
                 if (ne) ne->empty_syringe();
                 if (elite) elite->empty_syringe();
                 break;
-            // In-process links only: a PTY port has no stable name here to vanish and return.
+            // An in-process link or a PTY (with its stable name); a TCP port ignores it.
             case FaultKind::galvanostat_reenumerate:
                 if (galvo_link) galvo_link->unplug(clock.clock().now_s() + away_s);
+                if (galvo_server) galvo_server->unplug(clock.clock().now_s() + away_s);
                 break;
             case FaultKind::pump_reenumerate:
                 if (pump_link) pump_link->unplug(clock.clock().now_s() + away_s);
+                if (pump_server) pump_server->unplug(clock.clock().now_s() + away_s);
                 break;
         }
+    }
+
+    // A PTY's stable name and its re-enumeration reports (before the server starts).
+    [[nodiscard]] Result<void> name_port(WireServer& server, const std::string& instrument) {
+        if (cfg.on_port_change) {
+            server.on_port_change([this, instrument](const std::string& endpoint) {
+                cfg.on_port_change(instrument, endpoint);
+            });
+        }
+        if (cfg.link_dir.empty() || !server.endpoint().starts_with("/dev/")) return {};
+        return server.link_as(cfg.link_dir / instrument);
     }
 
     // The truth a restart must keep (caller holds mu).
@@ -316,9 +329,16 @@ Result<SimEndpoints> SimHost::start() {
             if (!pty) return std::unexpected(pty.error());
             port.emplace(std::move(*pty));
         }
+        if (e->lan && role == SimRole::galvanostat && std::ranges::any_of(cfg.faults, [](const FaultSpec& f) {
+                return f.kind == FaultKind::galvanostat_reenumerate;
+            })) {
+            return fail("fault_kind",
+                        "galvanostat-reenumerate: the " + name + " is on LAN (TCP), it has no USB adapter to re-enumerate",
+                        "SimHostConfig.faults");
+        }
         server = std::make_unique<WireServer>(name, std::move(*port), timing, std::move(h), m.clock);
         endpoint = server->endpoint();
-        return {};
+        return m.name_port(*server, what);
     };
     if (auto g = start_one(SimRole::galvanostat, cfg.galvanostat_model, cfg.galvanostat_baud, m.galvo_link,
                            m.galvo_server, ends.galvanostat);

@@ -11,6 +11,7 @@
 //   host.stop();
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,6 +65,13 @@ struct SimHostConfig {
     std::filesystem::path state_file;
     // After loading state_file: simulated seconds the plant runs alone before the links open.
     double outage_s = 0.0;
+    // Stable names for the pseudo-terminals (port_link.hpp): DIR/galvanostat and DIR/pump,
+    // made by start(), pointed at the fresh PTY after each re-enumeration, removed by stop().
+    // Empty: none (a re-enumerated PTY still comes back, under another /dev/pts/N only).
+    std::filesystem::path link_dir;
+    // A re-enumerated PTY went (endpoint "") or came back (its new device path), its link
+    // already updated; `instrument` "galvanostat" or "pump". Called on a simulator thread.
+    std::function<void(const std::string& instrument, const std::string& endpoint)> on_port_change;
 };
 
 struct SimEndpoints {
@@ -126,13 +134,15 @@ public:
     SimHost& operator=(const SimHost&) = delete;
     ~SimHost();
 
-    // Opens the ports and starts the threads. Errors: unknown model names, PTY/TCP failures.
+    // Opens the ports and starts the threads. Errors: unknown model names, PTY/TCP failures,
+    // links that cannot be made ("sim_link"), a re-enumeration fault for a LAN model.
     [[nodiscard]] Result<SimEndpoints> start();
     void stop();
 
     [[nodiscard]] SimSnapshot snapshot() const;
     // Fires a fault now (tests); faults in the config fire at their simulated time. `away_s`:
-    // how long a re-enumerated port is gone.
+    // how long a re-enumerated port is gone (an in-process link or a PTY; a LAN model's TCP
+    // port does not re-enumerate and ignores it).
     void inject(FaultKind kind, double away_s = FaultSpec::default_away_s);
     // In-process instruments: the host's end of each link (error "not_in_process" otherwise).
     [[nodiscard]] Result<std::unique_ptr<io::ByteTransport>> connect_galvanostat();

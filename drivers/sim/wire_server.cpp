@@ -6,6 +6,9 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
+
+#include "drivers/sim/port_link.hpp"
 
 namespace edc::sim {
 namespace {
@@ -52,6 +55,7 @@ WireServer::WireServer(std::string name, Port port, const LinkTiming& timing, Wi
       handlers_(std::move(handlers)),
       clock_(clock) {
     if (const auto* pty = std::get_if<PtyPort>(&port_)) {
+        pty_ = true;
         endpoint_ = pty->slave_path();
     } else {
         endpoint_ = "tcp://127.0.0.1:" + std::to_string(std::get<TcpPort>(port_).port());
@@ -63,7 +67,63 @@ WireServer::~WireServer() {
 }
 
 std::string WireServer::endpoint() const {
+    std::lock_guard lock(endpoint_mutex_);
     return endpoint_;
+}
+
+Result<void> WireServer::link_as(std::filesystem::path link) {
+    if (!pty_) {
+        return fail("sim_link", name_ + " is on TCP: it has no device to link", link.string());
+    }
+    if (auto made = make_port_link(link, endpoint()); !made) return made;
+    link_ = std::move(link);
+    return {};
+}
+
+void WireServer::unplug(double until_s) noexcept {
+    if (!pty_) return;
+    unplug_until_s_ = until_s;
+    unplug_requested_ = true;
+}
+
+// The adapter is pulled: the PTY's master closes (the slave path vanishes and the driver's
+// descriptor hangs up), then its stable name goes, as udev removes it.
+void WireServer::go_away() {
+    const std::string old = endpoint();
+    std::get<PtyPort>(port_).close();
+    if (!link_.empty()) remove_port_link(link_, old);
+    away_ = true;
+    away_until_s_ = unplug_until_s_;
+    if (port_change_) port_change_("");
+}
+
+// Plugged in again: a fresh PTY under another /dev/pts/N (held open while a second is opened
+// when the kernel hands the old number back, as a real adapter comes back as ttyUSB1), then the
+// stable name points at it.
+void WireServer::come_back() {
+    const std::string old = endpoint();
+    auto fresh = PtyPort::open();
+    if (fresh && fresh->slave_path() == old) {
+        auto other = PtyPort::open();
+        fresh = std::move(other);  // the first closes here, after the second took another number
+    }
+    if (!fresh) {  // the machine is out of PTYs: try again a little later, the link stays away
+        std::fputs(("edc-sim: " + name_ + ": " + fresh.error().message + "\n").c_str(), stderr);
+        away_until_s_ = clock_.now().sim_s + 0.1;
+        return;
+    }
+    port_ = std::move(*fresh);
+    const std::string path = std::get<PtyPort>(port_).slave_path();
+    {
+        std::lock_guard lock(endpoint_mutex_);
+        endpoint_ = path;
+    }
+    if (!link_.empty()) {
+        if (auto made = make_port_link(link_, path); !made)
+            std::fputs(("edc-sim: " + made.error().message + "\n").c_str(), stderr);
+    }
+    away_ = false;
+    if (port_change_) port_change_(path);
 }
 
 void WireServer::start() {
@@ -75,6 +135,7 @@ void WireServer::start() {
 void WireServer::stop() {
     stop_ = true;
     if (thread_.joinable()) thread_.join();
+    if (!link_.empty()) remove_port_link(link_, endpoint());
 }
 
 bool WireServer::baud_ok() const {
@@ -91,6 +152,8 @@ void WireServer::run() {
             std::visit([](auto& p) { p.close(); }, port_);
             close_requested_ = false;
         }
+        if (unplug_requested_.exchange(false)) go_away();
+        if (away_ && clock_.now().sim_s >= away_until_s_) come_back();
         std::array<pollfd, 2> fds{};
         nfds_t count = 0;
         int io_fd = -1;

@@ -219,6 +219,15 @@ private slots:
                  qPrintable(run.error_text()));
         QVERIFY2(run.error_text().contains(QStringLiteral("not the interrupted run's")),
                  qPrintable(run.error_text()));
+        // What the operator sees: the fault banner, in the same words (not the session's bare
+        // "resume_refused: ..." cause).
+        const auto* banner = run.findChild<QLabel*>(QStringLiteral("fault_banner"));
+        QVERIFY(banner != nullptr);
+        QVERIFY(banner->isVisible());
+        QVERIFY2(banner->text().startsWith(QStringLiteral("FAULT: run 1 cannot be resumed: ")),
+                 qPrintable(banner->text()));
+        QVERIFY2(banner->text().contains(QStringLiteral("not the interrupted run's")),
+                 qPrintable(banner->text()));
         auto j = journal::RunJournal::open(db.toStdString());
         QVERIFY(j.has_value());
         auto runs = j->list_runs();
