@@ -16,9 +16,17 @@ namespace ms = methodscript;
 // "compliance" is not settable, the recipe's value is checked against the cell-voltage span
 // (docs/protocols/methodscript.md says where the docs are silent).
 const std::array<MethodScriptModel, 2> models{{
-    {"palmsens-emstat4", "PalmSens EmStat4", "es4_", 921600, 6,
+    {"palmsens-emstat4",
+     "PalmSens EmStat4",
+     "es4_",
+     921600,
+     6,
      {"PalmSens EmStat4", 0.0105, 1e-9, 8.0, 0.1, 0.0, 100.0}},
-    {"palmsens-emstat-pico", "PalmSens EmStat Pico", "espico", 230400, 6,
+    {"palmsens-emstat-pico",
+     "PalmSens EmStat Pico",
+     "espico",
+     230400,
+     6,
      {"PalmSens EmStat Pico", 0.003, 1e-7, 5.0, 0.1, 0.0, 100.0}},
 }};
 
@@ -71,10 +79,12 @@ Result<std::string> MethodScriptPotentiostat::identify() {
     auto l2 = line(options_.timeout);
     if (!l2) return std::unexpected(l2.error());
     auto id = ms::parse_identity(*l1, *l2);
-    if (!id) return std::unexpected(here("bad_reply", id.error().message + ", got '" + *l1 + "' '" + *l2 + "'"));
+    if (!id)
+        return std::unexpected(here("bad_reply", id.error().message + ", got '" + *l1 + "' '" + *l2 + "'"));
     if (!id->firmware.starts_with(model_.firmware_prefix)) {
-        return std::unexpected(here("wrong_instrument", strf("%s expected, the instrument reports firmware '%s'",
-                                                             model_.display, id->firmware.c_str())));
+        return std::unexpected(here(
+            "wrong_instrument",
+            strf("%s expected, the instrument reports firmware '%s'", model_.display, id->firmware.c_str())));
     }
     return "PalmSens," + id->device + "," + id->firmware;
 }
@@ -113,7 +123,8 @@ Result<void> MethodScriptPotentiostat::start_script() {
         return std::unexpected(here("instrument_error", "script refused: " + ms::describe_error(e->code) +
                                                             (e->text.empty() ? "" : " (" + e->text + ")")));
     }
-    if (*echo != "e") return std::unexpected(here("bad_reply", "script upload: expected 'e', got '" + *echo + "'"));
+    if (*echo != "e")
+        return std::unexpected(here("bad_reply", "script upload: expected 'e', got '" + *echo + "'"));
     running_ = true;
     latest_.reset();
     fresh_ = false;
@@ -134,15 +145,25 @@ Result<void> MethodScriptPotentiostat::take(std::string_view l, bool& ended) {
     if (l.front() == 'P') {
         auto p = ms::parse_package(l);
         if (!p) {
-            return std::unexpected(here("bad_reply", "package '" + std::string(l) + "': " + p.error().message));
+            return std::unexpected(
+                here("bad_reply", "package '" + std::string(l) + "': " + p.error().message));
         }
         if (!p->potential_v || !p->current_a) {
-            return std::unexpected(here("bad_reply", "package '" + std::string(l) + "' lacks potential or current"));
+            return std::unexpected(
+                here("bad_reply", "package '" + std::string(l) + "' lacks potential or current"));
         }
         latest_ = *p;
         fresh_ = true;
+        return {};
     }
-    // Loop markers ("M0000", "*") and echoes carry nothing the driver needs.
+    // Loop markers ("M0000" opens a measurement loop, "*" closes it) carry nothing the driver
+    // needs; any other line is not MethodSCRIPT output.
+    const bool marker =
+        l == "*" || (l.size() == 5 && l.front() == 'M' &&
+                     l.find_first_not_of("0123456789ABCDEFabcdef", 1) == std::string_view::npos);
+    if (!marker)
+        return std::unexpected(
+            here("bad_reply", "unexpected line '" + std::string(l) + "' from a running script"));
     return {};
 }
 
@@ -178,7 +199,8 @@ Result<void> MethodScriptPotentiostat::run_to_end(const std::string& script, std
         auto l = line(options_.timeout);
         if (!l) return std::unexpected(l.error());
         if (auto e = ms::parse_error(*l)) {
-            return std::unexpected(here("instrument_error", std::string(what) + ": " + ms::describe_error(e->code)));
+            return std::unexpected(
+                here("instrument_error", std::string(what) + ": " + ms::describe_error(e->code)));
         }
         if (l->empty()) return {};
     }
@@ -196,7 +218,8 @@ Result<void> MethodScriptPotentiostat::output(bool on) {
 
 Result<GalvanostatReading> MethodScriptPotentiostat::read() {
     if (!settings_) return fail("not_configured", "read before configure", transport_->name());
-    if (!running_) return fail("not_running", "read while no script streams (output off)", transport_->name());
+    if (!running_)
+        return fail("not_running", "read while no script streams (output off)", transport_->name());
     const auto interval = std::chrono::milliseconds(static_cast<long>(options_.interval_s * 1000.0));
     bool ended = false;
     // Everything streamed since the last call, then wait for one package if none came.
@@ -204,7 +227,8 @@ Result<GalvanostatReading> MethodScriptPotentiostat::read() {
         auto l = line(wait);
         if (!l && l.error().code == "timeout") {
             if (fresh_) break;
-            if (wait.count() > 0) return std::unexpected(here("timeout", "no package within the script's interval"));
+            if (wait.count() > 0)
+                return std::unexpected(here("timeout", "no package within the script's interval"));
             wait = interval + options_.timeout;
             continue;
         }

@@ -16,8 +16,8 @@
 namespace edc {
 
 struct MethodScriptModel {
-    const char* model;    // recipe name: "palmsens-emstat4"
-    const char* display;  // "PalmSens EmStat4"
+    const char* model;            // recipe name: "palmsens-emstat4"
+    const char* display;          // "PalmSens EmStat4"
     const char* firmware_prefix;  // what 't' answers: "es4_" (LR and HR), "espico"
     unsigned default_baud;
     int pgstat_mode;  // set_pgstat_mode for galvanostatic operation
@@ -30,8 +30,9 @@ struct MethodScriptModel {
 
 struct MethodScriptOptions {
     std::chrono::milliseconds timeout{2000};
-    double interval_s = 0.1;         // one package per 100 ms: the control loop's 10 Hz
-    double script_duration_s = 3600; // a script ends by itself; a dead host leaves the cell on at most this long
+    double interval_s = 0.1;  // one package per 100 ms: the control loop's 10 Hz
+    double script_duration_s =
+        3600;  // a script ends by itself; a dead host leaves the cell on at most this long
 };
 
 class MethodScriptPotentiostat final : public Galvanostat {

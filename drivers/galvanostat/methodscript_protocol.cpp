@@ -47,16 +47,18 @@ Result<std::string> si_literal(double v) {
     if (!std::isfinite(v)) return fail("invalid_setting", "a script number must be finite", "methodscript");
     if (v == 0.0) return std::string("0");
     // The coarsest prefix that keeps six significant digits exactly, so "100m" not "100000u".
-    constexpr std::array<Prefix, 7> usable{{{' ', 1.0}, {'m', 1e-3}, {'u', 1e-6}, {'n', 1e-9}, {'p', 1e-12},
-                                            {'f', 1e-15}, {'a', 1e-18}}};
+    constexpr std::array<Prefix, 7> usable{
+        {{' ', 1.0}, {'m', 1e-3}, {'u', 1e-6}, {'n', 1e-9}, {'p', 1e-12}, {'f', 1e-15}, {'a', 1e-18}}};
     for (const auto& p : usable) {
         const double m = v / p.factor;
-        if (std::fabs(m) >= 1e12) return fail("invalid_setting", "a script number is too large", "methodscript");
+        if (std::fabs(m) >= 1e12)
+            return fail("invalid_setting", "a script number is too large", "methodscript");
         const double r = std::round(m);
         if (std::fabs(r - m) <= 1e-6 * std::fabs(m) && r != 0.0) {
             std::array<char, 32> buf{};
             auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), static_cast<long long>(r));
-            if (ec != std::errc()) return fail("invalid_setting", "unformattable script number", "methodscript");
+            if (ec != std::errc())
+                return fail("invalid_setting", "unformattable script number", "methodscript");
             std::string out(buf.data(), end);
             if (p.c != ' ') out += p.c;
             return out;
@@ -70,12 +72,16 @@ Result<std::string> build_cp_script(const CpScript& s) {
         if (ok) return {};
         return fail("invalid_setting", what, "methodscript");
     };
-    if (auto r = check(std::isfinite(s.current_a), "current not finite"); !r) return std::unexpected(r.error());
+    if (auto r = check(std::isfinite(s.current_a), "current not finite"); !r)
+        return std::unexpected(r.error());
     if (auto r = check(s.interval_s > 0.0 && s.interval_s <= 60.0, "interval outside (0, 60] s"); !r)
         return std::unexpected(r.error());
-    if (auto r = check(s.duration_s >= s.interval_s && s.duration_s <= 86400.0, "duration outside interval..1 day"); !r)
+    if (auto r = check(s.duration_s >= s.interval_s && s.duration_s <= 86400.0,
+                       "duration outside interval..1 day");
+        !r)
         return std::unexpected(r.error());
-    if (auto r = check(s.potential_limit_v > 0.0 && s.potential_limit_v <= 10.0, "potential limit outside (0, 10] V");
+    if (auto r = check(s.potential_limit_v > 0.0 && s.potential_limit_v <= 10.0,
+                       "potential limit outside (0, 10] V");
         !r)
         return std::unexpected(r.error());
     if (auto r = check(s.current_range_a > 0.0 && std::fabs(s.current_a) <= s.current_range_a * 1.05,
@@ -119,7 +125,8 @@ Result<double> decode_value(std::string_view v) {
     if (v == "     nan") return std::nan("");
     std::int64_t raw = 0;
     auto [ptr, ec] = std::from_chars(v.data(), v.data() + 7, raw, 16);
-    if (ec != std::errc() || ptr != v.data() + 7) return fail("bad_package", "value digits are not 7 hex digits", {});
+    if (ec != std::errc() || ptr != v.data() + 7)
+        return fail("bad_package", "value digits are not 7 hex digits", {});
     const auto f = prefix_factor(v[7]);
     if (!f) return fail("bad_package", strf("unknown SI prefix '%c'", v[7]), {});
     return static_cast<double>(raw - value_offset) * *f;
@@ -133,7 +140,8 @@ Result<Package> parse_package(std::string_view line) {
         const auto end = std::min(line.find(';', pos), line.size());
         const auto var = line.substr(pos, end - pos);
         const auto comma = std::min(var.find(','), var.size());
-        if (comma != 10) return std::unexpected(bad(pos, "a variable is 2 type letters and 8 value characters"));
+        if (comma != 10)
+            return std::unexpected(bad(pos, "a variable is 2 type letters and 8 value characters"));
         const auto type = var.substr(0, 2);
         auto value = decode_value(var.substr(2, 8));
         if (!value) return std::unexpected(bad(pos + 2, value.error().message));

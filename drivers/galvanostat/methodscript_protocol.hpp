@@ -18,11 +18,11 @@ namespace edc::methodscript {
 // A chronopotentiometry run at a constant current (instrument sign, A).
 struct CpScript {
     double current_a = 0.0;
-    double interval_s = 0.1;        // one package per interval
-    double duration_s = 3600.0;     // the script ends by itself after this (the host restarts it)
-    double potential_limit_v = 5.0; // the script leaves its loop, and the cell off, beyond +-this
-    double current_range_a = 0.01;  // set_range db: the applied-current range
-    int pgstat_mode = 6;            // set_pgstat_mode: galvanostatic
+    double interval_s = 0.1;         // one package per interval
+    double duration_s = 3600.0;      // the script ends by itself after this (the host restarts it)
+    double potential_limit_v = 5.0;  // the script leaves its loop, and the cell off, beyond +-this
+    double current_range_a = 0.01;   // set_range db: the applied-current range
+    int pgstat_mode = 6;             // set_pgstat_mode: galvanostatic
 };
 
 // The script, from "e\n" to the blank line that starts it. Errors: "invalid_setting" for a

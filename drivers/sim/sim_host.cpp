@@ -9,6 +9,7 @@
 #include <optional>
 #include <thread>
 
+#include "drivers/sim/emstat_model.hpp"
 #include "drivers/sim/harvard_model.hpp"
 #include "drivers/sim/legato_model.hpp"
 #include "drivers/sim/in_process_link.hpp"
@@ -84,6 +85,7 @@ struct SimHost::Impl {
                 break;
             case FaultKind::galvanostat_scpi_error:
                 if (smu) smu->inject_error(810, "OUTPUT blocked by over temperature");
+                if (emstat) emstat->inject_error(0x4009, "overload: script stopped, cell off");
                 break;
             case FaultKind::compliance_trip:
                 cell.set_extra_resistance(1e5);
@@ -238,6 +240,7 @@ struct SimHost::Impl {
     mutable std::mutex mu;
     SimCell cell;
     std::optional<KeithleyModel> smu;
+    std::optional<EmStatModel> emstat;  // PalmSens MethodSCRIPT (USB virtual COM port)
     std::optional<NewEraModel> ne;
     std::optional<HarvardModel> elite;
     FaultSchedule schedule;
@@ -305,8 +308,34 @@ Result<SimEndpoints> SimHost::start() {
                                                           std::move(h), m.clock);
             ends.galvanostat = m.galvo_server->endpoint();
         }
+    } else if (is_emstat_model(cfg.galvanostat_model)) {
+        EmStatOptions opts;
+        opts.model = cfg.galvanostat_model;
+        m.emstat.emplace(m.cell, opts);
+        const LinkTiming timing{cfg.galvanostat_baud, cfg.link_delays, ftdi};
+        WireHandlers h;
+        h.receive = [&m](std::string_view bytes, Instant now) {
+            std::lock_guard lock(m.mu);
+            m.advance_to(now.sim_s);
+            return m.emstat->receive(bytes, now);
+        };
+        h.poll = [&m](Instant now) {  // the packages of a running script
+            std::lock_guard lock(m.mu);
+            m.advance_to(now.sim_s);
+            return m.emstat->poll(now);
+        };
+        if (cfg.in_process) {
+            m.galvo_link = std::make_shared<InProcessLink>(cfg.galvanostat_model, timing, std::move(h), m.clock);
+            ends.galvanostat = m.galvo_link->endpoint();
+        } else {
+            auto pty = PtyPort::open();
+            if (!pty) return std::unexpected(pty.error());
+            m.galvo_server = std::make_unique<WireServer>(cfg.galvanostat_model, std::move(*pty), timing,
+                                                          std::move(h), m.clock);
+            ends.galvanostat = m.galvo_server->endpoint();
+        }
     } else if (!cfg.galvanostat_model.empty() && cfg.galvanostat_model != "none") {
-        std::string known;
+        std::string known = "palmsens-emstat4, palmsens-emstat-pico, ";
         for (const auto& d : smu_dialects()) known += std::string(d.model) + ", ";
         return fail("sim_model",
                     "unknown galvanostat model '" + cfg.galvanostat_model + "' (known: " + known + "none)",
@@ -419,6 +448,16 @@ SimSnapshot SimHost::snapshot() const {
         s.remote_sense = k.remote_sense;
         s.galvanostat_commands = k.commands;
         s.galvanostat_errors_pending = m.smu->pending_errors();
+    }
+    if (m.emstat) {
+        const auto& e = m.emstat->state();
+        s.galvanostat_present = true;
+        s.output_on = e.cell_on;
+        s.output_ever_on = e.cell_ever_on;
+        s.output_off_mode = OutputOffMode::high_impedance;  // cell_off opens the cell relay
+        s.source_level_a = e.level_a;
+        s.compliance_v = m.emstat->compliance_v();
+        s.galvanostat_commands = e.commands;
     }
     const auto reading = m.cell.reading();
     s.cell_current_a = reading.current_a;
