@@ -5,9 +5,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "edc/test_source_dir.hpp"
 #include "recipes/format/recipe.hpp"
 #include "recipes/format/sha256.hpp"
+#include "edc/test_source_dir.hpp"
 
 using edc::recipes::load_recipe;
 using edc::recipes::Recipe;
@@ -145,8 +145,7 @@ TEST(RecipeExamples, MissingFileIsAnError) {
     auto r = load_recipe("/nonexistent/edc/recipe.toml");
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(r.error().code, "invalid_recipe");
-    EXPECT_EQ(r.error().message,
-              "/nonexistent/edc/recipe.toml: cannot open the recipe file: No such file or directory");
+    EXPECT_EQ(r.error().message, "/nonexistent/edc/recipe.toml: cannot open the recipe file: No such file or directory");
     EXPECT_EQ(r.error().where, "/nonexistent/edc/recipe.toml");
 }
 
