@@ -34,13 +34,17 @@ struct Rig {
     std::unique_ptr<sim::SimHost> host;
     std::unique_ptr<Galvanostat> g;
 
-    explicit Rig(const std::string& model = "palmsens-emstat4") {
+    static std::unique_ptr<sim::SimHost> make_host(const std::string& model,
+                                                   const std::shared_ptr<clk::VirtualClock>& clock) {
         sim::SimHostConfig c;
         c.galvanostat_model = model;
         c.pump_model = "";
         c.in_process = true;
         c.clock = clock;
-        host = std::make_unique<sim::SimHost>(c);
+        return std::make_unique<sim::SimHost>(c);
+    }
+
+    explicit Rig(const std::string& model = "palmsens-emstat4") : host(make_host(model, clock)) {
         auto ends = host->start();
         if (!ends) throw std::runtime_error(ends.error().message);
         auto link = host->connect_galvanostat();
