@@ -247,3 +247,18 @@ TEST(MethodScriptSim, PotentialBeyondTheLimitEndsTheScriptAndTheCellIsOff) {
     EXPECT_EQ(r.error().code, "potential_limit") << r.error().message;
     EXPECT_FALSE(rig.snap().output_on);
 }
+
+TEST(MethodScriptSim, GarbledStreamFailsTheReadAsABadReplyNamingTheLine) {
+    Rig rig;
+    ASSERT_TRUE(rig.g->configure(settings()));
+    ASSERT_TRUE(rig.g->set_current(-0.0057));
+    ASSERT_TRUE(rig.g->output(true));
+    ASSERT_TRUE(rig.g->read());
+    rig.host->inject(sim::FaultKind::galvanostat_garbage);
+    Result<GalvanostatReading> r;
+    for (int i = 0; i < 5 && r; ++i) r = rig.g->read();
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, "bad_reply") << r.error().message;
+    EXPECT_NE(r.error().message.find('\''), std::string::npos) << "the line is quoted: " << r.error().message;
+    EXPECT_EQ(r.error().where, "inproc://palmsens-emstat4");
+}
