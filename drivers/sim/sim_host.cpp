@@ -312,7 +312,11 @@ Result<SimEndpoints> SimHost::start() {
         EmStatOptions opts;
         opts.model = cfg.galvanostat_model;
         m.emstat.emplace(m.cell, opts);
-        const LinkTiming timing{cfg.galvanostat_baud, cfg.link_delays, ftdi};
+        // The EmStat4 is a USB CDC device: any baud the host sets works. The Pico's FTDI UART
+        // runs at 230400 (the 2400's 9600 default of this config does not apply to it).
+        const bool cdc = cfg.galvanostat_model == "palmsens-emstat4";
+        const unsigned baud = cdc ? 0U : (cfg.galvanostat_baud == 9600U ? 230400U : cfg.galvanostat_baud);
+        const LinkTiming timing{baud, cfg.link_delays, ftdi};
         WireHandlers h;
         h.receive = [&m](std::string_view bytes, Instant now) {
             std::lock_guard lock(m.mu);
