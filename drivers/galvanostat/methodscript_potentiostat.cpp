@@ -5,6 +5,7 @@
 
 #include "control/text.hpp"
 #include "drivers/galvanostat/potential_guard.hpp"
+#include "drivers/io/printable.hpp"
 
 namespace edc {
 namespace {
@@ -66,8 +67,12 @@ Result<std::string> MethodScriptPotentiostat::line(std::chrono::milliseconds tim
 
 Result<std::string> MethodScriptPotentiostat::identify() {
     if (running_) {
-        // The instrument is busy streaming; its identity was read before the script started.
-        return fail("busy", "identify while a script runs", transport_->name());
+        // A reopened link mid-run: our script still streaming proves the same instrument is
+        // there and busy (a 't' would land inside its output); the identity read at bring-up stands.
+        auto on = output_is_on();
+        if (!on) return std::unexpected(on.error());
+        if (*on && !identity_.empty()) return identity_;
+        if (*on) return fail("busy", "identify while a script runs", transport_->name());
     }
     transport_->drain();
     if (auto w = transport_->write("t\n", options_.timeout); !w) return std::unexpected(w.error());
@@ -86,7 +91,8 @@ Result<std::string> MethodScriptPotentiostat::identify() {
             "wrong_instrument",
             strf("%s expected, the instrument reports firmware '%s'", model_.display, id->firmware.c_str())));
     }
-    return "PalmSens," + id->device + "," + id->firmware;
+    identity_ = "PalmSens," + id->device + "," + id->firmware;
+    return identity_;
 }
 
 Result<void> MethodScriptPotentiostat::configure(const GalvanostatSettings& s) {
@@ -146,14 +152,15 @@ Result<void> MethodScriptPotentiostat::take(std::string_view l, bool& ended) {
         auto p = ms::parse_package(l);
         if (!p) {
             return std::unexpected(
-                here("bad_reply", "package '" + std::string(l) + "': " + p.error().message));
+                here("bad_reply", "package '" + io::printable(l) + "': " + p.error().message));
         }
         if (!p->potential_v || !p->current_a) {
             return std::unexpected(
-                here("bad_reply", "package '" + std::string(l) + "' lacks potential or current"));
+                here("bad_reply", "package '" + io::printable(l) + "' lacks potential or current"));
         }
         latest_ = *p;
         fresh_ = true;
+        ++packages_;
         return {};
     }
     // Loop markers ("M0000" opens a measurement loop, "*" closes it) carry nothing the driver
@@ -163,7 +170,7 @@ Result<void> MethodScriptPotentiostat::take(std::string_view l, bool& ended) {
                      l.find_first_not_of("0123456789ABCDEFabcdef", 1) == std::string_view::npos);
     if (!marker)
         return std::unexpected(
-            here("bad_reply", "unexpected line '" + std::string(l) + "' from a running script"));
+            here("bad_reply", "unexpected line '" + io::printable(l) + "' from a running script"));
     return {};
 }
 
@@ -257,6 +264,7 @@ Result<bool> MethodScriptPotentiostat::output_is_on() {
     // No command reports the cell switch: the cell is on while a CP script of ours streams
     // packages (each one ends with cell_off). Listen one interval for a package.
     const auto interval = std::chrono::milliseconds(static_cast<long>(options_.interval_s * 1000.0));
+    const long before = packages_;
     for (int i = 0; i < 64; ++i) {
         auto l = line(interval * 2 + std::chrono::milliseconds(100));
         if (!l && l.error().code == "timeout") break;
@@ -264,7 +272,7 @@ Result<bool> MethodScriptPotentiostat::output_is_on() {
         bool ended = false;
         if (auto t = take(*l, ended); !t) return std::unexpected(t.error());
         if (ended) return false;
-        if (fresh_) {
+        if (packages_ != before) {
             running_ = true;
             return true;
         }
@@ -276,11 +284,14 @@ Result<bool> MethodScriptPotentiostat::output_is_on() {
 }
 
 Result<void> MethodScriptPotentiostat::safe_off() {
-    Result<void> first{};
-    if (auto a = abort_script(); !a) first = a;
-    if (auto off = run_to_end(ms::cell_off_script(), "cell off"); !off && first) first = off;
     running_ = false;
-    return first;
+    auto aborted = abort_script();
+    // An instrument that did not answer the abort will not answer the cell-off script either:
+    // a second timeout would only hold up the rest of the safe-state sequence (the pump).
+    if (!aborted && (aborted.error().code == "timeout" || aborted.error().code == "disconnected"))
+        return aborted;
+    auto off = run_to_end(ms::cell_off_script(), "cell off");
+    return !aborted ? aborted : off;
 }
 
 }  // namespace edc

@@ -64,7 +64,9 @@ private:
     double level_a_ = 0.0;
     bool running_ = false;  // our CP script is streaming
     std::optional<methodscript::Package> latest_;
-    bool fresh_ = false;  // latest_ arrived since the last read()
+    bool fresh_ = false;    // latest_ arrived since the last read()
+    std::string identity_;  // what 't' answered last
+    long packages_ = 0;     // packages taken so far
 };
 
 }  // namespace edc
