@@ -29,7 +29,7 @@ constexpr const char* usage = R"(usage: edc-sim [options]
 Instruments
   --galvanostat MODEL        keithley-2400 (PTY, default) | keithley-2450 | keithley-2460 |
                              keithley-2461 | keysight-b2901a | keysight-b2902a (loopback TCP) |
-                             none
+                             palmsens-emstat4 | palmsens-emstat-pico (PTY, MethodSCRIPT) | none
   --pump MODEL               ne-1000 (PTY, default) | harvard-elite (PTY) |
                              kds-legato-100 | kds-legato-180 | kds-legato-200 (PTY) | none
   --galvanostat-baud N       baud the 2400 expects (default 9600); other bauds are ignored

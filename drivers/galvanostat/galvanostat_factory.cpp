@@ -1,5 +1,7 @@
 #include "drivers/galvanostat/galvanostat_factory.hpp"
 
+#include "drivers/galvanostat/methodscript_potentiostat.hpp"
+
 #include "control/text.hpp"
 #include "drivers/galvanostat/scpi_dialect.hpp"
 #include "drivers/galvanostat/scpi_source_meter.hpp"
@@ -20,6 +22,13 @@ Error unknown_model(const std::string& model, const std::string& where) {
 
 Result<std::unique_ptr<Galvanostat>> make_galvanostat(const std::string& model, const std::string& port,
                                                       const GalvanostatOptions& options, io::IoThread& io) {
+    if (const auto* ms = find_methodscript_model(model); ms != nullptr) {
+        // USB virtual COM port; the baud matters only behind a real UART (the Pico's).
+        const unsigned baud = options.baud != 9600 ? options.baud : ms->default_baud;
+        auto t = io::open_transport(port, io::TransportSettings{baud, options.connect_timeout}, io);
+        if (!t) return std::unexpected(t.error());
+        return make_galvanostat(model, std::move(*t), options);
+    }
     const ScpiDialect* dialect = find_scpi_dialect(model);
     if (dialect == nullptr) return std::unexpected(unknown_model(model, port));
     if (dialect->lan_only && !io::is_tcp_port(port)) {
@@ -37,6 +46,11 @@ Result<std::unique_ptr<Galvanostat>> make_galvanostat(const std::string& model, 
 Result<std::unique_ptr<Galvanostat>> make_galvanostat(const std::string& model,
                                                       std::unique_ptr<io::ByteTransport> transport,
                                                       const GalvanostatOptions& options) {
+    if (const auto* ms = find_methodscript_model(model); ms != nullptr) {
+        MethodScriptOptions o;
+        o.timeout = options.timeout;
+        return std::make_unique<MethodScriptPotentiostat>(*ms, std::move(transport), o);
+    }
     const ScpiDialect* dialect = find_scpi_dialect(model);
     if (dialect == nullptr) return std::unexpected(unknown_model(model, transport->name()));
     ScpiSourceMeterOptions o;

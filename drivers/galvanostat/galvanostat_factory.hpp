@@ -1,7 +1,8 @@
 #pragma once
 // Builds the galvanostat a recipe names: a ScpiSourceMeter with the model's dialect-table entry
 // ("keithley-2400" on an RS-232 device path; "keithley-2450", "keithley-2460", "keithley-2461",
-// "keysight-b2901a", "keysight-b2902a" at tcp://host:5025). Errors: "unknown_model",
+// "keysight-b2901a", "keysight-b2902a" at tcp://host:5025), or a MethodScriptPotentiostat
+// ("palmsens-emstat4", "palmsens-emstat-pico" on a USB virtual COM port). Errors: "unknown_model",
 // "invalid_setting" (a LAN-only model given a serial port), and the transport's open errors.
 #include <chrono>
 #include <memory>

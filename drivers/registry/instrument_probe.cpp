@@ -3,6 +3,8 @@
 #include <utility>
 
 #include "control/text.hpp"
+#include "drivers/galvanostat/methodscript_potentiostat.hpp"
+#include "drivers/galvanostat/methodscript_protocol.hpp"
 #include "drivers/galvanostat/scpi_dialect.hpp"
 #include "drivers/io/framing.hpp"
 #include "drivers/io/open_transport.hpp"
@@ -109,6 +111,37 @@ Result<Identity> probe_harvard_ver(std::unique_ptr<io::ByteTransport> transport,
     // The Legato runs the Elite's firmware family and names itself in the same reply.
     const legato::Model* l = legato::model_of_ver(*id);
     return Identity{l != nullptr ? std::string(l->recipe_name) : std::string("harvard-elite"), *id, port, {}};
+}
+
+Result<Identity> probe_methodscript_t(std::unique_ptr<io::ByteTransport> transport, const InstrumentModel& model,
+                                      const ProbeOptions& options) {
+    (void)model;
+    auto& t = *transport;
+    const io::LineFramer lf{io::LineEnding::lf};
+    auto line = [&]() -> Result<std::string> {
+        auto l = t.read_until(lf, options.timeout);
+        if (l && !l->empty() && l->back() == '\r') l->pop_back();
+        return l;
+    };
+    // The newline first ends whatever an earlier probe left unterminated in the instrument's line
+    // buffer (`VER\r`, `ver\r`: a USB CDC device takes every baud), which it refuses with a
+    // `!` line before it answers `t`.
+    t.drain();
+    if (auto w = t.write("\nt\n", options.timeout); !w) return std::unexpected(annotate(w.error(), "t"));
+    auto l1 = line();
+    for (int refused = 0; l1 && l1->starts_with('!') && refused < 2; ++refused) l1 = line();
+    if (!l1) return std::unexpected(annotate(l1.error(), "t"));
+    auto l2 = line();
+    if (!l2) return std::unexpected(annotate(l2.error(), "t"));
+    auto id = methodscript::parse_identity(*l1, *l2);
+    if (!id) return std::unexpected(annotate(id.error(), "t"));
+    Identity out{{}, id->firmware + (id->device.empty() ? "" : " (" + id->device + ")"), t.name(), {}};
+    for (const auto* name : {"palmsens-emstat4", "palmsens-emstat-pico"}) {
+        const MethodScriptModel* m = find_methodscript_model(name);
+        if (m != nullptr && id->firmware.starts_with(m->firmware_prefix)) out.model = m->model;
+    }
+    if (out.model.empty()) out.note = "answers MethodSCRIPT 't' but is neither EmStat4 nor EmStat Pico";
+    return out;
 }
 
 Result<Identity> probe(std::string_view model, const std::string& port, const ProbeOptions& options,

@@ -61,5 +61,8 @@ struct ProbeAnyFilter {
                                                 const InstrumentModel& model, const ProbeOptions& options);
 [[nodiscard]] Result<Identity> probe_harvard_ver(std::unique_ptr<io::ByteTransport> transport,
                                                  const InstrumentModel& model, const ProbeOptions& options);
+// MethodSCRIPT's `t` (firmware version): the firmware names the model (EmStat4 or Pico).
+[[nodiscard]] Result<Identity> probe_methodscript_t(std::unique_ptr<io::ByteTransport> transport,
+                                                    const InstrumentModel& model, const ProbeOptions& options);
 
 }  // namespace edc

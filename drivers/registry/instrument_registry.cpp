@@ -5,6 +5,7 @@
 #include "control/text.hpp"
 #include "drivers/galvanostat/scpi_dialect.hpp"
 #include "drivers/pump/harvard_pump.hpp"
+#include "drivers/galvanostat/methodscript_potentiostat.hpp"
 #include "drivers/pump/legato_protocol.hpp"
 #include "drivers/pump/legato_pump.hpp"
 #include "drivers/pump/newera_pump.hpp"
@@ -24,7 +25,7 @@ constexpr PlungerSpeedRange harvard_elite{6.5911e-8 * per_min, 0.047975 * per_mi
 // 216 ml/min (140 ml syringe, 38 mm bore)" (docs/protocols/legato.md).
 constexpr PlungerSpeedRange kds_legato{1.536e-7 * per_min, 0.1905 * per_min};
 
-Result<std::unique_ptr<Galvanostat>> make_scpi(const InstrumentModel& m, std::unique_ptr<io::ByteTransport> t,
+Result<std::unique_ptr<Galvanostat>> make_named_galvanostat(const InstrumentModel& m, std::unique_ptr<io::ByteTransport> t,
                                                const GalvanostatOptions& o) {
     return make_galvanostat(std::string(m.name), std::move(t), o);
 }
@@ -90,7 +91,7 @@ std::vector<InstrumentModel> build_table() {
         m.default_tcp_port = d.lan_port;
         m.probe_what = "*IDN?";
         m.probe = probe_scpi_idn;
-        m.make_galvanostat = make_scpi;
+        m.make_galvanostat = make_named_galvanostat;
         m.sim_model = d.model;
         m.dialect = &d;
         table.push_back(m);
@@ -101,6 +102,20 @@ std::vector<InstrumentModel> build_table() {
     for (const legato::Model& l : legato::models()) {
         table.push_back(pump_entry(l.recipe_name, 115200, "Harvard/Legato ver", probe_harvard_ver,
                                    make_legato, kds_legato));
+    }
+    for (const char* name : {"palmsens-emstat-pico", "palmsens-emstat4"}) {
+        // Last: a port no earlier entry answered on is asked `t` (no command of the others).
+        const MethodScriptModel* ms = find_methodscript_model(name);
+        InstrumentModel m;
+        m.name = ms->model;
+        m.kind = InstrumentKind::galvanostat;
+        m.transport = LinkKind::serial;
+        m.default_baud = ms->default_baud;
+        m.probe_what = "MethodSCRIPT t";
+        m.probe = probe_methodscript_t;
+        m.make_galvanostat = make_named_galvanostat;  // make_galvanostat knows the MethodSCRIPT models too
+        m.sim_model = ms->model;
+        table.push_back(m);
     }
     return table;
 }

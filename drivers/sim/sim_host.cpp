@@ -82,6 +82,7 @@ struct SimHost::Impl {
                 break;
             case FaultKind::galvanostat_scpi_error:
                 if (smu) smu->inject_error(810, "OUTPUT blocked by over temperature");
+                if (emstat) emstat->inject_error(0x4009, "overload: script stopped, cell off");
                 break;
             case FaultKind::compliance_trip:
                 cell.set_extra_resistance(1e5);
@@ -249,6 +250,7 @@ struct SimHost::Impl {
     mutable std::mutex mu;
     SimCell cell;
     std::optional<KeithleyModel> smu;
+    std::optional<EmStatModel> emstat;  // PalmSens MethodSCRIPT (USB virtual COM port)
     std::optional<NewEraModel> ne;
     std::optional<HarvardModel> elite;
     FaultSchedule schedule;
@@ -286,7 +288,7 @@ Result<SimEndpoints> SimHost::start() {
 
     // Every simulated instrument starts the same way: its entry builds it (sim_models.cpp), and
     // it is put on an in-process link, a loopback TCP port or a PTY.
-    const SimSlots slots{m.smu, m.ne, m.elite};
+    const SimSlots slots{m.smu, m.ne, m.elite, m.emstat};
     auto start_one = [&](SimRole role, const std::string& name, unsigned baud, std::shared_ptr<InProcessLink>& link,
                          std::unique_ptr<WireServer>& server, std::string& endpoint) -> Result<void> {
         if (name.empty() || name == "none") return {};
@@ -299,7 +301,7 @@ Result<SimEndpoints> SimHost::start() {
                         role == SimRole::galvanostat ? "SimHostConfig.galvanostat_model" : "SimHostConfig.pump_model");
         }
         std::shared_ptr<SimInstrument> instrument = e->build(*e, m.cell, cfg, slots);
-        const LinkTiming timing{e->lan ? 0U : (baud != 0 ? baud : e->default_baud), cfg.link_delays,
+        const LinkTiming timing{e->lan ? 0U : (baud != 0 && e->config_baud ? baud : e->default_baud), cfg.link_delays,
                                 e->lan ? 0.0 : ftdi};
         WireHandlers h;
         h.receive = [&m, instrument](std::string_view bytes, Instant now) {
@@ -405,6 +407,17 @@ SimSnapshot SimHost::snapshot() const {
         s.galvanostat_commands = k.commands;
         s.galvanostat_errors_pending = m.smu->pending_errors();
         s.galvanostat_command_log = m.smu->command_log();
+    }
+    if (m.emstat) {
+        const auto& e = m.emstat->state();
+        s.galvanostat_present = true;
+        s.output_on = e.cell_on;
+        s.output_ever_on = e.cell_ever_on;
+        s.output_off_mode = OutputOffMode::high_impedance;  // cell_off opens the cell relay
+        s.source_level_a = e.level_a;
+        s.compliance_v = m.emstat->compliance_v();
+        s.galvanostat_commands = e.commands;
+        s.galvanostat_command_log = m.emstat->command_log();
     }
     const auto reading = m.cell.reading();
     s.cell_current_a = reading.current_a;

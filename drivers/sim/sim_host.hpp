@@ -32,7 +32,7 @@ namespace edc::sim {
 [[nodiscard]] model::CellParams paper_cell_params();
 
 struct SimHostConfig {
-    // "keithley-2400" (PTY); "keithley-2450", "keithley-2460", "keithley-2461", "keysight-b2901a",
+    // "keithley-2400", "palmsens-emstat4", "palmsens-emstat-pico" (PTY); "keithley-2450", "keithley-2460", "keithley-2461", "keysight-b2901a",
     // "keysight-b2902a" (TCP); "" none. The entries of smu_dialect.hpp.
     std::string galvanostat_model = "keithley-2400";
     std::string pump_model = "ne-1000";  // "ne-1000", "harvard-elite", "kds-legato-100/180/200", "" none

@@ -18,10 +18,12 @@ private:
     Model& model_;
 };
 
-// The NE-1000 in safe mode sends alarm packets unprompted.
-class NewEraWire final : public SimInstrument {
+// A model that also speaks unprompted: the NE-1000's safe-mode alarm packets, the EmStat's
+// measurement packages.
+template <class Model>
+class StreamingWire final : public SimInstrument {
 public:
-    explicit NewEraWire(NewEraModel& model) : model_(model) {}
+    explicit StreamingWire(Model& model) : model_(model) {}
     std::vector<WireReply> receive(std::string_view bytes, Instant now) override {
         return model_.receive(bytes, now);
     }
@@ -29,7 +31,7 @@ public:
     bool has_poll() const override { return true; }
 
 private:
-    NewEraModel& model_;
+    Model& model_;
 };
 
 std::unique_ptr<SimInstrument> build_smu(const SimModelEntry& e, SimCell& cell, const SimHostConfig& cfg,
@@ -50,7 +52,7 @@ std::unique_ptr<SimInstrument> build_newera(const SimModelEntry&, SimCell& cell,
     o.diameter_m = cfg.syringe_diameter_m;
     o.syringe_volume_m3 = cfg.syringe_volume_m3;
     slots.ne.emplace(cell, o);
-    return std::make_unique<NewEraWire>(*slots.ne);
+    return std::make_unique<StreamingWire<NewEraModel>>(*slots.ne);
 }
 
 // The Legato runs the Elite's firmware family: the same model with its own options.
@@ -62,6 +64,14 @@ std::unique_ptr<SimInstrument> build_harvard(const SimModelEntry& e, SimCell& ce
     o.syringe_volume_m3 = cfg.syringe_volume_m3;
     slots.elite.emplace(cell, o);
     return std::make_unique<ModelWire<HarvardModel>>(*slots.elite);
+}
+
+std::unique_ptr<SimInstrument> build_emstat(const SimModelEntry& e, SimCell& cell, const SimHostConfig&,
+                                            SimSlots slots) {
+    EmStatOptions opts;
+    opts.model = std::string(e.name);
+    slots.emstat.emplace(cell, opts);
+    return std::make_unique<StreamingWire<EmStatModel>>(*slots.emstat);
 }
 
 SimModelEntry entry(std::string_view name, SimRole role, bool lan, unsigned baud,
@@ -81,6 +91,12 @@ std::vector<SimModelEntry> build_table() {
     // The 2400's baud is the config's galvanostat_baud (9600 unless a test says otherwise).
     for (const SmuDialect& d : smu_dialects())
         table.push_back(entry(d.model, SimRole::galvanostat, d.lan, 9600, build_smu));
+    // The EmStat4 is a USB CDC device (any baud the host sets works); the Pico's FTDI UART runs
+    // at 230400.
+    table.push_back(entry("palmsens-emstat4", SimRole::galvanostat, false, 0, build_emstat));
+    table.push_back(entry("palmsens-emstat-pico", SimRole::galvanostat, false, 230400, build_emstat));
+    table.back().config_baud = false;
+    table[table.size() - 2].config_baud = false;
     table.push_back(entry("ne-1000", SimRole::pump, false, 19200, build_newera));
     table.push_back(entry("harvard-elite", SimRole::pump, false, 115200, build_harvard));
     for (const char* legato : {"kds-legato-100", "kds-legato-180", "kds-legato-200"}) {

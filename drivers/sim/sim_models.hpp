@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "drivers/sim/emstat_model.hpp"
 #include "drivers/sim/harvard_model.hpp"
 #include "drivers/sim/keithley_model.hpp"
 #include "drivers/sim/newera_model.hpp"
@@ -42,13 +43,15 @@ struct SimSlots {
     std::optional<KeithleyModel>& smu;
     std::optional<NewEraModel>& ne;
     std::optional<HarvardModel>& elite;
+    std::optional<EmStatModel>& emstat;
 };
 
 struct SimModelEntry {
     std::string_view name;  // "keithley-2400", "ne-1000", "kds-legato-180"
     SimRole role = SimRole::galvanostat;
     bool lan = false;           // TCP on loopback instead of a PTY
-    unsigned default_baud = 0;  // PTY models, when the config gives none
+    unsigned default_baud = 0;  // PTY models, when the config gives none (0: USB CDC, no byte timing)
+    bool config_baud = true;    // false: the config's baud (a 2400's setting) does not apply
     // Builds the model into `slots` (on `cell`, with the config's options) and returns its wire side.
     std::unique_ptr<SimInstrument> (*build)(const SimModelEntry&, SimCell&, const SimHostConfig&,
                                             SimSlots) = nullptr;

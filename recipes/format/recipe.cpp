@@ -40,6 +40,11 @@ constexpr std::array keithley_2400_ranges_a{1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 
 constexpr std::array keithley_2450_ranges_a{1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0};
 constexpr std::array keithley_2460_ranges_a{1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0, 4.0, 5.0, 7.0};
 constexpr std::array keysight_b2901a_ranges_a{1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0, 1.5, 3.0};
+// PalmSens (MethodSCRIPT examples' range tables, docs/protocols/methodscript.md): the EmStat4
+// ranges LR and HR share, and the Pico's up to its +-3 mA maximum current.
+constexpr std::array palmsens_emstat4_ranges_a{1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2};
+constexpr std::array palmsens_emstat_pico_ranges_a{1e-7, 2e-6, 4e-6, 8e-6, 16e-6, 32e-6, 63e-6, 125e-6, 250e-6,
+                                                    500e-6, 1e-3, 3e-3};
 
 // The galvanostat models a recipe may name: source ranges and the largest voltage compliance
 // (2400 manual section 18, 2450/2460/2461 reference manuals, B2900 SCPI command reference).
@@ -49,13 +54,15 @@ struct GalvanostatModelEntry {
     std::span<const double> ranges_a;
     double max_compliance_v;
 };
-const std::array<GalvanostatModelEntry, 6> galvanostat_models{{
+const std::array<GalvanostatModelEntry, 8> galvanostat_models{{
     {"keithley-2400", GalvanostatModel::keithley_2400, keithley_2400_ranges_a, 210.0},
     {"keithley-2450", GalvanostatModel::keithley_2450, keithley_2450_ranges_a, 210.0},
     {"keithley-2460", GalvanostatModel::keithley_2460, keithley_2460_ranges_a, 105.0},
     {"keithley-2461", GalvanostatModel::keithley_2461, keithley_2460_ranges_a, 105.0},
     {"keysight-b2901a", GalvanostatModel::keysight_b2901a, keysight_b2901a_ranges_a, 210.0},
     {"keysight-b2902a", GalvanostatModel::keysight_b2902a, keysight_b2901a_ranges_a, 210.0},
+    {"palmsens-emstat4", GalvanostatModel::palmsens_emstat4, palmsens_emstat4_ranges_a, 8.0},
+    {"palmsens-emstat-pico", GalvanostatModel::palmsens_emstat_pico, palmsens_emstat_pico_ranges_a, 5.0},
 }};
 
 const GalvanostatModelEntry& galvanostat_entry(GalvanostatModel m) {
@@ -74,6 +81,8 @@ std::string galvanostat_model_list() {
     return names;
 }
 constexpr std::array keithley_2400_bauds{300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600};
+constexpr std::array emstat4_bauds{921600};       // USB virtual COM port (MethodSCRIPT examples)
+constexpr std::array emstat_pico_bauds{230400};   // the Pico's UART / FTDI default
 constexpr std::array ne_1000_bauds{300, 1200, 2400, 9600, 19200};
 constexpr std::array harvard_bauds{9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600};
 constexpr std::array legato_bauds{9600, 19200, 38400, 57600, 115200};
@@ -184,8 +193,14 @@ void read_galvanostat(const Section& s, GalvanostatConfig& g, double current_a) 
                     "a voltage above 0 and at most the compliance");
         g.potential_limit_v = *limit;
     }
-    const bool is_2400 = !galvanostat_on_lan(g.model);
+    const bool is_2400 = g.model == GalvanostatModel::keithley_2400;
     const std::span<const double> ranges = entry.ranges_a;
+    // A current beyond the model's largest range is refused here, before any instrument is touched.
+    if (current_a > ranges.back() * 1.05) {
+        s.error_at_value("model", strf("galvanostat.model %s sources at most %g A; the recipe's deposit.current_density "
+                                       "over cell.electrode_area asks %g A",
+                                       quote(std::string(entry.name)).c_str(), ranges.back(), current_a));
+    }
     if (const auto range = s.optional_quantity("current_range", Dimension::current)) {
         if (*range < current_a || *range > ranges.back() || *range < ranges.front()) {
             s.error_at_value("current_range", strf("galvanostat.current_range = %g A does not hold the recipe's current "
@@ -199,6 +214,10 @@ void read_galvanostat(const Section& s, GalvanostatConfig& g, double current_a) 
     }
     if (is_2400) {
         g.baud = read_baud(s, keithley_2400_bauds, 9600);
+    } else if (g.model == GalvanostatModel::palmsens_emstat4) {
+        g.baud = read_baud(s, emstat4_bauds, 921600);
+    } else if (g.model == GalvanostatModel::palmsens_emstat_pico) {
+        g.baud = read_baud(s, emstat_pico_bauds, 230400);
     } else if (s.has("baud")) {
         s.error_at_value("baud",
                          strf("galvanostat.baud does not apply to the %s (no RS-232; it is reached over "
@@ -444,7 +463,8 @@ std::string_view to_string(GalvanostatModel m) noexcept {
 }
 
 bool galvanostat_on_lan(GalvanostatModel m) noexcept {
-    return m != GalvanostatModel::keithley_2400;
+    return m != GalvanostatModel::keithley_2400 && m != GalvanostatModel::palmsens_emstat4 &&
+           m != GalvanostatModel::palmsens_emstat_pico;
 }
 
 std::string_view to_string(PumpModel m) noexcept {

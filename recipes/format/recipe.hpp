@@ -23,13 +23,17 @@ enum class GalvanostatModel {
     keithley_2460,
     keithley_2461,
     keysight_b2901a,
-    keysight_b2902a
+    keysight_b2902a,
+    // PalmSens potentiostats over MethodSCRIPT (drivers/galvanostat/methodscript_potentiostat.hpp)
+    palmsens_emstat4,
+    palmsens_emstat_pico
 };
 enum class PumpModel { ne_1000, harvard_elite, kds_legato_100, kds_legato_180, kds_legato_200 };
 
 [[nodiscard]] std::string_view to_string(GalvanostatModel m) noexcept;  // "keithley-2400"
 [[nodiscard]] std::string_view to_string(PumpModel m) noexcept;         // "ne-1000"
-// The 2400 is reached over RS-232; every other model over LAN (TCP port 5025).
+// The 2400 is reached over RS-232, the PalmSens models over USB (a virtual COM port); every
+// other model over LAN (TCP port 5025).
 [[nodiscard]] bool galvanostat_on_lan(GalvanostatModel m) noexcept;
 
 struct GalvanostatConfig {
@@ -38,7 +42,7 @@ struct GalvanostatConfig {
     double compliance_v = 10.0;                // voltage compliance of the current source
     double current_range_a = 0.0;              // source range; default: smallest decade that fits
     std::optional<double> potential_limit_v;   // software limit on |potential|, <= compliance
-    int baud = 0;                              // 2400: default 9600; LAN models (TCP): 0
+    int baud = 0;                              // 2400: default 9600; EmStat4 921600, Pico 230400; LAN models (TCP): 0
 };
 
 struct PumpConfig {

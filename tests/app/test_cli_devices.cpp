@@ -133,6 +133,9 @@ struct ProbeCase {
     const char* expected;              // what --probe must name
     bool safe_mode;                    // the NE-1000 is left in safe mode before the probe
     std::vector<std::string> allowed;  // the only commands the instrument may see
+    // Asked last: the other families' queries (`*IDN?\r`, `VER\r`, a safe-mode packet, `ver\r`)
+    // reach it first and, as it ends lines at \n only, run together into one line it refuses.
+    bool asked_last = false;
 };
 
 void PrintTo(const ProbeCase& c, std::ostream* os) {
@@ -181,6 +184,7 @@ TEST_P(CliDevicesProbe, NamesTheSimulatedInstrumentAndSendsOnlyIdentityQueries) 
     log.erase(log.begin(), log.begin() + static_cast<std::ptrdiff_t>(before));
     EXPECT_FALSE(log.empty()) << "the instrument heard nothing";
     for (const auto& command : log) {
+        if (c.asked_last && command.starts_with("*IDN?\r") && command.find('\n') == std::string::npos) continue;
         EXPECT_NE(std::find(c.allowed.begin(), c.allowed.end(), command), c.allowed.end())
             << "the probe sent '" << command << "', which is not an identity query";
     }
@@ -200,7 +204,9 @@ INSTANTIATE_TEST_SUITE_P(
                       ProbeCase{"NewEraInBasicMode", "", "ne-1000", "ne-1000", false, {"VER"}},
                       ProbeCase{"NewEraLeftInSafeMode", "", "ne-1000", "ne-1000", true, {"safe VER"}},
                       ProbeCase{"HarvardElite", "", "harvard-elite", "harvard-elite", false, {"ver"}},
-                      ProbeCase{"Legato100", "", "kds-legato-100", "kds-legato-100", false, {"ver"}}),
+                      ProbeCase{"Legato100", "", "kds-legato-100", "kds-legato-100", false, {"ver"}},
+                      // Asked last (after *IDN?, VER and ver at their bauds, which it refuses).
+                      ProbeCase{"EmStat4", "palmsens-emstat4", "", "palmsens-emstat4", false, {"t"}, true}),
     [](const auto& p) { return std::string(p.param.name); });
 
 TEST_F(CliDevices, ProbeOfAMissingPortSaysWhy) {

@@ -194,6 +194,43 @@ TEST(FaultMatrixOtherInstruments, K2450DisconnectSafeStateWithinItsTimeout) {
     check_common(r, fault_at_s, Link::galvanostat_lost);
 }
 
+// Issue 14 item 2: the faults that apply to a PalmSens EmStat4 (MethodSCRIPT over its USB
+// virtual COM port), on its example recipe. The instrument error is the simulator's "!4009"
+// ending the script; a compliance trip drives the potential to the 8 V span (the interlock).
+const std::vector<Case> emstat4_cases = {
+    {"emstat4_galvanostat_timeout", "galvanostat-timeout", {"galvanostat", "timeout"},
+     galvanostat_timeout_ms + slack_ms, Link::galvanostat_lost},
+    // Garbled replies cannot confirm the abort: the run says the galvanostat is not confirmed off.
+    {"emstat4_galvanostat_garbage", "galvanostat-garbage", {"galvanostat"}, galvanostat_timeout_ms + slack_ms,
+     Link::galvanostat_lost},
+    {"emstat4_instrument_error", "galvanostat-scpi-error", {"galvanostat", "4009"},
+     galvanostat_timeout_ms + slack_ms},
+    {"emstat4_compliance_trip", "compliance-trip", {"compliance"}, galvanostat_timeout_ms + slack_ms},
+};
+
+class EmStat4Faults : public ::testing::TestWithParam<Case> {};
+
+TEST_P(EmStat4Faults, InjectedFaultEndsFaultedInSafeStateWithCompleteJournal) {
+    const auto& c = GetParam();
+    FaultRunSpec spec;
+    spec.recipe = "g-bi033sb067-emstat4.toml";
+    spec.fault = std::string(c.kind) + "@" + std::to_string(fault_at_s);
+    spec.speed = speed;
+    const auto r = run_with_fault(spec);
+    print_fault_row(c.name, r, fault_at_s, speed);
+    EXPECT_EQ(r.summary.outcome, run::Outcome::faulted) << r.summary.cause;
+    for (const char* w : c.cause_words) {
+        EXPECT_NE(r.detection_message.find(w), std::string::npos) << "'" << w << "' not in: " << r.detection_message;
+    }
+    ASSERT_TRUE(r.detected_s.has_value());
+    EXPECT_GE(*r.detected_s, fault_at_s - 0.5) << "detected before it was injected: " << r.detection_message;
+    EXPECT_LE((*r.detected_s - fault_at_s) / speed * 1000.0, c.detection_bound_ms) << r.detection_message;
+    check_common(r, fault_at_s, c.link);
+}
+
+INSTANTIATE_TEST_SUITE_P(PalmSens, EmStat4Faults, ::testing::ValuesIn(emstat4_cases),
+                         [](const ::testing::TestParamInfo<Case>& i) { return std::string(i.param.name); });
+
 }  // namespace
 
 TEST(FaultMatrixOperator, AbortMidDepositionEndsAbortedInSafeState) {

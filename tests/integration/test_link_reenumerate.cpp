@@ -41,8 +41,10 @@ const journal::JournalEvent* first_event(const FaultRunResult& r, const std::str
     return nullptr;
 }
 
-void expect_run_completes_through_the_gap(const std::string& instrument) {
+void expect_run_completes_through_the_gap(const std::string& instrument,
+                                          const std::string& recipe = "g-bi033sb067.toml") {
     FaultRunSpec spec;
+    spec.recipe = recipe;
     spec.fault = instrument + "-reenumerate@" + decimal::fixed(fault_at_s, 0);
     const auto r = run_with_fault(spec);
 
@@ -113,4 +115,10 @@ TEST(LinkReenumerate, PumpAwayLongerThanTheGraceFaultsWithOutputsOff) {
     EXPECT_NE(r.detection_message.find("pump_disconnected"), std::string::npos) << r.detection_message;
     EXPECT_NE(r.sim_safe_state_message.find("output off"), std::string::npos) << r.sim_safe_state_message;
     EXPECT_NE(r.sim_safe_state_message.find("pump stopped"), std::string::npos) << r.sim_safe_state_message;
+}
+
+// Issue 14 item 2: the EmStat4's USB port re-enumerates; its script streams on meanwhile, the
+// driver finds it streaming on the reopened port and the run goes on.
+TEST(LinkReenumerate, EmStat4ReenumerationAt60sCompletesTheRunWithTheGapJournaled) {
+    expect_run_completes_through_the_gap("galvanostat", "g-bi033sb067-emstat4.toml");
 }

@@ -124,6 +124,7 @@ struct InstrumentPair {
     const char* galvanostat;
     const char* pump;
     const char* syringe_diameter = "";  // empty: the recipe's (38.4 mm)
+    const char* recipe = "g-bi033sb067.toml";
 };
 
 class PaperRecipeOnInstruments : public ::testing::TestWithParam<InstrumentPair> {};
@@ -133,6 +134,7 @@ TEST_P(PaperRecipeOnInstruments, CompletesWithinHalfAnAtomicPercentRms) {
     spec.galvanostat_model = GetParam().galvanostat;
     spec.pump_model = GetParam().pump;
     spec.syringe_diameter = GetParam().syringe_diameter;
+    spec.recipe = GetParam().recipe;
     auto options = variant_options(spec, temp_db("paper-instruments"));
     ASSERT_EQ(recipes::to_string(options.run.recipe.galvanostat.model), GetParam().galvanostat);
     ASSERT_TRUE(options.run.recipe.pump.has_value());
@@ -155,11 +157,16 @@ TEST_P(PaperRecipeOnInstruments, CompletesWithinHalfAnAtomicPercentRms) {
 // The Elite's top speed on the recipe's 38.4 mm syringe is below the plan's opening bolus: a lab
 // fits a wider one (48 mm, as in test_fault_matrix.cpp).
 constexpr const char* elite = "harvard-elite";
+constexpr const char* emstat4 = "g-bi033sb067-emstat4.toml";
 constexpr InstrumentPair instrument_pairs[] = {
     {"keithley-2400", "ne-1000"},   {"keithley-2400", elite, "48 mm"},   {"keithley-2400", "kds-legato-100"},
     {"keithley-2450", "ne-1000"},   {"keithley-2450", elite, "48 mm"},   {"keithley-2450", "kds-legato-100"},
     {"keithley-2460", "ne-1000"},   {"keithley-2460", elite, "48 mm"},   {"keithley-2460", "kds-legato-100"},
     {"keysight-b2901a", "ne-1000"}, {"keysight-b2901a", elite, "48 mm"}, {"keysight-b2901a", "kds-legato-100"},
+    // MethodSCRIPT over the EmStat4's USB virtual COM port; its example recipe has its 8 V compliance.
+    {"palmsens-emstat4", "ne-1000", "", emstat4},
+    {"palmsens-emstat4", elite, "48 mm", emstat4},
+    {"palmsens-emstat4", "kds-legato-100", "", emstat4},
 };
 
 INSTANTIATE_TEST_SUITE_P(EveryPair, PaperRecipeOnInstruments, ::testing::ValuesIn(instrument_pairs),

@@ -242,8 +242,8 @@ TEST(RecipeErrors, SelectivityTableIsBoundedAndOrdered) {
 TEST(RecipeErrors, InstrumentModelsMustBeKnown) {
     EXPECT_EQ(error_of(with_line(19, "model = \"keithley-6221\"")),
               "r.toml:19:9 | galvanostat.model \"keithley-6221\" is not supported; expected \"keithley-2400\", "
-              "\"keithley-2450\", \"keithley-2460\", \"keithley-2461\", \"keysight-b2901a\" or "
-              "\"keysight-b2902a\"");
+              "\"keithley-2450\", \"keithley-2460\", \"keithley-2461\", \"keysight-b2901a\", "
+              "\"keysight-b2902a\", \"palmsens-emstat4\" or \"palmsens-emstat-pico\"");
     EXPECT_EQ(error_of(with_line(24, "model = \"ne-500\"")),
               "r.toml:24:9 | pump.model \"ne-500\" is not supported; expected \"ne-1000\", \"harvard-elite\", "
               "\"kds-legato-100\", \"kds-legato-180\" or \"kds-legato-200\"");

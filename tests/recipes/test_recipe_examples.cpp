@@ -154,3 +154,23 @@ TEST(RecipeExamples, DirectoryIsNotARecipe) {
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(r.error().message, examples_dir().string() + ": is a directory; expected a recipe file");
 }
+
+TEST(RecipeExamples, EmStat4ExampleNamesItsModelBaudAndTenMilliampRange) {
+    const auto r = load("g-bi033sb067-emstat4.toml");
+    EXPECT_EQ(r.galvanostat.model, edc::recipes::GalvanostatModel::palmsens_emstat4);
+    EXPECT_EQ(r.galvanostat.baud, 921600);                  // the MethodSCRIPT examples' EmStat4 rate
+    EXPECT_DOUBLE_EQ(r.galvanostat.current_range_a, 0.01);  // 5.7 mA: the 10 mA range
+    EXPECT_FALSE(edc::recipes::galvanostat_on_lan(r.galvanostat.model));
+}
+
+TEST(RecipeExamples, PaperRecipeOnAnEmStatPicoIsRefusedForItsThreeMilliamps) {
+    auto text = file_text(examples_dir() / "g-bi033sb067-emstat4.toml");
+    const auto at = text.find("palmsens-emstat4");
+    ASSERT_NE(at, std::string::npos);
+    text.replace(at, 16, "palmsens-emstat-pico");
+    text.replace(text.find("compliance = \"8 V\""), 18, "compliance = \"5 V\"");
+    const auto r = edc::recipes::parse_recipe(text, "pico.toml");
+    ASSERT_FALSE(r.has_value());
+    EXPECT_NE(r.error().message.find("sources at most 0.003 A"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("0.0057 A"), std::string::npos) << r.error().message;
+}
