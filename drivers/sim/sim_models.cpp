@@ -6,29 +6,21 @@
 namespace edc::sim {
 namespace {
 
-template <class Model>
+// A model's wire side; `Streams`: it also speaks unprompted (the NE-1000's safe-mode alarm
+// packets, the EmStat's measurement packages), so the host polls it.
+template <class Model, bool Streams = false>
 class ModelWire final : public SimInstrument {
 public:
     explicit ModelWire(Model& model) : model_(model) {}
     std::vector<WireReply> receive(std::string_view bytes, Instant now) override {
         return model_.receive(bytes, now);
     }
-
-private:
-    Model& model_;
-};
-
-// A model that also speaks unprompted: the NE-1000's safe-mode alarm packets, the EmStat's
-// measurement packages.
-template <class Model>
-class StreamingWire final : public SimInstrument {
-public:
-    explicit StreamingWire(Model& model) : model_(model) {}
-    std::vector<WireReply> receive(std::string_view bytes, Instant now) override {
-        return model_.receive(bytes, now);
+    std::vector<WireReply> poll(Instant now) override {
+        if constexpr (Streams) return model_.poll(now);
+        (void)now;
+        return {};
     }
-    std::vector<WireReply> poll(Instant now) override { return model_.poll(now); }
-    bool has_poll() const override { return true; }
+    bool has_poll() const override { return Streams; }
 
 private:
     Model& model_;
@@ -52,7 +44,7 @@ std::unique_ptr<SimInstrument> build_newera(const SimModelEntry&, SimCell& cell,
     o.diameter_m = cfg.syringe_diameter_m;
     o.syringe_volume_m3 = cfg.syringe_volume_m3;
     slots.ne.emplace(cell, o);
-    return std::make_unique<StreamingWire<NewEraModel>>(*slots.ne);
+    return std::make_unique<ModelWire<NewEraModel, true>>(*slots.ne);
 }
 
 // The Legato runs the Elite's firmware family: the same model with its own options.
@@ -71,7 +63,7 @@ std::unique_ptr<SimInstrument> build_emstat(const SimModelEntry& e, SimCell& cel
     EmStatOptions opts;
     opts.model = std::string(e.name);
     slots.emstat.emplace(cell, opts);
-    return std::make_unique<StreamingWire<EmStatModel>>(*slots.emstat);
+    return std::make_unique<ModelWire<EmStatModel, true>>(*slots.emstat);
 }
 
 SimModelEntry entry(std::string_view name, SimRole role, bool lan, unsigned baud,
