@@ -36,7 +36,8 @@ edc-sim's pseudo-terminals, or tcp://host:5025 for a Keithley 2450), only those 
 Options:
   --probe       ask each port who answers, with identity queries only: *IDN? at 9600 baud
                 (Keithley 2400), New Era VER at 19200 baud (basic mode, then as a safe-mode
-                packet), Harvard Elite / KD Scientific Legato `ver` at 115200 baud; *IDN? over
+                packet), Harvard Elite / KD Scientific Legato `ver` at 115200 baud, PalmSens
+                EmStat Pico / EmStat4 MethodSCRIPT `t` (after a newline); *IDN? over
                 TCP for tcp:// ports (Keithley 2450/2460/2461, Keysight B2901A/B2902A).
                 Nothing is configured, no output or motor is switched on, no NVRAM setting
                 is changed. (A New Era pump's power-up alarm is acknowledged by any query.)
