@@ -16,19 +16,20 @@ namespace ms = methodscript;
 // HR share 1 nA..10 mA; the Pico's largest is 5 mA at a +-3 mA maximum current); the voltage
 // "compliance" is not settable, the recipe's value is checked against the cell-voltage span
 // (docs/protocols/methodscript.md says where the docs are silent).
+// The Pico first: the order of the registry's entries and of a probe's tries.
 const std::array<MethodScriptModel, 2> models{{
-    {"palmsens-emstat4",
-     "PalmSens EmStat4",
-     "es4_",
-     921600,
-     6,
-     {"PalmSens EmStat4", 0.0105, 1e-9, 8.0, 0.1, 0.0, 100.0}},
     {"palmsens-emstat-pico",
      "PalmSens EmStat Pico",
      "espico",
      230400,
      6,
      {"PalmSens EmStat Pico", 0.003, 1e-7, 5.0, 0.1, 0.0, 100.0}},
+    {"palmsens-emstat4",
+     "PalmSens EmStat4",
+     "es4_",
+     921600,
+     6,
+     {"PalmSens EmStat4", 0.0105, 1e-9, 8.0, 0.1, 0.0, 100.0}},
 }};
 
 const io::LineFramer lf_framer{io::LineEnding::lf};
@@ -42,11 +43,7 @@ const MethodScriptModel* find_methodscript_model(std::string_view model) {
     return nullptr;
 }
 
-std::string methodscript_model_names() {
-    std::string out;
-    for (const auto& m : models) out += (out.empty() ? "" : ", ") + std::string(m.model);
-    return out;
-}
+std::span<const MethodScriptModel> methodscript_models() { return models; }
 
 MethodScriptPotentiostat::MethodScriptPotentiostat(const MethodScriptModel& model,
                                                    std::unique_ptr<io::ByteTransport> transport,

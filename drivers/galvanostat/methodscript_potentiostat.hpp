@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "drivers/galvanostat/galvanostat.hpp"
@@ -26,7 +27,7 @@ struct MethodScriptModel {
 
 // The entry for a recipe model name; nullptr if it is none of ours.
 [[nodiscard]] const MethodScriptModel* find_methodscript_model(std::string_view model);
-[[nodiscard]] std::string methodscript_model_names();  // "palmsens-emstat4, palmsens-emstat-pico"
+[[nodiscard]] std::span<const MethodScriptModel> methodscript_models();
 
 struct MethodScriptOptions {
     std::chrono::milliseconds timeout{2000};

@@ -136,9 +136,8 @@ Result<Identity> probe_methodscript_t(std::unique_ptr<io::ByteTransport> transpo
     auto id = methodscript::parse_identity(*l1, *l2);
     if (!id) return std::unexpected(annotate(id.error(), "t"));
     Identity out{{}, id->firmware + (id->device.empty() ? "" : " (" + id->device + ")"), t.name(), {}};
-    for (const auto* name : {"palmsens-emstat4", "palmsens-emstat-pico"}) {
-        const MethodScriptModel* m = find_methodscript_model(name);
-        if (m != nullptr && id->firmware.starts_with(m->firmware_prefix)) out.model = m->model;
+    for (const MethodScriptModel& m : methodscript_models()) {
+        if (id->firmware.starts_with(m.firmware_prefix)) out.model = m.model;
     }
     if (out.model.empty()) out.note = "answers MethodSCRIPT 't' but is neither EmStat4 nor EmStat Pico";
     return out;

@@ -103,18 +103,17 @@ std::vector<InstrumentModel> build_table() {
         table.push_back(pump_entry(l.recipe_name, 115200, "Harvard/Legato ver", probe_harvard_ver,
                                    make_legato, kds_legato));
     }
-    for (const char* name : {"palmsens-emstat-pico", "palmsens-emstat4"}) {
+    for (const MethodScriptModel& ms : methodscript_models()) {
         // Last: a port no earlier entry answered on is asked `t` (no command of the others).
-        const MethodScriptModel* ms = find_methodscript_model(name);
         InstrumentModel m;
-        m.name = ms->model;
+        m.name = ms.model;
         m.kind = InstrumentKind::galvanostat;
         m.transport = LinkKind::serial;
-        m.default_baud = ms->default_baud;
+        m.default_baud = ms.default_baud;
         m.probe_what = "MethodSCRIPT t";
         m.probe = probe_methodscript_t;
         m.make_galvanostat = make_named_galvanostat;  // make_galvanostat knows the MethodSCRIPT models too
-        m.sim_model = ms->model;
+        m.sim_model = ms.model;
         table.push_back(m);
     }
     return table;

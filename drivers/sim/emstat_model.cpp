@@ -93,10 +93,6 @@ std::string encode(double v) {
 
 }  // namespace
 
-bool is_emstat_model(std::string_view model) {
-    return model == "palmsens-emstat4" || model == "palmsens-emstat-pico";
-}
-
 struct Stmt {
     std::vector<std::string> w;
     int line = 0;

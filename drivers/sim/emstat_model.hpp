@@ -18,9 +18,6 @@
 
 namespace edc::sim {
 
-// True for "palmsens-emstat4" and "palmsens-emstat-pico".
-[[nodiscard]] bool is_emstat_model(std::string_view model);
-
 struct EmStatOptions {
     std::string model = "palmsens-emstat4";
     double command_processing_s = 0.001;

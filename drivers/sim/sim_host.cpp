@@ -321,6 +321,13 @@ Result<SimEndpoints> SimHost::start() {
             endpoint = link->endpoint();
             return {};
         }
+        if (e->lan && role == SimRole::galvanostat && std::ranges::any_of(cfg.faults, [](const FaultSpec& f) {
+                return f.kind == FaultKind::galvanostat_reenumerate;
+            })) {
+            return fail("fault_kind",
+                        "galvanostat-reenumerate: the " + name + " is on LAN (TCP), it has no USB adapter to re-enumerate",
+                        "SimHostConfig.faults");
+        }
         std::optional<WireServer::Port> port;
         if (e->lan) {
             auto tcp = TcpPort::listen_loopback(role == SimRole::galvanostat ? cfg.galvanostat_tcp_port : 0);
@@ -330,13 +337,6 @@ Result<SimEndpoints> SimHost::start() {
             auto pty = PtyPort::open();
             if (!pty) return std::unexpected(pty.error());
             port.emplace(std::move(*pty));
-        }
-        if (e->lan && role == SimRole::galvanostat && std::ranges::any_of(cfg.faults, [](const FaultSpec& f) {
-                return f.kind == FaultKind::galvanostat_reenumerate;
-            })) {
-            return fail("fault_kind",
-                        "galvanostat-reenumerate: the " + name + " is on LAN (TCP), it has no USB adapter to re-enumerate",
-                        "SimHostConfig.faults");
         }
         server = std::make_unique<WireServer>(name, std::move(*port), timing, std::move(h), m.clock);
         endpoint = server->endpoint();

@@ -1,5 +1,7 @@
 #include "drivers/sim/sim_models.hpp"
 
+#include <utility>
+
 #include "drivers/sim/legato_model.hpp"
 #include "drivers/sim/smu_dialect.hpp"
 
@@ -85,10 +87,10 @@ std::vector<SimModelEntry> build_table() {
         table.push_back(entry(d.model, SimRole::galvanostat, d.lan, 9600, build_smu));
     // The EmStat4 is a USB CDC device (any baud the host sets works); the Pico's FTDI UART runs
     // at 230400.
-    table.push_back(entry("palmsens-emstat4", SimRole::galvanostat, false, 0, build_emstat));
-    table.push_back(entry("palmsens-emstat-pico", SimRole::galvanostat, false, 230400, build_emstat));
-    table.back().config_baud = false;
-    table[table.size() - 2].config_baud = false;
+    for (auto [name, baud] : {std::pair{"palmsens-emstat4", 0U}, std::pair{"palmsens-emstat-pico", 230400U}}) {
+        table.push_back(entry(name, SimRole::galvanostat, false, baud, build_emstat));
+        table.back().config_baud = false;
+    }
     table.push_back(entry("ne-1000", SimRole::pump, false, 19200, build_newera));
     table.push_back(entry("harvard-elite", SimRole::pump, false, 115200, build_harvard));
     for (const char* legato : {"kds-legato-100", "kds-legato-180", "kds-legato-200"}) {
