@@ -106,7 +106,10 @@ namespace edc::scpi {
 
 Error ScpiSession::explain_timeout(Error original, std::string_view command) {
     if (original.code != "timeout") return original;
-    auto queued = check_errors(command, std::chrono::milliseconds(300));
+    // The link's full timeout: on a busy host a shorter one loses the reason (an instrument
+    // that switched its output off for over temperature answers :SYST:ERR? in milliseconds,
+    // but the reply may wait for a core as long as any other).
+    auto queued = check_errors(command, options_.timeout);
     if (!queued && queued.error().code == "scpi_error") return queued.error();
     return original;
 }

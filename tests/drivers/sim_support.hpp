@@ -11,6 +11,13 @@
 
 namespace edc::test {
 
+// How long a driver in these tests waits for a reply: a healthy one comes in milliseconds; the
+// rest is room for a machine whose cores are busy with other tests and sanitizers. A fault's
+// typed error comes after this long.
+inline constexpr std::chrono::milliseconds reply_timeout{3000};
+// A call still not back after this long hangs: a fault must end in a typed error, not a wait.
+inline constexpr std::chrono::seconds hang_bound{60};
+
 struct SimRig {
     std::unique_ptr<sim::SimHost> host;
     sim::SimEndpoints ends;
