@@ -14,6 +14,7 @@
 #include "control/clock/virtual_clock.hpp"
 #include "drivers/pump/newera_pump.hpp"
 #include "drivers/sim/sim_host.hpp"
+#include "drivers/sim/sim_instrument_state.hpp"
 
 namespace edc::sim {
 namespace {
@@ -25,6 +26,18 @@ std::filesystem::path temp_file(const std::string& name) {
     return p;
 }
 
+// A 2400 sourcing 5 mA cathodic, off mode HIMP.
+KeithleyState output_on_at_5_ma() {
+    KeithleyState k;
+    k.output_on = true;
+    k.output_ever_on = true;
+    k.off_mode = OutputOffMode::high_impedance;
+    k.source_current = true;
+    k.level_a = -0.005;
+    k.compliance_v = 21.0;
+    return k;
+}
+
 // The paper's bath A, 20 mL, nothing deposited yet; output on at 5 mA cathodic into HIMP.
 SimState bath_a_with_output_on() {
     SimState s;
@@ -34,28 +47,12 @@ SimState bath_a_with_output_on() {
     s.cell.bath.bulk_sb = 50.0;
     s.cell.bath.electrode_bi = 50.0;
     s.cell.bath.electrode_sb = 50.0;
-    s.galvanostat_model = "keithley-2400";
-    KeithleyState k;
-    k.output_on = true;
-    k.output_ever_on = true;
-    k.off_mode = OutputOffMode::high_impedance;
-    k.source_current = true;
-    k.level_a = -0.005;
-    k.compliance_v = 21.0;
-    s.galvanostat = k;
+    s.galvanostat = SavedInstrument{"keithley-2400", keithley_state_json(output_on_at_5_ma())};
     return s;
 }
 
-SimState full_state() {
-    auto s = bath_a_with_output_on();
-    s.cell.delivered_rate_m3_per_s = 1.25e-8;
-    s.cell.fed_volume_m3 = 3.5e-6;
-    s.cell.charge_c = 0.75;
-    s.cell.metal_mol = 1.875e-6;
-    s.cell.bi_mol = 0.625e-6;
-    s.cell.layers = {{4.4e-9, 0.5, 1.01e-9, 0.0017}, {4.5e-9, 0.4321, 1.02e-9, 0.00175}};
-    s.cell.growing = {1.1e-9, 0.3, 0.25e-9, 0.0004};
-    s.pump_model = "ne-1000";
+// An NE-1000 infusing 12.5 uL/h in safe mode (5 s host timeout), alarm S pending.
+NewEraState ne1000_infusing() {
     NewEraState p;
     p.running = true;
     p.infusing = true;
@@ -70,7 +67,19 @@ SimState full_state() {
     p.syringe_content_m3 = 56.4e-6;
     p.alarm = 'S';
     p.safe_timeout_s = 5;
-    s.ne1000 = p;
+    return p;
+}
+
+SimState full_state() {
+    auto s = bath_a_with_output_on();
+    s.cell.delivered_rate_m3_per_s = 1.25e-8;
+    s.cell.fed_volume_m3 = 3.5e-6;
+    s.cell.charge_c = 0.75;
+    s.cell.metal_mol = 1.875e-6;
+    s.cell.bi_mol = 0.625e-6;
+    s.cell.layers = {{4.4e-9, 0.5, 1.01e-9, 0.0017}, {4.5e-9, 0.4321, 1.02e-9, 0.00175}};
+    s.cell.growing = {1.1e-9, 0.3, 0.25e-9, 0.0004};
+    s.pump = SavedInstrument{"ne-1000", newera_state_json(ne1000_infusing())};
     return s;
 }
 
@@ -92,22 +101,25 @@ TEST(SimStateFile, RoundTripKeepsEveryField) {
     EXPECT_EQ(back->cell.growing.thickness_m, 0.25e-9);
     EXPECT_EQ(film_layers(*back).size(), 3U);  // the growing layer is film too
     ASSERT_TRUE(back->galvanostat);
-    EXPECT_EQ(back->galvanostat_model, "keithley-2400");
-    EXPECT_TRUE(back->galvanostat->output_on);
-    EXPECT_EQ(back->galvanostat->off_mode, OutputOffMode::high_impedance);
-    EXPECT_EQ(back->galvanostat->level_a, -0.005);
-    ASSERT_TRUE(back->ne1000);
-    EXPECT_FALSE(back->elite);
-    EXPECT_EQ(back->pump_model, "ne-1000");
-    EXPECT_TRUE(back->ne1000->running);
-    EXPECT_EQ(back->ne1000->rate_value, 12.5);
-    EXPECT_EQ(back->ne1000->rate_unit, NeRateUnit::ul_per_h);
-    EXPECT_EQ(back->ne1000->volume_unit, NeVolumeUnit::ul);
-    EXPECT_EQ(back->ne1000->target_volume, 7.0);
-    EXPECT_EQ(back->ne1000->dispensed_inf_m3, 3.6e-6);
-    EXPECT_EQ(back->ne1000->syringe_content_m3, 56.4e-6);
-    EXPECT_EQ(back->ne1000->alarm, 'S');
-    EXPECT_EQ(back->ne1000->safe_timeout_s, 5);
+    EXPECT_EQ(back->galvanostat->model, "keithley-2400");
+    const auto k = keithley_state_from(back->galvanostat->fields, "x.json", "galvanostat");
+    ASSERT_TRUE(k) << k.error().message;
+    EXPECT_TRUE(k->output_on);
+    EXPECT_EQ(k->off_mode, OutputOffMode::high_impedance);
+    EXPECT_EQ(k->level_a, -0.005);
+    ASSERT_TRUE(back->pump);
+    EXPECT_EQ(back->pump->model, "ne-1000");
+    const auto ne = newera_state_from(back->pump->fields, "x.json", "pump");
+    ASSERT_TRUE(ne) << ne.error().message;
+    EXPECT_TRUE(ne->running);
+    EXPECT_EQ(ne->rate_value, 12.5);
+    EXPECT_EQ(ne->rate_unit, NeRateUnit::ul_per_h);
+    EXPECT_EQ(ne->volume_unit, NeVolumeUnit::ul);
+    EXPECT_EQ(ne->target_volume, 7.0);
+    EXPECT_EQ(ne->dispensed_inf_m3, 3.6e-6);
+    EXPECT_EQ(ne->syringe_content_m3, 56.4e-6);
+    EXPECT_EQ(ne->alarm, 'S');
+    EXPECT_EQ(ne->safe_timeout_s, 5);
 }
 
 TEST(SimStateFile, SavedAtomicallyAndLoadedBack) {
@@ -155,7 +167,6 @@ SimHostConfig in_process_config(const std::shared_ptr<clk::Clock>& clock, const 
 TEST(SimStateOutage, OutputKeepsDepositingAndTheNe1000StopsAtItsSafeModeTimeout) {
     const auto path = temp_file("outage_ne");
     auto s = bath_a_with_output_on();
-    s.pump_model = "ne-1000";
     NewEraState p;
     p.running = true;
     p.infusing = true;
@@ -167,7 +178,7 @@ TEST(SimStateOutage, OutputKeepsDepositingAndTheNe1000StopsAtItsSafeModeTimeout)
     p.syringe_content_m3 = 50e-6;
     p.alarm = 0;
     p.safe_timeout_s = 5;
-    s.ne1000 = p;
+    s.pump = SavedInstrument{"ne-1000", newera_state_json(p)};
     ASSERT_TRUE(save_sim_state(path, s));
 
     auto clock = std::make_shared<clk::VirtualClock>(1.0);
@@ -188,16 +199,19 @@ TEST(SimStateOutage, OutputKeepsDepositingAndTheNe1000StopsAtItsSafeModeTimeout)
     ASSERT_TRUE(after) << after.error().message;
     EXPECT_NEAR(after->sim_time_s, 100.0 + 20.0, 1e-9);
     EXPECT_NEAR(after->cell.charge_c, 0.1, 1e-9);
-    ASSERT_TRUE(after->ne1000);
-    EXPECT_FALSE(after->ne1000->running);
+    ASSERT_TRUE(after->pump);
+    const auto ne = newera_state_from(after->pump->fields, path.string(), "pump");
+    ASSERT_TRUE(ne) << ne.error().message;
+    EXPECT_FALSE(ne->running);
     std::filesystem::remove(path);
 }
 
 TEST(SimStateOutage, TheEliteStopsAtItsTargetVolume) {
     const auto path = temp_file("outage_elite");
     auto s = bath_a_with_output_on();
-    s.galvanostat->output_on = false;
-    s.pump_model = "harvard-elite";
+    auto off = output_on_at_5_ma();
+    off.output_on = false;
+    s.galvanostat = SavedInstrument{"keithley-2400", keithley_state_json(off)};
     HarvardState p;
     p.running = true;
     p.infusing = true;
@@ -205,7 +219,7 @@ TEST(SimStateOutage, TheEliteStopsAtItsTargetVolume) {
     p.diameter_m = 26.59e-3;
     p.target_m3 = 1e-6;
     p.syringe_content_m3 = 50e-6;
-    s.elite = p;
+    s.pump = SavedInstrument{"harvard-elite", harvard_state_json(p)};
     ASSERT_TRUE(save_sim_state(path, s));
 
     auto clock = std::make_shared<clk::VirtualClock>(1.0);
@@ -255,8 +269,10 @@ TEST(SimStateRestart, ARestartedSimulatorKeepsBathAndFilm) {
 TEST(SimStateRestart, TheDriverFindsAnNe1000LeftInSafeMode) {
     const auto path = temp_file("left_in_safe_mode");
     auto s = full_state();
-    s.ne1000->running = false;
-    s.ne1000->alarm = 'T';  // its host timeout ran out when the controller died
+    auto p = ne1000_infusing();
+    p.running = false;
+    p.alarm = 'T';  // its host timeout ran out when the controller died
+    s.pump = SavedInstrument{"ne-1000", newera_state_json(p)};
     ASSERT_TRUE(save_sim_state(path, s));
     auto clock = std::make_shared<clk::VirtualClock>(1.0);
     const clk::Attachment held(*clock);
@@ -273,8 +289,10 @@ TEST(SimStateRestart, TheDriverFindsAnNe1000LeftInSafeMode) {
     EXPECT_TRUE(id) << id.error().message;
     host.stop();
     const auto after = load_sim_state(path);
-    ASSERT_TRUE(after && after->ne1000);
-    EXPECT_EQ(after->ne1000->safe_timeout_s, 0);  // back in basic mode
+    ASSERT_TRUE(after && after->pump);
+    const auto ne = newera_state_from(after->pump->fields, path.string(), "pump");
+    ASSERT_TRUE(ne) << ne.error().message;
+    EXPECT_EQ(ne->safe_timeout_s, 0);  // back in basic mode
     std::filesystem::remove(path);
 }
 
