@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -120,6 +121,72 @@ TEST(SimStateFile, RoundTripKeepsEveryField) {
     EXPECT_EQ(ne->syringe_content_m3, 56.4e-6);
     EXPECT_EQ(ne->alarm, 'S');
     EXPECT_EQ(ne->safe_timeout_s, 5);
+}
+
+// The EmStat's and the Legato's sections (issue 14): what they keep comes back field by field.
+TEST(SimStateFile, EmStatAndLegatoSectionsRoundTrip) {
+    auto s = bath_a_with_output_on();
+    EmStatState e;
+    e.cell_on = true;
+    e.cell_ever_on = true;
+    e.script_running = true;
+    e.level_a = -0.0057;
+    e.scripts = 3;
+    e.aborts = 2;
+    s.galvanostat = SavedInstrument{"palmsens-emstat4", emstat_state_json(e)};
+    HarvardState p;
+    p.running = true;
+    p.infusing = false;
+    p.stalled = true;
+    p.target_reached = true;
+    p.rate_m3_per_s = 2.5e-9;
+    p.rate_unit = "ul/min";
+    p.diameter_m = 14.57e-3;
+    p.infused_m3 = 1.5e-6;
+    p.withdrawn_m3 = 0.25e-6;
+    p.target_m3 = 2e-6;
+    p.run_volume_m3 = 0.75e-6;
+    p.syringe_content_m3 = 8.5e-6;
+    p.nvram = false;
+    p.poll = true;
+    s.pump = SavedInstrument{"kds-legato-180", harvard_state_json(p)};
+
+    const auto back = parse_sim_state(sim_state_json(s), "y.json");
+    ASSERT_TRUE(back) << back.error().message;
+    ASSERT_TRUE(back->galvanostat && back->pump);
+    EXPECT_EQ(back->galvanostat->model, "palmsens-emstat4");
+    EXPECT_EQ(back->pump->model, "kds-legato-180");
+    const auto em = emstat_state_from(back->galvanostat->fields, "y.json", "galvanostat");
+    ASSERT_TRUE(em) << em.error().message;
+    EXPECT_TRUE(em->cell_on);
+    EXPECT_TRUE(em->cell_ever_on);
+    EXPECT_TRUE(em->script_running);
+    EXPECT_EQ(em->level_a, -0.0057);
+    EXPECT_EQ(em->scripts, 3);
+    EXPECT_EQ(em->aborts, 2);
+    const auto legato = harvard_state_from(back->pump->fields, "y.json", "pump");
+    ASSERT_TRUE(legato) << legato.error().message;
+    EXPECT_TRUE(legato->running);
+    EXPECT_FALSE(legato->infusing);
+    EXPECT_TRUE(legato->stalled);
+    EXPECT_TRUE(legato->target_reached);
+    EXPECT_EQ(legato->rate_m3_per_s, 2.5e-9);
+    EXPECT_EQ(legato->rate_unit, "ul/min");
+    EXPECT_EQ(legato->diameter_m, 14.57e-3);
+    EXPECT_EQ(legato->infused_m3, 1.5e-6);
+    EXPECT_EQ(legato->withdrawn_m3, 0.25e-6);
+    EXPECT_EQ(legato->target_m3, 2e-6);
+    EXPECT_EQ(legato->run_volume_m3, 0.75e-6);
+    EXPECT_EQ(legato->syringe_content_m3, 8.5e-6);
+    EXPECT_FALSE(legato->nvram);
+    EXPECT_TRUE(legato->poll);
+
+    // A bad field in an instrument's section names the file and the field.
+    auto bad_fields = back->pump->fields;
+    bad_fields["infused_m3"] = "lots";
+    const auto bad = harvard_state_from(bad_fields, "y.json", "pump");
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("y.json: pump.infused_m3"), std::string::npos) << bad.error().message;
 }
 
 TEST(SimStateFile, SavedAtomicallyAndLoadedBack) {
@@ -308,6 +375,93 @@ TEST(SimStateRestart, AStateFileForAnotherPumpIsAStartError) {
     const auto started = host.start();
     ASSERT_FALSE(started);
     EXPECT_NE(started.error().message.find("pump.model"), std::string::npos) << started.error().message;
+    EXPECT_NE(started.error().message.find("'ne-1000'"), std::string::npos) << started.error().message;
+    EXPECT_NE(started.error().message.find("'harvard-elite'"), std::string::npos) << started.error().message;
+    std::filesystem::remove(path);
+}
+
+TEST(SimStateRestart, AStateFileForAnotherGalvanostatIsAStartError) {
+    const auto path = temp_file("mismatch_galvanostat");
+    ASSERT_TRUE(save_sim_state(path, full_state()));  // a 2400
+    auto clock = std::make_shared<clk::VirtualClock>(1.0);
+    const clk::Attachment held(*clock);
+    auto cfg = in_process_config(clock, path, 0.0);
+    cfg.galvanostat_model = "palmsens-emstat4";
+    SimHost host(cfg);
+    const auto started = host.start();
+    ASSERT_FALSE(started);
+    const auto& message = started.error().message;
+    EXPECT_NE(message.find("galvanostat.model"), std::string::npos) << message;
+    EXPECT_NE(message.find("'keithley-2400'"), std::string::npos) << message;
+    EXPECT_NE(message.find("'palmsens-emstat4'"), std::string::npos) << message;
+    std::filesystem::remove(path);
+}
+
+// An EmStat4 whose cell a controller switched on (a chronopotentiometry script at -5 mA, sent
+// over the wire) keeps it on at that level across a simulator restart, like the 2400's output.
+TEST(SimStateRestart, AnEmStatKeepsItsCellOnAtItsLevel) {
+    const auto path = temp_file("emstat");
+    auto clock = std::make_shared<clk::VirtualClock>(1.0);
+    const clk::Attachment held(*clock);
+    auto cfg = in_process_config(clock, path, 0.0);
+    cfg.galvanostat_model = "palmsens-emstat4";
+    cfg.pump_model = "";
+    {
+        SimHost host(cfg);
+        ASSERT_TRUE(host.start());
+        auto link = host.connect_galvanostat();
+        ASSERT_TRUE(link) << link.error().message;
+        const auto sent = (*link)->write(
+            "e\nvar c\nvar p\nstore_var i -5m ja\nset_pgstat_mode 6\ncell_on\n"
+            "meas_loop_cp p c i 100m 3600\nendloop\non_finished:\ncell_off\n\n",
+            std::chrono::seconds(1));
+        ASSERT_TRUE(sent) << sent.error().message;
+        const auto before = host.snapshot();
+        ASSERT_TRUE(before.output_on) << "the script did not switch the cell on";
+        ASSERT_EQ(before.source_level_a, -0.005);
+        host.stop();
+    }
+    SimHost again(cfg);
+    ASSERT_TRUE(again.start());
+    const auto snap = again.snapshot();
+    again.stop();
+    EXPECT_TRUE(snap.output_on);
+    EXPECT_TRUE(snap.output_ever_on);
+    EXPECT_NEAR(snap.source_level_a, -0.005, 1e-15);
+    std::filesystem::remove(path);
+}
+
+// A Legato's section is its own (not refused as an unknown pump): a restarted Legato finds its
+// volumes and its stop at the target again.
+TEST(SimStateRestart, ALegatoKeepsItsVolumes) {
+    const auto path = temp_file("legato");
+    auto s = bath_a_with_output_on();
+    HarvardState p;
+    p.running = false;
+    p.target_reached = true;
+    p.rate_m3_per_s = 1e-6 / 60.0;
+    p.diameter_m = 26.59e-3;
+    p.infused_m3 = 2.5e-6;
+    p.target_m3 = 2.5e-6;
+    p.syringe_content_m3 = 47.5e-6;
+    s.pump = SavedInstrument{"kds-legato-180", harvard_state_json(p)};
+    ASSERT_TRUE(save_sim_state(path, s));
+    auto clock = std::make_shared<clk::VirtualClock>(1.0);
+    const clk::Attachment held(*clock);
+    auto cfg = in_process_config(clock, path, 0.0);
+    cfg.pump_model = "kds-legato-180";
+    SimHost host(cfg);
+    const auto started = host.start();
+    ASSERT_TRUE(started) << started.error().message;
+    const auto snap = host.snapshot();
+    host.stop();
+    EXPECT_TRUE(snap.pump_present);
+    EXPECT_FALSE(snap.pump_running);
+    EXPECT_EQ(snap.dispensed_m3, 2.5e-6);
+    EXPECT_EQ(snap.syringe_content_m3, 47.5e-6);
+    const auto after = load_sim_state(path);
+    ASSERT_TRUE(after && after->pump) << (after ? "no pump" : after.error().message);
+    EXPECT_EQ(after->pump->model, "kds-legato-180");
     std::filesystem::remove(path);
 }
 
