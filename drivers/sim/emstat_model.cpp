@@ -133,6 +133,17 @@ void EmStatModel::drive(bool on, double amps) {
     cell_.set_drive(GalvanostatDrive{on, on ? amps : 0.0, compliance_v_});
 }
 
+void EmStatModel::restore(const EmStatState& saved) {
+    const long commands = state_.commands;
+    script_.reset();
+    uploading_ = false;
+    drive(saved.cell_on, saved.level_a);
+    state_ = saved;
+    state_.level_a = saved.cell_on ? saved.level_a : 0.0;
+    state_.commands = commands;
+    state_.script_running = false;
+}
+
 std::vector<WireReply> EmStatModel::receive(std::string_view bytes, Instant now) {
     std::vector<WireReply> out;
     for (const char c : bytes) {

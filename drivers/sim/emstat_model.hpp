@@ -48,6 +48,11 @@ public:
     void inject_error(unsigned code, const std::string& text);
 
     [[nodiscard]] const EmStatState& state() const noexcept { return state_; }
+    // A simulator restarted from its state file (sim_state_file.hpp): the cell relay and the
+    // applied current as saved, and the counters. A script's text is not saved, so none runs
+    // after a restart: a cell left on stays on at its level, streaming nothing, until the host
+    // aborts ('Z' switches it off) or starts a new script.
+    void restore(const EmStatState& saved);
     [[nodiscard]] double compliance_v() const noexcept { return compliance_v_; }
     // Host lines outside script text, and each script's first command (command_log.hpp).
     [[nodiscard]] std::vector<std::string> command_log() const { return log_.entries(); }

@@ -1,13 +1,14 @@
 #include "drivers/sim/sim_host.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <limits>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include "drivers/sim/in_process_link.hpp"
 #include "drivers/sim/sim_clock.hpp"
@@ -48,19 +49,16 @@ struct SimHost::Impl {
         : cfg(std::move(c)),
           clock(cfg.clock ? cfg.clock : std::make_shared<clk::WallClock>(cfg.speed_factor)),
           tick_wake(clock.clock()),
-          cell(cfg.plant ? *cfg.plant : plant_from_cell_params(cfg.cell), cfg.kinetics), schedule(cfg.faults) {}
+          cell(cfg.plant ? *cfg.plant : plant_from_cell_params(cfg.cell), cfg.kinetics),
+          schedule(cfg.faults) {}
 
     // Caller holds mu. The pumps run first in each step so a stall stops the feed at once.
     void advance_to(double t) {
         while (cell.time_s() < t - 1e-12) {
             const double dt = std::min(cfg.kinetics.max_step_s, t - cell.time_s());
             const double t1 = cell.time_s() + dt;
-            if (ne) ne->advance(t1);
-            if (elite) elite->advance(t1);
-            if (smu) {
-                const auto& s = smu->state();
-                if (!s.output_on && s.output_ever_on && s.off_mode == OutputOffMode::normal) shorted_s += dt;
-            }
+            if (pump) pump->advance(t1, dt);
+            if (galvo) galvo->advance(t1, dt);
             cell.advance(dt);
         }
     }
@@ -80,10 +78,6 @@ struct SimHost::Impl {
                 if (galvo_server) galvo_server->set_garbage(true);
                 if (galvo_link) galvo_link->set_garbage(true);
                 break;
-            case FaultKind::galvanostat_scpi_error:
-                if (smu) smu->inject_error(810, "OUTPUT blocked by over temperature");
-                if (emstat) emstat->inject_error(0x4009, "overload: script stopped, cell off");
-                break;
             case FaultKind::compliance_trip:
                 cell.set_extra_resistance(1e5);
                 break;
@@ -95,17 +89,13 @@ struct SimHost::Impl {
                 if (pump_server) pump_server->request_close();
                 if (pump_link) pump_link->request_close();
                 break;
+            // The instrument's own faults (an SCPI error, a stall, an alarm, an empty syringe):
+            // the instrument that has it takes it.
+            case FaultKind::galvanostat_scpi_error:
             case FaultKind::pump_stall:
-                if (ne) ne->raise_alarm('S');
-                if (elite) elite->stall();
-                break;
             case FaultKind::pump_alarm:
-                if (ne) ne->raise_alarm('R');
-                if (elite) elite->stall();
-                break;
             case FaultKind::syringe_empty:
-                if (ne) ne->empty_syringe();
-                if (elite) elite->empty_syringe();
+                for (auto* instrument : instruments()) (void)instrument->fire(kind);
                 break;
             // An in-process link or a PTY (with its stable name); a TCP port ignores it.
             case FaultKind::galvanostat_reenumerate:
@@ -130,23 +120,27 @@ struct SimHost::Impl {
         return server.link_as(cfg.link_dir / instrument);
     }
 
+    // The instruments there are, galvanostat first.
+    [[nodiscard]] std::vector<SimInstrument*> instruments() const {
+        std::vector<SimInstrument*> out;
+        if (galvo) out.push_back(galvo.get());
+        if (pump) out.push_back(pump.get());
+        return out;
+    }
+
     // The truth a restart must keep (caller holds mu).
     [[nodiscard]] SimState current_state() const {
         SimState s;
         s.sim_time_s = time_base_s + cell.time_s();
         s.cell = cell.state();
-        if (smu) {
-            s.galvanostat_model = cfg.galvanostat_model;
-            s.galvanostat = smu->state();
-        }
-        if (ne) s.ne1000 = ne->state();
-        if (elite) s.elite = elite->state();
-        if (ne || elite) s.pump_model = cfg.pump_model;
+        if (galvo) s.galvanostat = SavedInstrument{cfg.galvanostat_model, galvo->save()};
+        if (pump) s.pump = SavedInstrument{cfg.pump_model, pump->save()};
         return s;
     }
 
     // Before the links open: the file's truth replaces the fresh cell and instruments, then
-    // the outage runs. Every clock here restarts at 0 (this process's clock does).
+    // the outage runs. Every clock here restarts at 0 (this process's clock does). A section for
+    // an instrument the rig does not have is ignored; one for another model is refused.
     [[nodiscard]] Result<void> load_state() {
         const auto& path = cfg.state_file;
         std::error_code ec;
@@ -154,48 +148,54 @@ struct SimHost::Impl {
         auto loaded = load_sim_state(path);
         if (!loaded) return std::unexpected(loaded.error());
         const auto& s = *loaded;
-        if (s.galvanostat && smu && s.galvanostat_model != cfg.galvanostat_model) {
-            return fail("sim_state_mismatch",
-                        path.string() + ": galvanostat.model: '" + s.galvanostat_model + "', but the simulator has '" +
-                            cfg.galvanostat_model + "'",
-                        "SimHost::start");
-        }
-        if (!s.pump_model.empty() && (ne || elite) && s.pump_model != cfg.pump_model) {
-            return fail("sim_state_mismatch",
-                        path.string() + ": pump.model: '" + s.pump_model + "', but the simulator has '" +
-                            cfg.pump_model + "'",
-                        "SimHost::start");
+        struct Role {
+            const char* name;
+            const std::optional<SavedInstrument>& saved;
+            SimInstrument* instrument;
+            const std::string& model;
+        };
+        const std::array<Role, 2> roles{
+            Role{"galvanostat", s.galvanostat, galvo.get(), cfg.galvanostat_model},
+            Role{"pump", s.pump, pump.get(), cfg.pump_model}};
+        for (const auto& r : roles) {
+            if (r.saved && r.instrument != nullptr && r.saved->model != r.model) {
+                return fail("sim_state_mismatch",
+                            path.string() + ": " + r.name + ".model: '" + r.saved->model +
+                                "', but the simulator has '" + r.model + "'",
+                            "SimHost::start");
+            }
         }
         auto cell_state = s.cell;
         cell_state.time_s = 0.0;
         cell.restore(cell_state);
-        if (smu && s.galvanostat) smu->restore(*s.galvanostat);
-        if (ne && s.ne1000) ne->restore(*s.ne1000, 0.0);
-        if (elite && s.elite) elite->restore(*s.elite, 0.0);
+        for (const auto& r : roles) {
+            if (!r.saved || r.instrument == nullptr) continue;
+            if (auto restored = r.instrument->restore(r.saved->fields, path.string(), r.name); !restored)
+                return restored;
+        }
         time_base_s = s.sim_time_s;
         run_outage(cfg.outage_s);
         return {};
     }
 
     // The plant alone for `outage_s` simulated seconds, the instruments as they were left: an
-    // output that was on keeps sourcing; the NE-1000 in safe mode stops with alarm T when its
-    // host timeout runs out (nobody talks to it), else pumps on; the Elite stops at its target.
+    // output that was on keeps sourcing; an instrument with a watchdog (the NE-1000 in safe
+    // mode, its host timeout running out with nobody talking to it) acts when it expires; the
+    // Elite stops at its target.
     void run_outage(double outage_s) {
         if (outage_s <= 0.0) return;
-        double watchdog_s = std::numeric_limits<double>::infinity();
-        if (ne && ne->state().safe_timeout_s > 0 && ne->state().alarm == 0)
-            watchdog_s = ne->state().safe_timeout_s;
-        if (watchdog_s < outage_s) {
-            advance_to(watchdog_s);
-            ne->raise_alarm('T');
+        for (auto* instrument : instruments()) {
+            const auto watchdog_s = instrument->watchdog_s();
+            if (!watchdog_s || *watchdog_s >= outage_s) continue;
+            advance_to(*watchdog_s);
+            instrument->watchdog_expired();
         }
         advance_to(outage_s);
         // This process's clock starts at 0 when the links open: the outage joins the base.
         auto cell_state = cell.state();
         cell_state.time_s = 0.0;
         cell.restore(cell_state);
-        if (ne) ne->restore(ne->state(), 0.0);
-        if (elite) elite->restore(elite->state(), 0.0);
+        for (auto* instrument : instruments()) instrument->rebase(0.0);
         time_base_s += outage_s;
     }
 
@@ -249,13 +249,12 @@ struct SimHost::Impl {
     clk::ClockCondition tick_wake;
     mutable std::mutex mu;
     SimCell cell;
-    std::optional<KeithleyModel> smu;
-    std::optional<EmStatModel> emstat;  // PalmSens MethodSCRIPT (USB virtual COM port)
-    std::optional<NewEraModel> ne;
-    std::optional<HarvardModel> elite;
+    // The simulated instruments, whatever their models (sim_instruments.hpp); shared with the
+    // links' handlers.
+    std::shared_ptr<SimInstrument> galvo;
+    std::shared_ptr<SimInstrument> pump;
     FaultSchedule schedule;
     std::vector<FaultSpec> fired;
-    double shorted_s = 0.0;
     std::unique_ptr<WireServer> galvo_server;
     std::unique_ptr<WireServer> pump_server;
     std::shared_ptr<InProcessLink> galvo_link;  // in_process only
@@ -288,21 +287,22 @@ Result<SimEndpoints> SimHost::start() {
 
     // Every simulated instrument starts the same way: its entry builds it (sim_models.cpp), and
     // it is put on an in-process link, a loopback TCP port or a PTY.
-    const SimSlots slots{m.smu, m.ne, m.elite, m.emstat};
-    auto start_one = [&](SimRole role, const std::string& name, unsigned baud, std::shared_ptr<InProcessLink>& link,
+    auto start_one = [&](SimRole role, const std::string& name, unsigned baud,
+                         std::shared_ptr<SimInstrument>& instrument, std::shared_ptr<InProcessLink>& link,
                          std::unique_ptr<WireServer>& server, std::string& endpoint) -> Result<void> {
         if (name.empty() || name == "none") return {};
         const SimModelEntry* e = find_sim_model(name, role);
         const char* what = role == SimRole::galvanostat ? "galvanostat" : "pump";
         if (e == nullptr) {
             return fail("sim_model",
-                        std::string("unknown ") + what + " model '" + name + "' (known: " + sim_model_names(role) +
-                            ", none)",
-                        role == SimRole::galvanostat ? "SimHostConfig.galvanostat_model" : "SimHostConfig.pump_model");
+                        std::string("unknown ") + what + " model '" + name +
+                            "' (known: " + sim_model_names(role) + ", none)",
+                        role == SimRole::galvanostat ? "SimHostConfig.galvanostat_model"
+                                                     : "SimHostConfig.pump_model");
         }
-        std::shared_ptr<SimInstrument> instrument = e->build(*e, m.cell, cfg, slots);
-        const LinkTiming timing{e->lan ? 0U : (baud != 0 && e->config_baud ? baud : e->default_baud), cfg.link_delays,
-                                e->lan ? 0.0 : ftdi};
+        instrument = e->build(*e, m.cell, cfg);
+        const LinkTiming timing{e->lan ? 0U : (baud != 0 && e->config_baud ? baud : e->default_baud),
+                                cfg.link_delays, e->lan ? 0.0 : ftdi};
         WireHandlers h;
         h.receive = [&m, instrument](std::string_view bytes, Instant now) {
             std::lock_guard lock(m.mu);
@@ -325,7 +325,8 @@ Result<SimEndpoints> SimHost::start() {
                 return f.kind == FaultKind::galvanostat_reenumerate;
             })) {
             return fail("fault_kind",
-                        "galvanostat-reenumerate: the " + name + " is on LAN (TCP), it has no USB adapter to re-enumerate",
+                        "galvanostat-reenumerate: the " + name +
+                            " is on LAN (TCP), it has no USB adapter to re-enumerate",
                         "SimHostConfig.faults");
         }
         std::optional<WireServer::Port> port;
@@ -342,12 +343,14 @@ Result<SimEndpoints> SimHost::start() {
         endpoint = server->endpoint();
         return m.name_port(*server, what);
     };
-    if (auto g = start_one(SimRole::galvanostat, cfg.galvanostat_model, cfg.galvanostat_baud, m.galvo_link,
-                           m.galvo_server, ends.galvanostat);
+    if (auto g = start_one(SimRole::galvanostat, cfg.galvanostat_model, cfg.galvanostat_baud, m.galvo,
+                           m.galvo_link, m.galvo_server, ends.galvanostat);
         !g) {
         return std::unexpected(g.error());
     }
-    if (auto p = start_one(SimRole::pump, cfg.pump_model, cfg.pump_baud, m.pump_link, m.pump_server, ends.pump); !p) {
+    if (auto p = start_one(SimRole::pump, cfg.pump_model, cfg.pump_baud, m.pump, m.pump_link, m.pump_server,
+                           ends.pump);
+        !p) {
         return std::unexpected(p.error());
     }
 
@@ -375,7 +378,8 @@ void SimHost::stop() {
 }
 
 Result<std::unique_ptr<io::ByteTransport>> SimHost::connect_galvanostat() {
-    if (!impl_->galvo_link) return fail("not_in_process", "no in-process galvanostat", "SimHost::connect_galvanostat");
+    if (!impl_->galvo_link)
+        return fail("not_in_process", "no in-process galvanostat", "SimHost::connect_galvanostat");
     return impl_->galvo_link->connect();
 }
 
@@ -395,58 +399,11 @@ SimSnapshot SimHost::snapshot() const {
     std::lock_guard lock(m.mu);
     SimSnapshot s;
     s.sim_time_s = m.cell.time_s();
-    if (m.smu) {
-        const auto& k = m.smu->state();
-        s.galvanostat_present = true;
-        s.output_on = k.output_on;
-        s.output_ever_on = k.output_ever_on;
-        s.output_off_mode = k.off_mode;
-        s.source_level_a = k.level_a;
-        s.compliance_v = k.compliance_v;
-        s.remote_sense = k.remote_sense;
-        s.galvanostat_commands = k.commands;
-        s.galvanostat_errors_pending = m.smu->pending_errors();
-        s.galvanostat_command_log = m.smu->command_log();
-    }
-    if (m.emstat) {
-        const auto& e = m.emstat->state();
-        s.galvanostat_present = true;
-        s.output_on = e.cell_on;
-        s.output_ever_on = e.cell_ever_on;
-        s.output_off_mode = OutputOffMode::high_impedance;  // cell_off opens the cell relay
-        s.source_level_a = e.level_a;
-        s.compliance_v = m.emstat->compliance_v();
-        s.galvanostat_commands = e.commands;
-        s.galvanostat_command_log = m.emstat->command_log();
-    }
+    for (auto* instrument : m.instruments()) instrument->fill(s);
     const auto reading = m.cell.reading();
     s.cell_current_a = reading.current_a;
     s.potential_v = reading.potential_v;
     s.in_compliance = reading.limited;
-    s.shorted_s = m.shorted_s;
-    if (m.ne) {
-        const auto& p = m.ne->state();
-        s.pump_present = true;
-        s.pump_running = p.running;
-        s.pump_rate_m3_per_s = m.ne->rate_m3_per_s();
-        s.dispensed_m3 = p.dispensed_inf_m3;
-        s.syringe_content_m3 = p.syringe_content_m3;
-        s.pump_alarm = p.alarm;
-        s.pump_commands = p.commands;
-        s.pump_rate_changes_while_running = p.rate_changes_while_running;
-        s.pump_command_log = m.ne->command_log();
-    }
-    if (m.elite) {
-        const auto& p = m.elite->state();
-        s.pump_present = true;
-        s.pump_running = p.running;
-        s.pump_rate_m3_per_s = p.rate_m3_per_s;
-        s.dispensed_m3 = p.infused_m3;
-        s.syringe_content_m3 = p.syringe_content_m3;
-        s.pump_alarm = p.stalled ? 'S' : 0;
-        s.pump_commands = p.commands;
-        s.pump_command_log = m.elite->command_log();
-    }
     s.delivered_flow_m3_per_s = m.cell.delivered_flow_m3_per_s();
     s.bath = m.cell.bath();
     s.electrode = m.cell.electrode_concentrations();

@@ -8,69 +8,42 @@
 namespace edc::sim {
 namespace {
 
-// A model's wire side; `Streams`: it also speaks unprompted (the NE-1000's safe-mode alarm
-// packets, the EmStat's measurement packages), so the host polls it.
-template <class Model, bool Streams = false>
-class ModelWire final : public SimInstrument {
-public:
-    explicit ModelWire(Model& model) : model_(model) {}
-    std::vector<WireReply> receive(std::string_view bytes, Instant now) override {
-        return model_.receive(bytes, now);
-    }
-    std::vector<WireReply> poll(Instant now) override {
-        if constexpr (Streams) return model_.poll(now);
-        (void)now;
-        return {};
-    }
-    bool has_poll() const override { return Streams; }
-
-private:
-    Model& model_;
-};
-
-std::unique_ptr<SimInstrument> build_smu(const SimModelEntry& e, SimCell& cell, const SimHostConfig& cfg,
-                                         SimSlots slots) {
+std::unique_ptr<SimInstrument> build_smu(const SimModelEntry& e, SimCell& cell, const SimHostConfig& cfg) {
     const SmuDialect* d = find_smu_dialect(e.name);
     KeithleyOptions opts;
     opts.model = d->id;
     if (!d->lan) opts.reply_terminator = cfg.galvanostat_reply_terminator;
     opts.line_frequency_hz = cfg.line_frequency_hz;
-    slots.smu.emplace(cell, opts);
-    return std::make_unique<ModelWire<KeithleyModel>>(*slots.smu);
+    return keithley_instrument(cell, opts);
 }
 
-std::unique_ptr<SimInstrument> build_newera(const SimModelEntry&, SimCell& cell, const SimHostConfig& cfg,
-                                            SimSlots slots) {
+std::unique_ptr<SimInstrument> build_newera(const SimModelEntry&, SimCell& cell, const SimHostConfig& cfg) {
     NewEraOptions o;
     o.address = cfg.pump_address;
     o.diameter_m = cfg.syringe_diameter_m;
     o.syringe_volume_m3 = cfg.syringe_volume_m3;
-    slots.ne.emplace(cell, o);
-    return std::make_unique<ModelWire<NewEraModel, true>>(*slots.ne);
+    return newera_instrument(cell, o);
 }
 
 // The Legato runs the Elite's firmware family: the same model with its own options.
-std::unique_ptr<SimInstrument> build_harvard(const SimModelEntry& e, SimCell& cell, const SimHostConfig& cfg,
-                                             SimSlots slots) {
+std::unique_ptr<SimInstrument> build_harvard(const SimModelEntry& e, SimCell& cell,
+                                             const SimHostConfig& cfg) {
     HarvardOptions o = legato_options(e.name).value_or(HarvardOptions{});
     o.address = cfg.pump_address;
     o.diameter_m = cfg.syringe_diameter_m;
     o.syringe_volume_m3 = cfg.syringe_volume_m3;
-    slots.elite.emplace(cell, o);
-    return std::make_unique<ModelWire<HarvardModel>>(*slots.elite);
+    return harvard_instrument(cell, o);
 }
 
-std::unique_ptr<SimInstrument> build_emstat(const SimModelEntry& e, SimCell& cell, const SimHostConfig&,
-                                            SimSlots slots) {
+std::unique_ptr<SimInstrument> build_emstat(const SimModelEntry& e, SimCell& cell, const SimHostConfig&) {
     EmStatOptions opts;
     opts.model = std::string(e.name);
-    slots.emstat.emplace(cell, opts);
-    return std::make_unique<ModelWire<EmStatModel, true>>(*slots.emstat);
+    return emstat_instrument(cell, opts);
 }
 
 SimModelEntry entry(std::string_view name, SimRole role, bool lan, unsigned baud,
                     std::unique_ptr<SimInstrument> (*build)(const SimModelEntry&, SimCell&,
-                                                            const SimHostConfig&, SimSlots)) {
+                                                            const SimHostConfig&)) {
     SimModelEntry e;
     e.name = name;
     e.role = role;
@@ -87,7 +60,8 @@ std::vector<SimModelEntry> build_table() {
         table.push_back(entry(d.model, SimRole::galvanostat, d.lan, 9600, build_smu));
     // The EmStat4 is a USB CDC device (any baud the host sets works); the Pico's FTDI UART runs
     // at 230400.
-    for (auto [name, baud] : {std::pair{"palmsens-emstat4", 0U}, std::pair{"palmsens-emstat-pico", 230400U}}) {
+    for (auto [name, baud] :
+         {std::pair{"palmsens-emstat4", 0U}, std::pair{"palmsens-emstat-pico", 230400U}}) {
         table.push_back(entry(name, SimRole::galvanostat, false, baud, build_emstat));
         table.back().config_baud = false;
     }

@@ -4,8 +4,8 @@
 // wired (PTY at a default baud, or TCP) and how it is built. SimHost starts any entry the same
 // way (sim_host.cpp): a new simulated instrument is its model file plus one entry here.
 //
-// The entries build into the host's typed slots (SimSlots), which the faults, the snapshot and
-// the state file still read per model.
+// An entry builds its instrument (sim_instruments.hpp), which owns its model and answers the
+// host for it: wire, plant step, faults, snapshot, state file. The host names no model.
 #include <memory>
 #include <optional>
 #include <span>
@@ -13,38 +13,12 @@
 #include <string_view>
 #include <vector>
 
-#include "drivers/sim/emstat_model.hpp"
-#include "drivers/sim/harvard_model.hpp"
-#include "drivers/sim/keithley_model.hpp"
-#include "drivers/sim/newera_model.hpp"
-#include "drivers/sim/sim_clock.hpp"
 #include "drivers/sim/sim_host.hpp"
+#include "drivers/sim/sim_instruments.hpp"
 
 namespace edc::sim {
 
 enum class SimRole { galvanostat, pump };
-
-// The wire side of one simulated instrument: bytes in, replies out, its own timers. Called by
-// the host with its lock held and the plant advanced to `now`.
-class SimInstrument {
-public:
-    virtual ~SimInstrument() = default;
-    [[nodiscard]] virtual std::vector<WireReply> receive(std::string_view bytes, Instant now) = 0;
-    // Unsolicited output (a safe-mode pump's alarm packets); only when has_poll().
-    [[nodiscard]] virtual std::vector<WireReply> poll(Instant now) {
-        (void)now;
-        return {};
-    }
-    [[nodiscard]] virtual bool has_poll() const { return false; }
-};
-
-// Where the built models live (SimHost's members).
-struct SimSlots {
-    std::optional<KeithleyModel>& smu;
-    std::optional<NewEraModel>& ne;
-    std::optional<HarvardModel>& elite;
-    std::optional<EmStatModel>& emstat;
-};
 
 struct SimModelEntry {
     std::string_view name;  // "keithley-2400", "ne-1000", "kds-legato-180"
@@ -52,9 +26,8 @@ struct SimModelEntry {
     bool lan = false;           // TCP on loopback instead of a PTY
     unsigned default_baud = 0;  // PTY models, when the config gives none (0: USB CDC, no byte timing)
     bool config_baud = true;    // false: the config's baud (a 2400's setting) does not apply
-    // Builds the model into `slots` (on `cell`, with the config's options) and returns its wire side.
-    std::unique_ptr<SimInstrument> (*build)(const SimModelEntry&, SimCell&, const SimHostConfig&,
-                                            SimSlots) = nullptr;
+    // Builds the instrument on `cell` with the config's options.
+    std::unique_ptr<SimInstrument> (*build)(const SimModelEntry&, SimCell&, const SimHostConfig&) = nullptr;
 };
 
 [[nodiscard]] std::span<const SimModelEntry> sim_models();

@@ -7,6 +7,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <system_error>
+#include <utility>
+
+#include "drivers/sim/sim_state_fields.hpp"
 
 namespace edc::sim {
 namespace {
@@ -16,81 +19,11 @@ using nlohmann::json;
 constexpr int format_version = 1;
 constexpr const char* format_name = "edc-sim-state";
 
-// Reads fields of one JSON object, naming the file and the field's path in every error.
-class Fields {
-public:
-    Fields(const json& object, std::string file, std::string path)
-        : object_(object), file_(std::move(file)), path_(std::move(path)) {}
-
-    [[nodiscard]] Result<double> number(const char* key) const {
-        const auto* v = find(key);
-        if (v == nullptr) return missing(key);
-        if (!v->is_number() || !std::isfinite(v->get<double>())) return bad(key, "not a finite number");
-        return v->get<double>();
-    }
-    [[nodiscard]] Result<bool> boolean(const char* key) const {
-        const auto* v = find(key);
-        if (v == nullptr) return missing(key);
-        if (!v->is_boolean()) return bad(key, "not true or false");
-        return v->get<bool>();
-    }
-    [[nodiscard]] Result<std::string> text(const char* key) const {
-        const auto* v = find(key);
-        if (v == nullptr) return missing(key);
-        if (!v->is_string()) return bad(key, "not a string");
-        return v->get<std::string>();
-    }
-    [[nodiscard]] Result<Fields> object(const char* key) const {
-        const auto* v = find(key);
-        if (v == nullptr) return missing(key);
-        if (!v->is_object()) return bad(key, "not an object");
-        return Fields(*v, file_, name(key));
-    }
-    [[nodiscard]] const json* find(const char* key) const {
-        const auto it = object_.find(key);
-        return it == object_.end() || it->is_null() ? nullptr : &*it;
-    }
-    [[nodiscard]] std::string name(const char* key) const { return path_.empty() ? key : path_ + "." + key; }
-    [[nodiscard]] std::unexpected<Error> bad(const char* key, const std::string& what) const {
-        return fail("sim_state_invalid", file_ + ": " + name(key) + ": " + what, "sim_state_file.cpp");
-    }
-    [[nodiscard]] const std::string& file() const noexcept { return file_; }
-
-    // Reads into `out`; the first failure is kept (error()) and later reads do nothing, so a
-    // function reads its fields in a row and checks once.
-    template <typename T>
-    void take(Result<T> value, T& out) {
-        if (error_) return;
-        if (value)
-            out = std::move(*value);
-        else
-            error_ = value.error();
-    }
-    template <typename T>
-    void take(Result<T> value, std::optional<T>& out) {
-        if (error_) return;
-        if (value)
-            out = std::move(*value);
-        else
-            error_ = value.error();
-    }
-    [[nodiscard]] bool failed() const noexcept { return error_.has_value(); }
-    [[nodiscard]] std::unexpected<Error> error() const { return std::unexpected(*error_); }
-
-private:
-    [[nodiscard]] std::unexpected<Error> missing(const char* key) const { return bad(key, "missing"); }
-
-    const json& object_;
-    std::string file_;
-    std::string path_;
-    std::optional<Error> error_;
-};
-
 json layer_json(const DepositLayer& l) {
     return json::array({l.metal_mol, l.x_bi, l.thickness_m, l.charge_c});
 }
 
-Result<DepositLayer> layer_from(const json& v, const Fields& parent, const std::string& where) {
+Result<DepositLayer> layer_from(const json& v, const StateFields& parent, const std::string& where) {
     if (!v.is_array() || v.size() != 4) {
         return fail("sim_state_invalid",
                     parent.file() + ": " + where + ": not [metal_mol, x_bi, thickness_m, charge_c]",
@@ -105,162 +38,7 @@ Result<DepositLayer> layer_from(const json& v, const Fields& parent, const std::
     return DepositLayer{v[0].get<double>(), v[1].get<double>(), v[2].get<double>(), v[3].get<double>()};
 }
 
-const char* off_mode_name(OutputOffMode m) {
-    return to_string(m);
-}
-
-Result<OutputOffMode> off_mode_from(const std::string& s, const Fields& f, const char* key) {
-    for (auto m :
-         {OutputOffMode::normal, OutputOffMode::high_impedance, OutputOffMode::zero, OutputOffMode::guard}) {
-        if (s == to_string(m)) return m;
-    }
-    return f.bad(key, "unknown output-off mode '" + s + "'");
-}
-
-const char* rate_unit_name(NeRateUnit u) {
-    switch (u) {
-        case NeRateUnit::ul_per_min:
-            return "ul/min";
-        case NeRateUnit::ml_per_min:
-            return "ml/min";
-        case NeRateUnit::ul_per_h:
-            return "ul/h";
-        case NeRateUnit::ml_per_h:
-            return "ml/h";
-    }
-    return "ml/min";
-}
-
-Result<NeRateUnit> rate_unit_from(const std::string& s, const Fields& f, const char* key) {
-    for (auto u :
-         {NeRateUnit::ul_per_min, NeRateUnit::ml_per_min, NeRateUnit::ul_per_h, NeRateUnit::ml_per_h}) {
-        if (s == rate_unit_name(u)) return u;
-    }
-    return f.bad(key, "unknown rate unit '" + s + "'");
-}
-
-json galvanostat_json(const KeithleyState& k) {
-    json g;
-    g["output_on"] = k.output_on;
-    g["output_ever_on"] = k.output_ever_on;
-    g["output_off_mode"] = off_mode_name(k.off_mode);
-    g["source_current"] = k.source_current;
-    g["level_a"] = k.level_a;
-    g["range_a"] = k.range_a;
-    g["range_auto"] = k.range_auto;
-    g["compliance_v"] = k.compliance_v;
-    g["nplc"] = k.nplc;
-    g["remote_sense"] = k.remote_sense;
-    return g;
-}
-
-Result<KeithleyState> galvanostat_from(Fields& f) {
-    KeithleyState k;
-    f.take(f.boolean("output_on"), k.output_on);
-    f.take(f.boolean("output_ever_on"), k.output_ever_on);
-    std::string mode;
-    f.take(f.text("output_off_mode"), mode);
-    f.take(off_mode_from(mode, f, "output_off_mode"), k.off_mode);
-    f.take(f.boolean("source_current"), k.source_current);
-    f.take(f.number("level_a"), k.level_a);
-    f.take(f.number("range_a"), k.range_a);
-    f.take(f.boolean("range_auto"), k.range_auto);
-    f.take(f.number("compliance_v"), k.compliance_v);
-    f.take(f.number("nplc"), k.nplc);
-    f.take(f.boolean("remote_sense"), k.remote_sense);
-    if (f.failed()) return f.error();
-    return k;
-}
-
-json ne1000_json(const NewEraState& p) {
-    json j;
-    j["running"] = p.running;
-    j["paused"] = p.paused;
-    j["infusing"] = p.infusing;
-    j["rate_value"] = p.rate_value;
-    j["rate_unit"] = rate_unit_name(p.rate_unit);
-    j["target_volume"] = p.target_volume;
-    j["volume_unit"] = p.volume_unit == NeVolumeUnit::ul ? "ul" : "ml";
-    j["diameter_m"] = p.diameter_m;
-    j["dispensed_inf_m3"] = p.dispensed_inf_m3;
-    j["dispensed_wdr_m3"] = p.dispensed_wdr_m3;
-    j["run_dispensed_m3"] = p.run_dispensed_m3;
-    j["syringe_content_m3"] = p.syringe_content_m3;
-    j["alarm"] = p.alarm == 0 ? std::string() : std::string(1, p.alarm);
-    j["safe_timeout_s"] = p.safe_timeout_s;
-    return j;
-}
-
-Result<NewEraState> ne1000_from(Fields& f) {
-    NewEraState p;
-    f.take(f.boolean("running"), p.running);
-    f.take(f.boolean("paused"), p.paused);
-    f.take(f.boolean("infusing"), p.infusing);
-    f.take(f.number("rate_value"), p.rate_value);
-    std::string text;
-    f.take(f.text("rate_unit"), text);
-    f.take(rate_unit_from(text, f, "rate_unit"), p.rate_unit);
-    f.take(f.number("target_volume"), p.target_volume);
-    f.take(f.text("volume_unit"), text);
-    if (f.failed()) return f.error();
-    if (text != "ul" && text != "ml") return f.bad("volume_unit", R"(not "ul" or "ml")");
-    p.volume_unit = text == "ul" ? NeVolumeUnit::ul : NeVolumeUnit::ml;
-    f.take(f.number("diameter_m"), p.diameter_m);
-    f.take(f.number("dispensed_inf_m3"), p.dispensed_inf_m3);
-    f.take(f.number("dispensed_wdr_m3"), p.dispensed_wdr_m3);
-    f.take(f.number("run_dispensed_m3"), p.run_dispensed_m3);
-    f.take(f.number("syringe_content_m3"), p.syringe_content_m3);
-    f.take(f.text("alarm"), text);
-    if (f.failed()) return f.error();
-    if (text.size() > 1) return f.bad("alarm", "not one letter or empty");
-    p.alarm = text.empty() ? '\0' : text[0];
-    double timeout = 0.0;
-    f.take(f.number("safe_timeout_s"), timeout);
-    if (f.failed()) return f.error();
-    if (timeout < 0.0 || timeout > 255.0) return f.bad("safe_timeout_s", "not 0..255");
-    p.safe_timeout_s = static_cast<int>(timeout);
-    if (f.failed()) return f.error();
-    return p;
-}
-
-json elite_json(const HarvardState& p) {
-    json j;
-    j["running"] = p.running;
-    j["infusing"] = p.infusing;
-    j["stalled"] = p.stalled;
-    j["target_reached"] = p.target_reached;
-    j["rate_m3_per_s"] = p.rate_m3_per_s;
-    j["rate_unit"] = p.rate_unit;
-    j["diameter_m"] = p.diameter_m;
-    j["infused_m3"] = p.infused_m3;
-    j["withdrawn_m3"] = p.withdrawn_m3;
-    j["target_m3"] = p.target_m3;
-    j["run_volume_m3"] = p.run_volume_m3;
-    j["syringe_content_m3"] = p.syringe_content_m3;
-    j["nvram"] = p.nvram;
-    return j;
-}
-
-Result<HarvardState> elite_from(Fields& f) {
-    HarvardState p;
-    f.take(f.boolean("running"), p.running);
-    f.take(f.boolean("infusing"), p.infusing);
-    f.take(f.boolean("stalled"), p.stalled);
-    f.take(f.boolean("target_reached"), p.target_reached);
-    f.take(f.number("rate_m3_per_s"), p.rate_m3_per_s);
-    f.take(f.text("rate_unit"), p.rate_unit);
-    f.take(f.number("diameter_m"), p.diameter_m);
-    f.take(f.number("infused_m3"), p.infused_m3);
-    f.take(f.number("withdrawn_m3"), p.withdrawn_m3);
-    f.take(f.number("target_m3"), p.target_m3);
-    f.take(f.number("run_volume_m3"), p.run_volume_m3);
-    f.take(f.number("syringe_content_m3"), p.syringe_content_m3);
-    f.take(f.boolean("nvram"), p.nvram);
-    if (f.failed()) return f.error();
-    return p;
-}
-
-Result<SimCellState> cell_from(Fields& f) {
+Result<SimCellState> cell_from(StateFields& f) {
     SimCellState c;
     auto bath = f.object("bath");
     if (!bath) return std::unexpected(bath.error());
@@ -324,15 +102,12 @@ std::string sim_state_json(const SimState& state) {
     cell["layers"] = std::move(layers);
     cell["growing"] = layer_json(c.growing);
     j["cell"] = std::move(cell);
-    if (state.galvanostat) {
-        auto g = galvanostat_json(*state.galvanostat);
-        g["model"] = state.galvanostat_model;
-        j["galvanostat"] = std::move(g);
-    }
-    if (state.ne1000 || state.elite) {
-        auto p = state.ne1000 ? ne1000_json(*state.ne1000) : elite_json(*state.elite);
-        p["model"] = state.pump_model;
-        j["pump"] = std::move(p);
+    for (const auto& [key, saved] :
+         {std::pair{"galvanostat", &state.galvanostat}, std::pair{"pump", &state.pump}}) {
+        if (!*saved) continue;
+        json section = (*saved)->fields.is_object() ? (*saved)->fields : json::object();
+        section["model"] = (*saved)->model;
+        j[key] = std::move(section);
     }
     return j.dump(1) + "\n";
 }
@@ -341,7 +116,7 @@ Result<SimState> parse_sim_state(std::string_view text, const std::string& name)
     const json j = json::parse(text, nullptr, false);
     if (j.is_discarded()) return fail("sim_state_invalid", name + ": not JSON", "sim_state_file.cpp");
     if (!j.is_object()) return fail("sim_state_invalid", name + ": not a JSON object", "sim_state_file.cpp");
-    Fields top(j, name, "");
+    StateFields top(j, name, "");
     std::string format;
     SimState s;
     top.take(top.text("format"), format);
@@ -355,24 +130,15 @@ Result<SimState> parse_sim_state(std::string_view text, const std::string& name)
     auto cell = top.object("cell");
     if (!cell) return std::unexpected(cell.error());
     top.take(cell_from(*cell), s.cell);
-    if (top.find("galvanostat") != nullptr) {
-        auto g = top.object("galvanostat");
-        if (!g) return std::unexpected(g.error());
-        top.take(g->text("model"), s.galvanostat_model);
-        top.take(galvanostat_from(*g), s.galvanostat);
-    }
-    if (top.find("pump") != nullptr) {
-        auto p = top.object("pump");
-        if (!p) return std::unexpected(p.error());
-        top.take(p->text("model"), s.pump_model);
-        if (s.pump_model == "ne-1000") {
-            top.take(ne1000_from(*p), s.ne1000);
-        } else if (s.pump_model == "harvard-elite") {
-            top.take(elite_from(*p), s.elite);
-        } else if (!top.failed()) {
-            return p->bad("model",
-                          "unknown pump model '" + s.pump_model + "' (known: ne-1000, harvard-elite)");
-        }
+    for (const auto& [key, saved] : {std::pair{"galvanostat", &s.galvanostat}, std::pair{"pump", &s.pump}}) {
+        if (top.find(key) == nullptr) continue;
+        auto section = top.object(key);
+        if (!section) return std::unexpected(section.error());
+        SavedInstrument instrument;
+        top.take(section->text("model"), instrument.model);
+        instrument.fields = j.at(key);
+        instrument.fields.erase("model");
+        *saved = std::move(instrument);
     }
     if (top.failed()) return top.error();
     return s;

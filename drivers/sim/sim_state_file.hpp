@@ -6,34 +6,37 @@
 // scores the film it holds at the end.
 //
 // Format: JSON (nlohmann-json writes and reads numbers locale-independently), SI units,
-// {"format": "edc-sim-state", "version": 1, "sim_time_s", "cell": {...}, "galvanostat": {...},
-// "pump": {...}}. Independent of control/model: the simulator's chemistry is its own.
+// {"format": "edc-sim-state", "version": 1, "sim_time_s", "cell": {...}, "galvanostat": {"model",
+// ...}, "pump": {"model", ...}}. This file reads and writes the cell; each instrument's section
+// beyond its "model" is the instrument's own (sim_instrument_state.hpp), restored by the
+// simulated instrument itself (SimInstrument::restore). Independent of control/model: the
+// simulator's chemistry is its own.
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "control/error.hpp"
-#include "drivers/sim/harvard_model.hpp"
-#include "drivers/sim/keithley_model.hpp"
-#include "drivers/sim/newera_model.hpp"
 #include "drivers/sim/sim_cell.hpp"
 
 namespace edc::sim {
+
+// One instrument's section: its model (an entry of sim_models.hpp) and its own fields.
+struct SavedInstrument {
+    std::string model;      // "keithley-2400", "palmsens-emstat4", "ne-1000", "kds-legato-180", ...
+    nlohmann::json fields;  // the instrument's (sim_instrument_state.hpp), without "model"
+};
 
 struct SimState {
     // Simulated seconds since the cell was first filled, summed over every process (and outage)
     // that simulated it.
     double sim_time_s = 0.0;
     SimCellState cell;  // bath, electrode surroundings, feed in flight, film
-    // The galvanostat's settings that matter to the cell (output, off mode, level, compliance,
-    // source function, range, remote sense, NPLC); absent: the rig had none.
-    std::string galvanostat_model;  // "keithley-2400", "keithley-2450", empty: none
-    std::optional<KeithleyState> galvanostat;
-    std::string pump_model;  // "ne-1000", "harvard-elite", empty: none
-    std::optional<NewEraState> ne1000;
-    std::optional<HarvardState> elite;
+    // Absent: the rig had none.
+    std::optional<SavedInstrument> galvanostat;
+    std::optional<SavedInstrument> pump;
 };
 
 // The whole film, substrate first: the finished layers and the one still growing.

@@ -10,6 +10,7 @@
 
 #include "app/cli/run_progress.hpp"
 #include "app/journal/run_journal.hpp"
+#include "drivers/sim/sim_instrument_state.hpp"
 #include "drivers/sim/sim_state_file.hpp"
 #include "test_cli_support.hpp"
 
@@ -81,10 +82,13 @@ TEST_F(CliRun, SimStateFileHoldsTheFilmAndTheSafeStateAtTheEnd) {
     ASSERT_TRUE(truth) << truth.error().message;
     // The stopping phase passes a little more than the last sample: at most 1 s of current.
     EXPECT_NEAR(truth->cell.charge_c, samples->back().charge_c, samples->back().current_a);
-    ASSERT_TRUE(truth->galvanostat);
-    EXPECT_FALSE(truth->galvanostat->output_on);
-    ASSERT_TRUE(truth->ne1000);
-    EXPECT_FALSE(truth->ne1000->running);
+    ASSERT_TRUE(truth->galvanostat && truth->pump);
+    const auto smu = sim::keithley_state_from(truth->galvanostat->fields, state, "galvanostat");
+    ASSERT_TRUE(smu) << smu.error().message;
+    EXPECT_FALSE(smu->output_on);
+    const auto ne = sim::newera_state_from(truth->pump->fields, state, "pump");
+    ASSERT_TRUE(ne) << ne.error().message;
+    EXPECT_FALSE(ne->running);
     EXPECT_FALSE(sim::film_layers(*truth).empty());
 }
 

@@ -18,6 +18,7 @@
 #include <set>
 
 #include "app/journal/run_journal.hpp"
+#include "drivers/sim/sim_instrument_state.hpp"
 #include "drivers/sim/sim_state_file.hpp"
 #include "edc_process.hpp"
 #include "run_fixture.hpp"
@@ -161,10 +162,13 @@ TEST(CrashSigkill, AKilledRunLeavesASimStateFileThatAgreesWithTheJournal) {
 
     const auto truth = sim::load_sim_state(state);
     ASSERT_TRUE(truth) << truth.error().message;
-    ASSERT_TRUE(truth->galvanostat);
-    EXPECT_TRUE(truth->galvanostat->output_on) << "edc died mid-deposition: nobody switched the output off";
-    ASSERT_TRUE(truth->ne1000);
-    EXPECT_TRUE(truth->ne1000->running) << "edc died mid-deposition: nobody stopped the pump";
+    ASSERT_TRUE(truth->galvanostat && truth->pump);
+    const auto smu = sim::keithley_state_from(truth->galvanostat->fields, state.string(), "galvanostat");
+    ASSERT_TRUE(smu) << smu.error().message;
+    EXPECT_TRUE(smu->output_on) << "edc died mid-deposition: nobody switched the output off";
+    const auto ne = sim::newera_state_from(truth->pump->fields, state.string(), "pump");
+    ASSERT_TRUE(ne) << ne.error().message;
+    EXPECT_TRUE(ne->running) << "edc died mid-deposition: nobody stopped the pump";
     EXPECT_GT(last.charge_c, 0.2);  // well into the deposition (1.14 C in all)
     EXPECT_NEAR(truth->cell.charge_c, last.charge_c, 1.1 * last.current_a)
         << "journal: t " << last.t_s << " s, " << last.charge_c << " C at " << last.current_a << " A";

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "app/journal/run_journal.hpp"
+#include "drivers/sim/sim_instrument_state.hpp"
 #include "drivers/sim/sim_state_file.hpp"
 #include "edc_process.hpp"
 #include "run_fixture.hpp"
@@ -299,13 +300,12 @@ TEST(EdcSimState, ARestartedSimulatorKeepsBathAndFilm) {
     start.cell.bath.electrode_sb = 50.0;
     start.cell.charge_c = 0.5;
     start.cell.layers = {{4.4e-9, 0.5, 1.01e-9, 0.0017}, {4.5e-9, 0.4321, 1.02e-9, 0.00175}};
-    start.galvanostat_model = "keithley-2400";
     edc::sim::KeithleyState k;
     k.output_on = true;
     k.output_ever_on = true;
     k.source_current = true;
     k.level_a = -0.005;
-    start.galvanostat = k;
+    start.galvanostat = edc::sim::SavedInstrument{"keithley-2400", edc::sim::keithley_state_json(k)};
     ASSERT_TRUE(edc::sim::save_sim_state(state, start));
 
     std::vector<edc::sim::SimState> after;
@@ -332,7 +332,9 @@ TEST(EdcSimState, ARestartedSimulatorKeepsBathAndFilm) {
             EXPECT_EQ(now.cell.layers[l].metal_mol, before.cell.layers[l].metal_mol);
         }
         ASSERT_TRUE(now.galvanostat);
-        EXPECT_TRUE(now.galvanostat->output_on);
+        const auto g = edc::sim::keithley_state_from(now.galvanostat->fields, state.string(), "galvanostat");
+        ASSERT_TRUE(g) << g.error().message;
+        EXPECT_TRUE(g->output_on);
         EXPECT_GT(now.cell.bath.volume, 0.0);
     }
 }

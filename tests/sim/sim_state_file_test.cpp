@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -14,6 +15,7 @@
 #include "control/clock/virtual_clock.hpp"
 #include "drivers/pump/newera_pump.hpp"
 #include "drivers/sim/sim_host.hpp"
+#include "drivers/sim/sim_instrument_state.hpp"
 
 namespace edc::sim {
 namespace {
@@ -25,6 +27,18 @@ std::filesystem::path temp_file(const std::string& name) {
     return p;
 }
 
+// A 2400 sourcing 5 mA cathodic, off mode HIMP.
+KeithleyState output_on_at_5_ma() {
+    KeithleyState k;
+    k.output_on = true;
+    k.output_ever_on = true;
+    k.off_mode = OutputOffMode::high_impedance;
+    k.source_current = true;
+    k.level_a = -0.005;
+    k.compliance_v = 21.0;
+    return k;
+}
+
 // The paper's bath A, 20 mL, nothing deposited yet; output on at 5 mA cathodic into HIMP.
 SimState bath_a_with_output_on() {
     SimState s;
@@ -34,28 +48,12 @@ SimState bath_a_with_output_on() {
     s.cell.bath.bulk_sb = 50.0;
     s.cell.bath.electrode_bi = 50.0;
     s.cell.bath.electrode_sb = 50.0;
-    s.galvanostat_model = "keithley-2400";
-    KeithleyState k;
-    k.output_on = true;
-    k.output_ever_on = true;
-    k.off_mode = OutputOffMode::high_impedance;
-    k.source_current = true;
-    k.level_a = -0.005;
-    k.compliance_v = 21.0;
-    s.galvanostat = k;
+    s.galvanostat = SavedInstrument{"keithley-2400", keithley_state_json(output_on_at_5_ma())};
     return s;
 }
 
-SimState full_state() {
-    auto s = bath_a_with_output_on();
-    s.cell.delivered_rate_m3_per_s = 1.25e-8;
-    s.cell.fed_volume_m3 = 3.5e-6;
-    s.cell.charge_c = 0.75;
-    s.cell.metal_mol = 1.875e-6;
-    s.cell.bi_mol = 0.625e-6;
-    s.cell.layers = {{4.4e-9, 0.5, 1.01e-9, 0.0017}, {4.5e-9, 0.4321, 1.02e-9, 0.00175}};
-    s.cell.growing = {1.1e-9, 0.3, 0.25e-9, 0.0004};
-    s.pump_model = "ne-1000";
+// An NE-1000 infusing 12.5 uL/h in safe mode (5 s host timeout), alarm S pending.
+NewEraState ne1000_infusing() {
     NewEraState p;
     p.running = true;
     p.infusing = true;
@@ -70,7 +68,19 @@ SimState full_state() {
     p.syringe_content_m3 = 56.4e-6;
     p.alarm = 'S';
     p.safe_timeout_s = 5;
-    s.ne1000 = p;
+    return p;
+}
+
+SimState full_state() {
+    auto s = bath_a_with_output_on();
+    s.cell.delivered_rate_m3_per_s = 1.25e-8;
+    s.cell.fed_volume_m3 = 3.5e-6;
+    s.cell.charge_c = 0.75;
+    s.cell.metal_mol = 1.875e-6;
+    s.cell.bi_mol = 0.625e-6;
+    s.cell.layers = {{4.4e-9, 0.5, 1.01e-9, 0.0017}, {4.5e-9, 0.4321, 1.02e-9, 0.00175}};
+    s.cell.growing = {1.1e-9, 0.3, 0.25e-9, 0.0004};
+    s.pump = SavedInstrument{"ne-1000", newera_state_json(ne1000_infusing())};
     return s;
 }
 
@@ -92,22 +102,91 @@ TEST(SimStateFile, RoundTripKeepsEveryField) {
     EXPECT_EQ(back->cell.growing.thickness_m, 0.25e-9);
     EXPECT_EQ(film_layers(*back).size(), 3U);  // the growing layer is film too
     ASSERT_TRUE(back->galvanostat);
-    EXPECT_EQ(back->galvanostat_model, "keithley-2400");
-    EXPECT_TRUE(back->galvanostat->output_on);
-    EXPECT_EQ(back->galvanostat->off_mode, OutputOffMode::high_impedance);
-    EXPECT_EQ(back->galvanostat->level_a, -0.005);
-    ASSERT_TRUE(back->ne1000);
-    EXPECT_FALSE(back->elite);
-    EXPECT_EQ(back->pump_model, "ne-1000");
-    EXPECT_TRUE(back->ne1000->running);
-    EXPECT_EQ(back->ne1000->rate_value, 12.5);
-    EXPECT_EQ(back->ne1000->rate_unit, NeRateUnit::ul_per_h);
-    EXPECT_EQ(back->ne1000->volume_unit, NeVolumeUnit::ul);
-    EXPECT_EQ(back->ne1000->target_volume, 7.0);
-    EXPECT_EQ(back->ne1000->dispensed_inf_m3, 3.6e-6);
-    EXPECT_EQ(back->ne1000->syringe_content_m3, 56.4e-6);
-    EXPECT_EQ(back->ne1000->alarm, 'S');
-    EXPECT_EQ(back->ne1000->safe_timeout_s, 5);
+    EXPECT_EQ(back->galvanostat->model, "keithley-2400");
+    const auto k = keithley_state_from(back->galvanostat->fields, "x.json", "galvanostat");
+    ASSERT_TRUE(k) << k.error().message;
+    EXPECT_TRUE(k->output_on);
+    EXPECT_EQ(k->off_mode, OutputOffMode::high_impedance);
+    EXPECT_EQ(k->level_a, -0.005);
+    ASSERT_TRUE(back->pump);
+    EXPECT_EQ(back->pump->model, "ne-1000");
+    const auto ne = newera_state_from(back->pump->fields, "x.json", "pump");
+    ASSERT_TRUE(ne) << ne.error().message;
+    EXPECT_TRUE(ne->running);
+    EXPECT_EQ(ne->rate_value, 12.5);
+    EXPECT_EQ(ne->rate_unit, NeRateUnit::ul_per_h);
+    EXPECT_EQ(ne->volume_unit, NeVolumeUnit::ul);
+    EXPECT_EQ(ne->target_volume, 7.0);
+    EXPECT_EQ(ne->dispensed_inf_m3, 3.6e-6);
+    EXPECT_EQ(ne->syringe_content_m3, 56.4e-6);
+    EXPECT_EQ(ne->alarm, 'S');
+    EXPECT_EQ(ne->safe_timeout_s, 5);
+}
+
+// The EmStat's and the Legato's sections (issue 14): what they keep comes back field by field.
+TEST(SimStateFile, EmStatAndLegatoSectionsRoundTrip) {
+    auto s = bath_a_with_output_on();
+    EmStatState e;
+    e.cell_on = true;
+    e.cell_ever_on = true;
+    e.script_running = true;
+    e.level_a = -0.0057;
+    e.scripts = 3;
+    e.aborts = 2;
+    s.galvanostat = SavedInstrument{"palmsens-emstat4", emstat_state_json(e)};
+    HarvardState p;
+    p.running = true;
+    p.infusing = false;
+    p.stalled = true;
+    p.target_reached = true;
+    p.rate_m3_per_s = 2.5e-9;
+    p.rate_unit = "ul/min";
+    p.diameter_m = 14.57e-3;
+    p.infused_m3 = 1.5e-6;
+    p.withdrawn_m3 = 0.25e-6;
+    p.target_m3 = 2e-6;
+    p.run_volume_m3 = 0.75e-6;
+    p.syringe_content_m3 = 8.5e-6;
+    p.nvram = false;
+    p.poll = true;
+    s.pump = SavedInstrument{"kds-legato-180", harvard_state_json(p)};
+
+    const auto back = parse_sim_state(sim_state_json(s), "y.json");
+    ASSERT_TRUE(back) << back.error().message;
+    ASSERT_TRUE(back->galvanostat && back->pump);
+    EXPECT_EQ(back->galvanostat->model, "palmsens-emstat4");
+    EXPECT_EQ(back->pump->model, "kds-legato-180");
+    const auto em = emstat_state_from(back->galvanostat->fields, "y.json", "galvanostat");
+    ASSERT_TRUE(em) << em.error().message;
+    EXPECT_TRUE(em->cell_on);
+    EXPECT_TRUE(em->cell_ever_on);
+    EXPECT_TRUE(em->script_running);
+    EXPECT_EQ(em->level_a, -0.0057);
+    EXPECT_EQ(em->scripts, 3);
+    EXPECT_EQ(em->aborts, 2);
+    const auto legato = harvard_state_from(back->pump->fields, "y.json", "pump");
+    ASSERT_TRUE(legato) << legato.error().message;
+    EXPECT_TRUE(legato->running);
+    EXPECT_FALSE(legato->infusing);
+    EXPECT_TRUE(legato->stalled);
+    EXPECT_TRUE(legato->target_reached);
+    EXPECT_EQ(legato->rate_m3_per_s, 2.5e-9);
+    EXPECT_EQ(legato->rate_unit, "ul/min");
+    EXPECT_EQ(legato->diameter_m, 14.57e-3);
+    EXPECT_EQ(legato->infused_m3, 1.5e-6);
+    EXPECT_EQ(legato->withdrawn_m3, 0.25e-6);
+    EXPECT_EQ(legato->target_m3, 2e-6);
+    EXPECT_EQ(legato->run_volume_m3, 0.75e-6);
+    EXPECT_EQ(legato->syringe_content_m3, 8.5e-6);
+    EXPECT_FALSE(legato->nvram);
+    EXPECT_TRUE(legato->poll);
+
+    // A bad field in an instrument's section names the file and the field.
+    auto bad_fields = back->pump->fields;
+    bad_fields["infused_m3"] = "lots";
+    const auto bad = harvard_state_from(bad_fields, "y.json", "pump");
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("y.json: pump.infused_m3"), std::string::npos) << bad.error().message;
 }
 
 TEST(SimStateFile, SavedAtomicallyAndLoadedBack) {
@@ -155,7 +234,6 @@ SimHostConfig in_process_config(const std::shared_ptr<clk::Clock>& clock, const 
 TEST(SimStateOutage, OutputKeepsDepositingAndTheNe1000StopsAtItsSafeModeTimeout) {
     const auto path = temp_file("outage_ne");
     auto s = bath_a_with_output_on();
-    s.pump_model = "ne-1000";
     NewEraState p;
     p.running = true;
     p.infusing = true;
@@ -167,7 +245,7 @@ TEST(SimStateOutage, OutputKeepsDepositingAndTheNe1000StopsAtItsSafeModeTimeout)
     p.syringe_content_m3 = 50e-6;
     p.alarm = 0;
     p.safe_timeout_s = 5;
-    s.ne1000 = p;
+    s.pump = SavedInstrument{"ne-1000", newera_state_json(p)};
     ASSERT_TRUE(save_sim_state(path, s));
 
     auto clock = std::make_shared<clk::VirtualClock>(1.0);
@@ -188,16 +266,19 @@ TEST(SimStateOutage, OutputKeepsDepositingAndTheNe1000StopsAtItsSafeModeTimeout)
     ASSERT_TRUE(after) << after.error().message;
     EXPECT_NEAR(after->sim_time_s, 100.0 + 20.0, 1e-9);
     EXPECT_NEAR(after->cell.charge_c, 0.1, 1e-9);
-    ASSERT_TRUE(after->ne1000);
-    EXPECT_FALSE(after->ne1000->running);
+    ASSERT_TRUE(after->pump);
+    const auto ne = newera_state_from(after->pump->fields, path.string(), "pump");
+    ASSERT_TRUE(ne) << ne.error().message;
+    EXPECT_FALSE(ne->running);
     std::filesystem::remove(path);
 }
 
 TEST(SimStateOutage, TheEliteStopsAtItsTargetVolume) {
     const auto path = temp_file("outage_elite");
     auto s = bath_a_with_output_on();
-    s.galvanostat->output_on = false;
-    s.pump_model = "harvard-elite";
+    auto off = output_on_at_5_ma();
+    off.output_on = false;
+    s.galvanostat = SavedInstrument{"keithley-2400", keithley_state_json(off)};
     HarvardState p;
     p.running = true;
     p.infusing = true;
@@ -205,7 +286,7 @@ TEST(SimStateOutage, TheEliteStopsAtItsTargetVolume) {
     p.diameter_m = 26.59e-3;
     p.target_m3 = 1e-6;
     p.syringe_content_m3 = 50e-6;
-    s.elite = p;
+    s.pump = SavedInstrument{"harvard-elite", harvard_state_json(p)};
     ASSERT_TRUE(save_sim_state(path, s));
 
     auto clock = std::make_shared<clk::VirtualClock>(1.0);
@@ -255,8 +336,10 @@ TEST(SimStateRestart, ARestartedSimulatorKeepsBathAndFilm) {
 TEST(SimStateRestart, TheDriverFindsAnNe1000LeftInSafeMode) {
     const auto path = temp_file("left_in_safe_mode");
     auto s = full_state();
-    s.ne1000->running = false;
-    s.ne1000->alarm = 'T';  // its host timeout ran out when the controller died
+    auto p = ne1000_infusing();
+    p.running = false;
+    p.alarm = 'T';  // its host timeout ran out when the controller died
+    s.pump = SavedInstrument{"ne-1000", newera_state_json(p)};
     ASSERT_TRUE(save_sim_state(path, s));
     auto clock = std::make_shared<clk::VirtualClock>(1.0);
     const clk::Attachment held(*clock);
@@ -273,8 +356,10 @@ TEST(SimStateRestart, TheDriverFindsAnNe1000LeftInSafeMode) {
     EXPECT_TRUE(id) << id.error().message;
     host.stop();
     const auto after = load_sim_state(path);
-    ASSERT_TRUE(after && after->ne1000);
-    EXPECT_EQ(after->ne1000->safe_timeout_s, 0);  // back in basic mode
+    ASSERT_TRUE(after && after->pump);
+    const auto ne = newera_state_from(after->pump->fields, path.string(), "pump");
+    ASSERT_TRUE(ne) << ne.error().message;
+    EXPECT_EQ(ne->safe_timeout_s, 0);  // back in basic mode
     std::filesystem::remove(path);
 }
 
@@ -290,6 +375,93 @@ TEST(SimStateRestart, AStateFileForAnotherPumpIsAStartError) {
     const auto started = host.start();
     ASSERT_FALSE(started);
     EXPECT_NE(started.error().message.find("pump.model"), std::string::npos) << started.error().message;
+    EXPECT_NE(started.error().message.find("'ne-1000'"), std::string::npos) << started.error().message;
+    EXPECT_NE(started.error().message.find("'harvard-elite'"), std::string::npos) << started.error().message;
+    std::filesystem::remove(path);
+}
+
+TEST(SimStateRestart, AStateFileForAnotherGalvanostatIsAStartError) {
+    const auto path = temp_file("mismatch_galvanostat");
+    ASSERT_TRUE(save_sim_state(path, full_state()));  // a 2400
+    auto clock = std::make_shared<clk::VirtualClock>(1.0);
+    const clk::Attachment held(*clock);
+    auto cfg = in_process_config(clock, path, 0.0);
+    cfg.galvanostat_model = "palmsens-emstat4";
+    SimHost host(cfg);
+    const auto started = host.start();
+    ASSERT_FALSE(started);
+    const auto& message = started.error().message;
+    EXPECT_NE(message.find("galvanostat.model"), std::string::npos) << message;
+    EXPECT_NE(message.find("'keithley-2400'"), std::string::npos) << message;
+    EXPECT_NE(message.find("'palmsens-emstat4'"), std::string::npos) << message;
+    std::filesystem::remove(path);
+}
+
+// An EmStat4 whose cell a controller switched on (a chronopotentiometry script at -5 mA, sent
+// over the wire) keeps it on at that level across a simulator restart, like the 2400's output.
+TEST(SimStateRestart, AnEmStatKeepsItsCellOnAtItsLevel) {
+    const auto path = temp_file("emstat");
+    auto clock = std::make_shared<clk::VirtualClock>(1.0);
+    const clk::Attachment held(*clock);
+    auto cfg = in_process_config(clock, path, 0.0);
+    cfg.galvanostat_model = "palmsens-emstat4";
+    cfg.pump_model = "";
+    {
+        SimHost host(cfg);
+        ASSERT_TRUE(host.start());
+        auto link = host.connect_galvanostat();
+        ASSERT_TRUE(link) << link.error().message;
+        const auto sent = (*link)->write(
+            "e\nvar c\nvar p\nstore_var i -5m ja\nset_pgstat_mode 6\ncell_on\n"
+            "meas_loop_cp p c i 100m 3600\nendloop\non_finished:\ncell_off\n\n",
+            std::chrono::seconds(1));
+        ASSERT_TRUE(sent) << sent.error().message;
+        const auto before = host.snapshot();
+        ASSERT_TRUE(before.output_on) << "the script did not switch the cell on";
+        ASSERT_EQ(before.source_level_a, -0.005);
+        host.stop();
+    }
+    SimHost again(cfg);
+    ASSERT_TRUE(again.start());
+    const auto snap = again.snapshot();
+    again.stop();
+    EXPECT_TRUE(snap.output_on);
+    EXPECT_TRUE(snap.output_ever_on);
+    EXPECT_NEAR(snap.source_level_a, -0.005, 1e-15);
+    std::filesystem::remove(path);
+}
+
+// A Legato's section is its own (not refused as an unknown pump): a restarted Legato finds its
+// volumes and its stop at the target again.
+TEST(SimStateRestart, ALegatoKeepsItsVolumes) {
+    const auto path = temp_file("legato");
+    auto s = bath_a_with_output_on();
+    HarvardState p;
+    p.running = false;
+    p.target_reached = true;
+    p.rate_m3_per_s = 1e-6 / 60.0;
+    p.diameter_m = 26.59e-3;
+    p.infused_m3 = 2.5e-6;
+    p.target_m3 = 2.5e-6;
+    p.syringe_content_m3 = 47.5e-6;
+    s.pump = SavedInstrument{"kds-legato-180", harvard_state_json(p)};
+    ASSERT_TRUE(save_sim_state(path, s));
+    auto clock = std::make_shared<clk::VirtualClock>(1.0);
+    const clk::Attachment held(*clock);
+    auto cfg = in_process_config(clock, path, 0.0);
+    cfg.pump_model = "kds-legato-180";
+    SimHost host(cfg);
+    const auto started = host.start();
+    ASSERT_TRUE(started) << started.error().message;
+    const auto snap = host.snapshot();
+    host.stop();
+    EXPECT_TRUE(snap.pump_present);
+    EXPECT_FALSE(snap.pump_running);
+    EXPECT_EQ(snap.dispensed_m3, 2.5e-6);
+    EXPECT_EQ(snap.syringe_content_m3, 47.5e-6);
+    const auto after = load_sim_state(path);
+    ASSERT_TRUE(after && after->pump) << (after ? "no pump" : after.error().message);
+    EXPECT_EQ(after->pump->model, "kds-legato-180");
     std::filesystem::remove(path);
 }
 
