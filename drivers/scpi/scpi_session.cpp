@@ -1,5 +1,7 @@
 #include "drivers/scpi/scpi_session.hpp"
 
+#include <algorithm>
+
 #include "control/text.hpp"
 #include "drivers/io/printable.hpp"
 
@@ -106,10 +108,7 @@ namespace edc::scpi {
 
 Error ScpiSession::explain_timeout(Error original, std::string_view command) {
     if (original.code != "timeout") return original;
-    // The link's full timeout: on a busy host a shorter one loses the reason (an instrument
-    // that switched its output off for over temperature answers :SYST:ERR? in milliseconds,
-    // but the reply may wait for a core as long as any other).
-    auto queued = check_errors(command, options_.timeout);
+    auto queued = check_errors(command, std::min(options_.timeout, reason_timeout));
     if (!queued && queued.error().code == "scpi_error") return queued.error();
     return original;
 }

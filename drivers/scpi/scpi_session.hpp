@@ -21,6 +21,11 @@ struct ScpiOptions {
     int max_error_reads = 16;  // the 2400 queue holds 10
 };
 
+// How long a timed-out query's reason is waited for. An instrument that refused the query
+// answers :SYST:ERR? in tens of milliseconds (40 bytes at 9600 baud); the rest is room for a busy
+// host (300 ms lost the reason under load).
+inline constexpr std::chrono::milliseconds reason_timeout{1000};
+
 class ScpiSession {
 public:
     ScpiSession(io::ByteTransport& transport, ScpiOptions options);
@@ -43,7 +48,9 @@ public:
     Result<void> check_errors(std::string_view group, std::chrono::milliseconds timeout);
     // After a query timed out: the instrument may have refused it with a queued error (the
     // 2400 answers nothing to :READ? with the output off, and queues +803). Returns that
-    // "scpi_error" if there is one, else `original`.
+    // "scpi_error" if there is one, else `original`. It waits up to reason_timeout (or the
+    // link's timeout if shorter) for :SYST:ERR?, which a silent instrument adds to the time
+    // its loss takes to detect.
     Error explain_timeout(Error original, std::string_view command);
 
     io::ByteTransport& transport() { return transport_; }

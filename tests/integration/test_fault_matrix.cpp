@@ -7,12 +7,14 @@
 //   (2) the run ends faulted (aborted for the operator) with an event naming the cause;
 //   (3) every sample up to the fault is journaled, contiguous in time;
 // The CLI's exit code for the same faults is checked in test_fault_cli_exit_codes.cpp.
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "control/plan/planner.hpp"
+#include "drivers/scpi/scpi_session.hpp"
 #include "fault_run.hpp"
 
 using namespace edc;
@@ -48,8 +50,11 @@ void PrintTo(const Case& c, std::ostream* os) {
 }
 
 // Driver timeouts (drivers/galvanostat/galvanostat_factory.hpp 2000 ms per command,
-// drivers/pump/pump_factory.hpp 1000 ms) plus one poll period and margin for the loaded CI box.
-constexpr double galvanostat_timeout_ms = 2000;
+// drivers/pump/pump_factory.hpp 1000 ms) plus one poll period and margin. A SCPI galvanostat
+// that stops answering is also asked why (:SYST:ERR?, up to scpi::reason_timeout) before the
+// timeout is reported.
+constexpr double galvanostat_timeout_ms =
+    2000 + std::chrono::duration<double, std::milli>(edc::scpi::reason_timeout).count();
 constexpr double pump_timeout_ms = 1000;
 constexpr double slack_ms = 1500;
 const std::vector<Case> cases = {
