@@ -185,11 +185,10 @@ void EmStatModel::rebase(double delta_s) {
 
 std::optional<double> EmStatModel::loop_end_s() const {
     if (!script_ || !script_->has_loop) return std::nullopt;
-    // The same steps poll() takes: the first measurement time past the loop's duration.
+    // The same steps poll() takes: the last measurement inside the loop's run time.
     const double end_s = script_->loop_start_s + script_->duration_s;
     double t = script_->next_s;
-    if (script_->broke) return t;
-    while (t <= end_s + 1e-9) t += script_->interval_s;
+    while (t + script_->interval_s <= end_s + 1e-9) t += script_->interval_s;
     return t;
 }
 
@@ -459,7 +458,8 @@ std::vector<WireReply> EmStatModel::poll(Instant now) {
         const double t = script_->next_s;
         script_->next_s += script_->interval_s;
         iterate(t, text);
-        if (script_->broke) finish(text, false);
+        // The loop ends with its last measurement inside its run time (or at breakloop).
+        if (script_->broke || script_->next_s > end_s + 1e-9) finish(text, false);
     }
     if (!text.empty()) out.push_back({text, 0.0});
     return out;

@@ -158,6 +158,27 @@ TEST(EmStatRestart, AbortAfterTheRestartSwitchesTheCellOff) {
     std::filesystem::remove(path);
 }
 
+// Restarted after a 20 s outage with nobody listening, the script still ends at its 10 s run
+// time: the cell carried -5 mA for exactly its 10 s (0.05 C, however far the first run got
+// before it stopped), then switched off.
+TEST(EmStatRestart, AnOutageLongerThanTheScriptEndsItAtItsRunTime) {
+    const auto path = temp_file("outage");
+    auto clock = std::make_shared<clk::VirtualClock>(1.0);
+    const clk::Attachment held(*clock);
+    auto cfg = emstat_config(clock, path);
+    run_first_8_packages(cfg);
+    if (HasFatalFailure()) return;
+
+    cfg.outage_s = 20.0;
+    SimHost again(cfg);
+    ASSERT_TRUE(again.start());
+    const auto snap = again.snapshot();
+    again.stop();
+    EXPECT_FALSE(snap.output_on) << "the script outlived its run time";
+    EXPECT_NEAR(snap.cathodic_charge_c, 0.005 * 10.0, 1e-9);
+    std::filesystem::remove(path);
+}
+
 // What the state file keeps of a running script comes back field by field.
 TEST(EmStatStateFile, TheRunningScriptRoundTrips) {
     EmStatState e;
