@@ -7,11 +7,14 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <system_error>
 #include <vector>
 
 #include "control/clock/virtual_clock.hpp"
@@ -52,7 +55,10 @@ constexpr const char* timed_script =
 double package_time_s(const std::string& line) {
     EXPECT_EQ(line.substr(0, 3), "Peb") << line;
     if (line.size() < 11) return -1.0;
-    const long raw = std::stol(line.substr(3, 7), nullptr, 16) - (1L << 27);
+    long hex = 0;
+    const auto digits = std::string_view(line).substr(3, 7);
+    if (std::from_chars(digits.data(), digits.data() + digits.size(), hex, 16).ec != std::errc{}) return -1.0;
+    const long raw = hex - (1L << 27);
     const char prefix = line[10];
     const double factor = prefix == 'm' ? 1e-3 : prefix == 'u' ? 1e-6 : prefix == 'n' ? 1e-9 : 1.0;
     return static_cast<double>(raw) * factor;
