@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <map>
 
+#include "drivers/sim/emstat_script.hpp"
+
 namespace edc::sim {
 namespace {
 
@@ -93,29 +95,6 @@ std::string encode(double v) {
 
 }  // namespace
 
-struct Stmt {
-    std::vector<std::string> w;
-    int line = 0;
-};
-struct Var {
-    double value = 0.0;
-    std::string type = "ja";
-    int status = -1;  // -1: no status metadata
-};
-
-struct EmStatModel::Script {
-    std::vector<Stmt> before, body, after, finished;
-    bool has_loop = false;
-    std::string e_var, i_var;
-    std::string current_arg;
-    double interval_s = 0.1, duration_s = 1.0;
-    std::map<std::string, Var> vars;
-    double loop_start_s = 0.0, next_s = 0.0, timer_zero_s = 0.0;
-    int pgstat_mode = 0;
-    bool broke = false;  // breakloop ran
-    std::string package;
-};
-
 EmStatModel::EmStatModel(SimCell& cell, EmStatOptions options) : cell_(cell), options_(std::move(options)) {
     const auto& h = hardware_of(options_.model);
     compliance_v_ = h.compliance_v;
@@ -131,17 +110,6 @@ void EmStatModel::drive(bool on, double amps) {
     state_.cell_ever_on = state_.cell_ever_on || on;
     state_.level_a = on ? amps : 0.0;
     cell_.set_drive(GalvanostatDrive{on, on ? amps : 0.0, compliance_v_});
-}
-
-void EmStatModel::restore(const EmStatState& saved) {
-    const long commands = state_.commands;
-    script_.reset();
-    uploading_ = false;
-    drive(saved.cell_on, saved.level_a);
-    state_ = saved;
-    state_.level_a = saved.cell_on ? saved.level_a : 0.0;
-    state_.commands = commands;
-    state_.script_running = false;
 }
 
 std::vector<WireReply> EmStatModel::receive(std::string_view bytes, Instant now) {
@@ -201,11 +169,12 @@ void EmStatModel::command(std::string_view l, Instant now, std::vector<WireReply
     }
 }
 
-void EmStatModel::start(Instant now, std::vector<WireReply>& out) {
+std::unique_ptr<EmStatModel::Script> EmStatModel::parse(const std::vector<std::string>& lines,
+                                                        std::string& error) const {
     auto s = std::make_unique<Script>();
-    auto error = [&](int line, const std::string& what) {
-        out.push_back(
-            {"!4001: line " + std::to_string(line) + ": " + what + "\n", options_.command_processing_s});
+    auto bad = [&](int line, const std::string& what) -> std::unique_ptr<Script> {
+        error = "!4001: line " + std::to_string(line) + ": " + what + "\n";
+        return nullptr;
     };
     static const std::array<std::string_view, 21> known{
         "var",         "store_var", "set_pgstat_chan", "set_pgstat_mode", "set_max_bandwidth",
@@ -215,19 +184,19 @@ void EmStatModel::start(Instant now, std::vector<WireReply>& out) {
         "on_finished:"};
     int section = 0;  // before, body, after, on_finished
     int depth = 0;
-    for (std::size_t n = 0; n < upload_.size(); ++n) {
-        Stmt st{words_of(upload_[n]), static_cast<int>(n) + 2};  // line 1 is the "e"
+    for (std::size_t n = 0; n < lines.size(); ++n) {
+        Stmt st{words_of(lines[n]), static_cast<int>(n) + 2};  // line 1 is the "e"
         if (st.w.empty()) continue;
         const auto& op = st.w.front();
         if (std::find(known.begin(), known.end(), op) == known.end())
-            return error(st.line, "unknown command " + op);
+            return bad(st.line, "unknown command " + op);
         if (op == "on_finished:") {
             section = 3;
             continue;
         }
         if (op == "meas_loop_cp") {
             if (section != 0 || st.w.size() != 6)
-                return error(st.line, "meas_loop_cp E I CURRENT INTERVAL TIME");
+                return bad(st.line, "meas_loop_cp E I CURRENT INTERVAL TIME");
             s->has_loop = true;
             s->e_var = st.w[1];
             s->i_var = st.w[2];
@@ -235,7 +204,7 @@ void EmStatModel::start(Instant now, std::vector<WireReply>& out) {
             auto interval = literal(st.w[4]);
             auto duration = literal(st.w[5]);
             if (!interval || !duration || *interval <= 0.0 || *duration < *interval) {
-                return error(st.line, "bad interval or run time");
+                return bad(st.line, "bad interval or run time");
             }
             s->interval_s = *interval;
             s->duration_s = *duration;
@@ -248,14 +217,33 @@ void EmStatModel::start(Instant now, std::vector<WireReply>& out) {
         }
         if (op == "if") ++depth;
         if (op == "endif") --depth;
-        if (n == 0) log_.add("script: " + op);
         (section == 0   ? s->before
          : section == 1 ? s->body
          : section == 2 ? s->after
                         : s->finished)
             .push_back(st);
     }
-    if (section == 1) return error(static_cast<int>(upload_.size()) + 1, "meas_loop_cp without endloop");
+    if (section == 1) return bad(static_cast<int>(lines.size()) + 1, "meas_loop_cp without endloop");
+    return s;
+}
+
+void EmStatModel::start(Instant now, std::vector<WireReply>& out) {
+    auto error = [&](int line, const std::string& what) {
+        out.push_back(
+            {"!4001: line " + std::to_string(line) + ": " + what + "\n", options_.command_processing_s});
+    };
+    std::string parse_error;
+    auto s = parse(upload_, parse_error);
+    // The script's first command goes to the log once it parsed (a later line may still fail).
+    if (!upload_.empty() && (s || !parse_error.starts_with("!4001: line 2:"))) {
+        const auto first = words_of(upload_.front());
+        if (!first.empty() && first.front() != "on_finished:" && first.front() != "meas_loop_cp")
+            log_.add("script: " + first.front());
+    }
+    if (!s) {
+        out.push_back({parse_error, options_.command_processing_s});
+        return;
+    }
     ++state_.scripts;
     std::string text;
     for (const auto& st : s->before) {
@@ -390,7 +378,8 @@ std::vector<WireReply> EmStatModel::poll(Instant now) {
         const double t = script_->next_s;
         script_->next_s += script_->interval_s;
         iterate(t, text);
-        if (script_->broke) finish(text, false);
+        // The loop ends with its last measurement inside its run time (or at breakloop).
+        if (script_->broke || script_->next_s > end_s + 1e-9) finish(text, false);
     }
     if (!text.empty()) out.push_back({text, 0.0});
     return out;

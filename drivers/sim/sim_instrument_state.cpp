@@ -173,7 +173,59 @@ json emstat_json(const EmStatState& e) {
     j["level_a"] = e.level_a;
     j["scripts"] = e.scripts;
     j["aborts"] = e.aborts;
+    if (e.script) {
+        const auto& k = *e.script;
+        json script;
+        script["lines"] = k.lines;
+        script["loop_start_s"] = k.loop_start_s;
+        script["next_s"] = k.next_s;
+        script["timer_zero_s"] = k.timer_zero_s;
+        json vars = json::object();
+        for (const auto& [name, v] : k.vars)
+            vars[name] = json{{"value", v.value}, {"type", v.type}, {"status", v.status}};
+        script["vars"] = vars;
+        script["pgstat_mode"] = k.pgstat_mode;
+        script["broke"] = k.broke;
+        j["script"] = script;
+    }
     return j;
+}
+
+// The running script (absent in files written before the EmStat kept it, and with none running).
+Result<EmStatScriptState> emstat_script_from(const StateFields& f) {
+    EmStatScriptState k;
+    const auto* lines = f.find("lines");
+    if (lines == nullptr) return f.bad("lines", "missing");
+    if (!lines->is_array()) return f.bad("lines", "not an array of strings");
+    for (const auto& l : *lines) {
+        if (!l.is_string()) return f.bad("lines", "not an array of strings");
+        k.lines.push_back(l.get<std::string>());
+    }
+    StateFields g = f;
+    g.take(g.number("loop_start_s"), k.loop_start_s);
+    g.take(g.number("next_s"), k.next_s);
+    g.take(g.number("timer_zero_s"), k.timer_zero_s);
+    double mode = 0.0;
+    g.take(g.number("pgstat_mode"), mode);
+    g.take(g.boolean("broke"), k.broke);
+    auto vars = g.object("vars");
+    if (g.failed()) return g.error();
+    if (!vars) return std::unexpected(vars.error());
+    k.pgstat_mode = static_cast<int>(mode);
+    const auto* vj = f.find("vars");
+    for (const auto& [name, value] : vj->items()) {
+        auto one = vars->object(name.c_str());
+        if (!one) return std::unexpected(one.error());
+        EmStatVar v;
+        double status = -1.0;
+        one->take(one->number("value"), v.value);
+        one->take(one->text("type"), v.type);
+        one->take(one->number("status"), status);
+        if (one->failed()) return one->error();
+        v.status = static_cast<int>(status);
+        k.vars[name] = v;
+    }
+    return k;
 }
 
 Result<EmStatState> emstat_from(StateFields& f) {
@@ -190,6 +242,13 @@ Result<EmStatState> emstat_from(StateFields& f) {
     if (scripts < 0.0 || aborts < 0.0) return f.bad(scripts < 0.0 ? "scripts" : "aborts", "negative");
     e.scripts = static_cast<long>(scripts);
     e.aborts = static_cast<long>(aborts);
+    if (f.find("script") != nullptr) {
+        auto script = f.object("script");
+        if (!script) return std::unexpected(script.error());
+        auto k = emstat_script_from(*script);
+        if (!k) return std::unexpected(k.error());
+        e.script = std::move(*k);
+    }
     return e;
 }
 

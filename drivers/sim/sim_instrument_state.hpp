@@ -23,7 +23,8 @@ namespace edc::sim {
 [[nodiscard]] Result<KeithleyState> keithley_state_from(const nlohmann::json& j, const std::string& file,
                                                         const std::string& where);
 
-// The EmStat's cell relay and applied current, whether a script was running, its counters.
+// The EmStat's cell relay and applied current, whether a script was running, its counters, and
+// the running script ("script": its text lines, loop times relative to the save, variables).
 [[nodiscard]] nlohmann::json emstat_state_json(const EmStatState& e);
 [[nodiscard]] Result<EmStatState> emstat_state_from(const nlohmann::json& j, const std::string& file,
                                                     const std::string& where);

@@ -71,7 +71,7 @@ private:
 class EmStatInstrument final : public ModelInstrument<EmStatModel, true> {
 public:
     using ModelInstrument::ModelInstrument;
-    void advance(double, double) override {}
+    void advance(double t1_s, double) override { now_s_ = t1_s; }
     bool fire(FaultKind kind) override {
         if (kind != FaultKind::galvanostat_scpi_error) return false;
         model_.inject_error(0x4009, "overload: script stopped, cell off");
@@ -88,13 +88,30 @@ public:
         s.galvanostat_commands = e.commands;
         s.galvanostat_command_log = model_.command_log();
     }
-    json save() const override { return emstat_state_json(model_.state()); }
+    json save() const override { return emstat_state_json(model_.saved(now_s_)); }
     Result<void> restore(const json& fields, const std::string& file, const std::string& where) override {
         auto saved = emstat_state_from(fields, file, where);
         if (!saved) return std::unexpected(saved.error());
-        model_.restore(*saved);
+        now_s_ = 0.0;
+        if (auto restored = model_.restore(*saved, 0.0); !restored) {
+            return fail("sim_state_invalid",
+                        file + ": " + where + ".script.lines: " + restored.error().message,
+                        "EmStatInstrument::restore");
+        }
         return {};
     }
+    // Left alone in an outage, a running loop still ends at its duration (its packages lost).
+    std::optional<double> watchdog_s() const override { return model_.loop_end_s(); }
+    void watchdog_expired() override { (void)model_.poll(Instant{now_s_, 0.0}); }
+    void rebase(double sim_s) override {
+        // What the loop measured up to now went to nobody (no host during the outage).
+        (void)model_.poll(Instant{now_s_, 0.0});
+        model_.rebase(sim_s - now_s_);
+        now_s_ = sim_s;
+    }
+
+private:
+    double now_s_ = 0.0;  // the plant's time (the host's clock), for save()
 };
 
 // New Era NE-1000 (its safe mode's alarm packets are unsolicited output).
