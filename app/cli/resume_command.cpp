@@ -181,7 +181,7 @@ int run_resume(const ParsedArgs& args, Console& console) {
             sim->in_process = true;
             attached.emplace(*vclock);
         }
-        sim->plant = app::make_plant(req->plant_cell, nullptr);
+        sim->plant = app::make_plant(req->plant_cell, req->plant ? &*req->plant : nullptr);
     }
     app::RunOptions options = std::move(req->options);
     options.confirm_resume = confirmation(args.has("--yes"), console);

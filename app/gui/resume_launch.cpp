@@ -15,7 +15,7 @@ app::SimRigOptions resume_sim_rig(const ResumeLaunch& launch, const std::filesys
     app::SimRigOptions sim;
     sim.state_file = state_file;
     sim.outage_s = launch.options.resume ? launch.options.resume->gap_s : 0.0;
-    sim.plant = app::make_plant(launch.plant_cell, nullptr);
+    sim.plant = app::make_plant(launch.plant_cell, launch.plant ? &*launch.plant : nullptr);
     return sim;
 }
 

@@ -94,6 +94,18 @@ Result<ResumeRequest> prepare_resume(const std::string& db_path, std::int64_t ru
             return std::unexpected(applied.error());
         req.options.provenance.push_back({"chemistry", e.message});
     }
+    // The simulated world's plant file (run_command.cpp journals "PATH sha256 HEX\nTEXT").
+    for (const auto& e : *events) {
+        if (e.code != "plant") continue;
+        const auto newline = e.message.find('\n');
+        if (newline == std::string::npos)
+            return std::unexpected(resume_refused(run_id, "its journaled plant file has no text"));
+        auto plant = recipes::parse_plant_file(std::string_view(e.message).substr(newline + 1),
+                                               fmt::format("run {} plant", run_id));
+        if (!plant) return std::unexpected(plant.error());
+        req.plant = std::move(*plant);
+        req.options.provenance.push_back({"plant", e.message});
+    }
     auto plan = plan::make_plan(recipe->plan);
     if (!plan) return std::unexpected(plan.error().to_error());
     req.plan = std::move(*plan);

@@ -14,6 +14,7 @@
 #include "control/error.hpp"
 #include "control/model/cell_model.hpp"
 #include "control/plan/feed_plan.hpp"
+#include "recipes/format/plant_file.hpp"
 
 namespace edc::app {
 
@@ -24,7 +25,10 @@ struct ResumeRequest {
     plan::FeedPlan plan;           // the original run's whole plan (charts, scoring the film)
     bool simulated = false;        // the interrupted run ran on the simulated instruments
     model::CellParams plant_cell;  // simulated: the cell the simulators model (the recipe's chemistry)
-    double wall_gap_s = 0.0;       // wall seconds since its last sample (real instruments' dead time)
+    // Simulated with `--plant`: the plant file it ran with, as journaled; its world goes on
+    // with it (make_plant(plant_cell, &*plant)).
+    std::optional<recipes::PlantFile> plant;
+    double wall_gap_s = 0.0;  // wall seconds since its last sample (real instruments' dead time)
 };
 
 // Reads run `run_id` from the journal at `db_path` and builds its continuation. `now_s`: seconds

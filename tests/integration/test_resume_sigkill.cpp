@@ -18,6 +18,7 @@
 
 #include "app/journal/run_journal.hpp"
 #include "control/plan/feed_plan.hpp"
+#include "drivers/sim/sim_state_file.hpp"
 #include "edc_process.hpp"
 #include "run_fixture.hpp"
 
@@ -75,6 +76,29 @@ Resumed resume(const std::string& bin, const Rig& rig, std::vector<std::string> 
     if (at != std::string::npos || r.output.starts_with('{'))
         r.json = nlohmann::json::parse(r.output.substr(from), nullptr, false);
     return r;
+}
+
+// The simulated film's last layer (the plant's truth) after `edc run` with these extra options.
+double top_x_bi(const std::filesystem::path& state) {
+    auto film = sim::load_film_layers(state);
+    if (!film || film->empty()) {
+        ADD_FAILURE() << state << ": " << (film ? "no film" : film.error().message);
+        return 0.0;
+    }
+    return film->back().x_bi;
+}
+
+void run_through(const std::string& bin, const Rig& rig, std::vector<std::string> extra) {
+    std::vector<std::string> args{"run",         example("g-bi033sb067.toml"),
+                                  "--sim",       "--virtual",
+                                  "--speed",     speed,
+                                  "--db",        rig.db.string(),
+                                  "--sim-state", rig.state.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    EdcProcess p(bin, args);
+    ASSERT_TRUE(p.started());
+    ASSERT_TRUE(p.wait(120s)) << p.output();
+    ASSERT_EQ(p.exit_code().value_or(-1), 0) << p.output();
 }
 
 void sql(const std::filesystem::path& db, const std::string& statement) {
@@ -210,4 +234,49 @@ TEST(ResumeAfterSigkill, TenSeededKillPointsAllCompleteWithinTheBars) {
         EXPECT_LT(std::abs(charge - planned) / planned, 0.01) << "kill at " << kill_at;
         EXPECT_LT(rms, 0.5) << "kill at " << kill_at;
     }
+}
+
+// A run simulated with --plant goes on in the same world after `edc resume`: the journaled plant
+// file, not the recipe, is the simulated cell's chemistry after the pause. Judged by the film's
+// last layer against two uninterrupted runs, with and without the plant (k 1.25 against the
+// recipe's 1.0 moves it by about 4 at.%).
+TEST(ResumeAfterSigkill, ASimulatedPlantStaysThePlantAfterTheResume) {
+    const auto bin = edc_binary();
+    if (!bin) GTEST_SKIP() << "edc binary not built";
+    const std::string plant = example("plants/k-plus-25.toml");
+    const Rig with_plant = fresh_rig("resume-plant-full");
+    run_through(*bin, with_plant, {"--plant", plant});
+    const Rig without = fresh_rig("resume-plant-none");
+    run_through(*bin, without, {});
+    const double top_plant = top_x_bi(with_plant.state);
+    const double top_recipe = top_x_bi(without.state);
+    ASSERT_GT(std::abs(top_plant - top_recipe), 0.01)
+        << "the plant must move the film for this test to judge";
+
+    const Rig rig = fresh_rig("resume-plant");
+    EdcProcess p(*bin, {"run", example("g-bi033sb067.toml"), "--sim", "--virtual", "--speed", speed, "--db",
+                        rig.db.string(), "--sim-state", rig.state.string(), "--plant", plant, "--signal",
+                        "KILL@" + std::to_string(0.4 * paper_duration_s)});
+    ASSERT_TRUE(p.started());
+    ASSERT_TRUE(p.wait(120s)) << p.output();
+    ASSERT_EQ(p.term_signal().value_or(0), SIGKILL) << p.output();
+    const auto r = resume(*bin, rig);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const double top = top_x_bi(rig.state);
+    EXPECT_LT(std::abs(top - top_plant), 0.25 * std::abs(top_plant - top_recipe))
+        << "resumed " << top << ", uninterrupted with the plant " << top_plant << ", without " << top_recipe;
+
+    // The continuation journals the plant it ran in, as the interrupted run did.
+    auto j = journal::RunJournal::open(rig.db.string());
+    ASSERT_TRUE(j) << j.error().message;
+    std::string first_plant;
+    std::string second_plant;
+    for (const std::int64_t id : {1, 2}) {
+        auto events = j->events(id);
+        ASSERT_TRUE(events);
+        for (const auto& e : *events)
+            if (e.code == "plant") (id == 1 ? first_plant : second_plant) = e.message;
+    }
+    EXPECT_FALSE(first_plant.empty());
+    EXPECT_EQ(second_plant, first_plant);
 }
