@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "drivers/sim/in_process_link.hpp"
@@ -184,10 +185,16 @@ struct SimHost::Impl {
     // Elite stops at its target.
     void run_outage(double outage_s) {
         if (outage_s <= 0.0) return;
+        // In the order they expire: the plant only moves forward, so a later one visited first
+        // would leave the earlier one acting late (a pump pumping past its host timeout).
+        std::vector<std::pair<double, SimInstrument*>> due;
         for (auto* instrument : instruments()) {
-            const auto watchdog_s = instrument->watchdog_s();
-            if (!watchdog_s || *watchdog_s >= outage_s) continue;
-            advance_to(*watchdog_s);
+            if (const auto watchdog_s = instrument->watchdog_s(); watchdog_s && *watchdog_s < outage_s)
+                due.emplace_back(*watchdog_s, instrument);
+        }
+        std::ranges::sort(due, {}, &std::pair<double, SimInstrument*>::first);
+        for (const auto& [at_s, instrument] : due) {
+            advance_to(at_s);
             instrument->watchdog_expired();
         }
         advance_to(outage_s);

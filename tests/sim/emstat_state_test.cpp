@@ -185,6 +185,44 @@ TEST(EmStatRestart, AnOutageLongerThanTheScriptEndsItAtItsRunTime) {
     std::filesystem::remove(path);
 }
 
+// Two instruments that act by themselves in one outage act in the order they are due: the
+// NE-1000's host timeout (5 s) runs out before the EmStat's loop ends (6 s left of its 10 s), so
+// the pump stops at 5 s even though the galvanostat's watchdog is visited first.
+TEST(EmStatRestart, InAnOutageThePumpsHostTimeoutStopsItBeforeTheScriptEnds) {
+    const auto path = temp_file("two_watchdogs");
+    auto clock = std::make_shared<clk::VirtualClock>(1.0);
+    const clk::Attachment held(*clock);
+    auto cfg = emstat_config(clock, path);
+    run_first_8_packages(cfg);
+    if (HasFatalFailure()) return;
+    auto saved = load_sim_state(path);
+    ASSERT_TRUE(saved) << saved.error().message;
+    NewEraState ne;  // infusing 60 mL/h in safe mode, no alarm: nobody talks to it
+    ne.running = true;
+    ne.infusing = true;
+    ne.rate_value = 60.0;
+    ne.rate_unit = NeRateUnit::ml_per_h;
+    ne.diameter_m = 26.59e-3;
+    ne.syringe_content_m3 = 50e-6;
+    ne.safe_timeout_s = 5;
+    ne.alarm = 0;  // the power-up alarm acknowledged
+    saved->pump = SavedInstrument{"ne-1000", newera_state_json(ne)};
+    ASSERT_TRUE(save_sim_state(path, *saved));
+
+    cfg.pump_model = "ne-1000";
+    cfg.outage_s = 20.0;
+    SimHost again(cfg);
+    ASSERT_TRUE(again.start());
+    const auto snap = again.snapshot();
+    again.stop();
+    EXPECT_FALSE(snap.pump_running);
+    EXPECT_EQ(snap.pump_alarm, 'T');
+    // 60 mL/h for 5 s = 83.3 uL (not 100 uL for the 6 s until the script ended).
+    EXPECT_NEAR(snap.dispensed_m3, 60e-6 / 3600.0 * 5.0, 1e-9);
+    EXPECT_FALSE(snap.output_on);
+    std::filesystem::remove(path);
+}
+
 // What the state file keeps of a running script comes back field by field.
 TEST(EmStatStateFile, TheRunningScriptRoundTrips) {
     EmStatState e;
